@@ -1,0 +1,148 @@
+import { IConstruct } from 'constructs';
+import { fail } from '../common/errors';
+import { validateDnsLabel } from '../common/validation';
+import { EmailConfigFile, PagerDutyConfigFile, ReceiverFile, SlackConfigFile, WebhookConfigFile } from './config-model';
+
+/** A Slack incoming webhook. */
+export interface SlackIntegration {
+  /** Channel, such as `#mlops-alerts`. */
+  readonly channel: string;
+  /** Key of the receivers Secret holding the webhook URL (mounted as a file, never in the ConfigMap). */
+  readonly apiUrlSecretKey: string;
+  /** @default '{{ .GroupLabels.alertname }} ({{ .Status }})' */
+  readonly title?: string;
+  /** @default - each alert's description */
+  readonly text?: string;
+  /** @default true */
+  readonly sendResolved?: boolean;
+}
+
+/** Email through an SMTP server. */
+export interface EmailIntegration {
+  readonly to: string;
+  readonly from: string;
+  /** SMTP server, `host:port`. */
+  readonly smarthost: string;
+  /**
+   * SMTP user name; requires `authPasswordSecretKey`.
+   * @default - no SMTP authentication
+   */
+  readonly authUsername?: string;
+  /**
+   * Key of the receivers Secret holding the SMTP password.
+   * @default - no SMTP authentication
+   */
+  readonly authPasswordSecretKey?: string;
+  /** @default true */
+  readonly requireTls?: boolean;
+  /** @default true */
+  readonly sendResolved?: boolean;
+}
+
+/** PagerDuty Events API v2. */
+export interface PagerDutyIntegration {
+  /** Key of the receivers Secret holding the integration's routing key. */
+  readonly routingKeySecretKey: string;
+  /** @default '{{ .CommonLabels.severity }}' */
+  readonly severity?: string;
+  /** @default true */
+  readonly sendResolved?: boolean;
+}
+
+/** A generic webhook. */
+export interface WebhookIntegration {
+  /**
+   * URL that receives the alerts as JSON. It is written into the ConfigMap: keep secrets out of it and use
+   * `bearerTokenSecretKey` (the `url_file` field needs Alertmanager 0.26+, which the pinned toolchain cannot check).
+   */
+  readonly url: string;
+  /**
+   * Key of the receivers Secret holding a bearer token sent with each request.
+   * @default - no Authorization header
+   */
+  readonly bearerTokenSecretKey?: string;
+  /** @default true */
+  readonly sendResolved?: boolean;
+}
+
+/** A named receiver and its notification integrations (none: alerts are only shown in the UI). */
+export interface Receiver {
+  readonly name: string;
+  /** @default - none */
+  readonly slack?: SlackIntegration[];
+  /** @default - none */
+  readonly email?: EmailIntegration[];
+  /** @default - none */
+  readonly pagerDuty?: PagerDutyIntegration[];
+  /** @default - none */
+  readonly webhook?: WebhookIntegration[];
+}
+
+/** Renders a receiver; every credential becomes a file path under `secretsDir`. */
+export function renderReceiver(scope: IConstruct, receiver: Receiver, secretsDir: string): ReceiverFile {
+  const field = `receivers[${receiver.name}]`;
+  const secretFile = (key: string | undefined, what: string): string => {
+    if (!key) fail(scope, `${field}.${what}`, 'a credential is required: name the key of the receivers Secret that holds it');
+    validateSecretKey(scope, `${field}.${what}`, key);
+    return `${secretsDir}/${key}`;
+  };
+  const slack = receiver.slack?.map((s): SlackConfigFile => ({
+    send_resolved: s.sendResolved ?? true,
+    api_url_file: secretFile(s.apiUrlSecretKey, 'slack.apiUrlSecretKey'),
+    channel: s.channel,
+    title: s.title ?? '{{ .GroupLabels.alertname }} ({{ .Status }})',
+    text: s.text ?? '{{ range .Alerts }}{{ .Annotations.description }}\n{{ end }}',
+  }));
+  const email = receiver.email?.map((e): EmailConfigFile => {
+    if (e.authUsername !== undefined && !e.authPasswordSecretKey) {
+      fail(scope, `${field}.email.authPasswordSecretKey`, 'authUsername is set but no password source: name the key of the receivers Secret that holds it');
+    }
+    return {
+      send_resolved: e.sendResolved ?? true,
+      to: e.to,
+      from: e.from,
+      smarthost: e.smarthost,
+      ...(e.authUsername ? { auth_username: e.authUsername, auth_password_file: secretFile(e.authPasswordSecretKey, 'email.authPasswordSecretKey') } : {}),
+      require_tls: e.requireTls ?? true,
+    };
+  });
+  const pagerDuty = receiver.pagerDuty?.map((p): PagerDutyConfigFile => ({
+    send_resolved: p.sendResolved ?? true,
+    routing_key_file: secretFile(p.routingKeySecretKey, 'pagerDuty.routingKeySecretKey'),
+    severity: p.severity ?? '{{ .CommonLabels.severity }}',
+  }));
+  const webhook = receiver.webhook?.map((w): WebhookConfigFile => {
+    if (!/^https?:\/\/[^\s]+$/.test(w.url)) fail(scope, `${field}.webhook.url`, `"${w.url}" is not an http(s) URL`);
+    return {
+      send_resolved: w.sendResolved ?? true,
+      url: w.url,
+      ...(w.bearerTokenSecretKey ? { http_config: { authorization: { credentials_file: secretFile(w.bearerTokenSecretKey, 'webhook.bearerTokenSecretKey') } } } : {}),
+    };
+  });
+  return {
+    name: receiver.name,
+    ...(slack?.length ? { slack_configs: slack } : {}),
+    ...(email?.length ? { email_configs: email } : {}),
+    ...(pagerDuty?.length ? { pagerduty_configs: pagerDuty } : {}),
+    ...(webhook?.length ? { webhook_configs: webhook } : {}),
+  };
+}
+
+/** The Secret keys a receiver reads. */
+export function secretKeysOf(receiver: Receiver): string[] {
+  return [
+    ...(receiver.slack ?? []).map((s) => s.apiUrlSecretKey),
+    ...(receiver.email ?? []).map((e) => e.authPasswordSecretKey),
+    ...(receiver.pagerDuty ?? []).map((p) => p.routingKeySecretKey),
+    ...(receiver.webhook ?? []).map((w) => w.bearerTokenSecretKey),
+  ].filter((key): key is string => key !== undefined);
+}
+
+function validateSecretKey(scope: IConstruct, field: string, key: string): void {
+  if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(scope, field, `"${key}" is not a valid Secret key`);
+}
+
+/** Receiver names become file names and label values: keep them simple. */
+export function validateReceiverName(scope: IConstruct, name: string): void {
+  validateDnsLabel(scope, 'receivers.name', name);
+}

@@ -1,0 +1,57 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { MONITORING_COMPONENT, PART_OF } from '../common/labels';
+import { validateDnsLabel } from '../common/validation';
+import { MonitoredApplication, validateApplication } from './monitored-application';
+
+/** Props of {@link ApplicationServiceMonitor}. */
+export interface ApplicationServiceMonitorProps {
+  /** The application to scrape. */
+  readonly application: MonitoredApplication;
+  /**
+   * Namespace of the ServiceMonitor.
+   * @default - the application's namespace, else the chart's, else 'mlops'
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * A `monitoring.coreos.com/v1` ServiceMonitor for one application, for clusters that run the Prometheus
+ * Operator. Its `job` label is the application's name, as with the stack's own scrape job, so the same
+ * alerts and dashboards work either way.
+ */
+export class ApplicationServiceMonitor extends Construct {
+  public readonly serviceMonitor: ServiceMonitor;
+
+  constructor(scope: Construct, id: string, props: ApplicationServiceMonitorProps) {
+    super(scope, id);
+    const app = props.application;
+    validateApplication(this, 'application', app);
+    const appNamespace = app.namespace ?? Chart.of(this).namespace ?? 'mlops';
+    const namespace = validateDnsLabel(this, 'namespace', props.namespace ?? appNamespace);
+    const serviceLabels = app.serviceLabels ?? { app: app.name };
+    const labels = {
+      'app': app.name,
+      'component': MONITORING_COMPONENT,
+      'app.kubernetes.io/name': app.name,
+      'app.kubernetes.io/component': 'service-monitor',
+      'app.kubernetes.io/part-of': PART_OF,
+      'app.kubernetes.io/managed-by': 'cdk8s',
+    };
+    this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
+      metadata: { name: app.name, namespace, labels },
+      spec: {
+        // The Operator names the job after this Service label: `job="<name>"`, like the plain scrape job.
+        jobLabel: Object.keys(serviceLabels).includes('app') ? 'app' : undefined,
+        selector: { matchLabels: serviceLabels },
+        namespaceSelector: { matchNames: [appNamespace] },
+        endpoints: [{
+          port: app.portName ?? 'http',
+          path: app.metricsPath ?? '/metrics',
+          ...(app.scrapeInterval ? { interval: app.scrapeInterval } : {}),
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { validateDnsSubdomain } from './validation';
+
+/** How a UI of the stack is exposed outside the cluster through an Ingress. */
+export interface IngressOptions {
+  /** Host name, such as `prometheus.mlops.local`. */
+  readonly host: string;
+  /**
+   * Secret (type kubernetes.io/tls) holding the certificate for `host`.
+   * @default - no TLS: plain HTTP
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * IngressClass to use.
+   * @default - the cluster's default IngressClass
+   */
+  readonly ingressClassName?: string;
+}
+
+/** Props of {@link ProgramIngress}. */
+export interface ProgramIngressProps extends IngressOptions {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly serviceName: string;
+  readonly servicePort: number;
+}
+
+/** An Ingress that routes every path of one host to one program's Service, with optional TLS. */
+export class ProgramIngress extends Construct {
+  constructor(scope: Construct, id: string, props: ProgramIngressProps) {
+    super(scope, id);
+    validateDnsSubdomain(scope, 'ingress.host', props.host);
+    if (props.tlsSecretName !== undefined) validateDnsSubdomain(scope, 'ingress.tlsSecretName', props.tlsSecretName);
+    new k8s.KubeIngress(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      spec: {
+        ingressClassName: props.ingressClassName,
+        tls: props.tlsSecretName ? [{ hosts: [props.host], secretName: props.tlsSecretName }] : undefined,
+        rules: [{
+          host: props.host,
+          http: {
+            paths: [{
+              path: '/',
+              pathType: 'Prefix',
+              backend: { service: { name: props.serviceName, port: { number: props.servicePort } } },
+            }],
+          },
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,131 @@
+import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { imageVersion, programLabels, selectorLabels } from './labels';
+import { ResourceSpec, toContainerResources } from './resources';
+import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { claimUnique, validateDnsLabel, validateInteger } from './validation';
+import { fail } from './errors';
+
+/** A volume mounted into the program's container. */
+export interface ProgramMount {
+  readonly volume: kplus.Volume;
+  readonly path: string;
+  readonly subPath?: string;
+  readonly readOnly?: boolean;
+}
+
+/** Props of {@link ProgramWorkload}. */
+export interface ProgramWorkloadProps {
+  /** Name of the Deployment and of the `app` label; the Service is `<name>-service`. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Which program runs (prometheus, alertmanager, grafana): the `app.kubernetes.io/name` label. */
+  readonly program: string;
+  readonly image: string;
+  readonly args?: string[];
+  readonly env?: Record<string, kplus.EnvValue>;
+  /** The HTTP port the program listens on, exposed by the Service under the name `http`. */
+  readonly port: number;
+  readonly livenessPath: string;
+  readonly readinessPath: string;
+  /** The user the image runs as (and owns its files). */
+  readonly uid: number;
+  readonly resources: ResourceSpec;
+  readonly replicas: number;
+  readonly serviceAccount?: kplus.IServiceAccount;
+  /** Mount the ServiceAccount token (only Prometheus needs it, for Kubernetes service discovery). */
+  readonly automountServiceAccountToken?: boolean;
+  /** Recreate instead of RollingUpdate: required when one ReadWriteOnce volume holds the program's data. */
+  readonly recreateOnUpdate?: boolean;
+  readonly mounts?: ProgramMount[];
+  /** Produces a checksum of the program's configuration, written as a pod annotation so config changes roll the pods. */
+  readonly configChecksum?: () => string;
+}
+
+/**
+ * The Deployment and Service every program of the stack runs as: restricted security context, pinned image,
+ * requests and limits, HTTP probes, stable selectors (independent of the construct path) and a config
+ * checksum annotation.
+ */
+export class ProgramWorkload extends Construct {
+  public readonly deployment: kplus.Deployment;
+  public readonly service: kplus.Service;
+  public readonly container: kplus.Container;
+  /** Labels of the pods, to select them from NetworkPolicies. */
+  public readonly podSelector: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: ProgramWorkloadProps) {
+    super(scope, id);
+    validateDnsLabel(scope, 'name', props.name);
+    validateDnsLabel(scope, 'namespace', props.namespace);
+    validateInteger(scope, 'replicas', props.replicas, 1);
+    validateImage(scope, props.image);
+    validateResources(scope, props.resources);
+
+    const labels = programLabels(props.name, props.program, imageVersion(props.image));
+    this.podSelector = selectorLabels(props.name);
+    const checksum = props.configChecksum;
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: props.name, namespace: props.namespace, labels },
+      replicas: props.replicas,
+      select: false,
+      podMetadata: {
+        labels,
+        annotations: checksum ? { 'checksum/config': Lazy.any({ produce: checksum }) } : undefined,
+      },
+      securityContext: restrictedPodSecurity(props.uid),
+      serviceAccount: props.serviceAccount,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      strategy: props.recreateOnUpdate ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.podSelector }));
+    // cdk8s-plus stamps a hash of the construct path on the pod template; our selectors do not use it.
+    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+
+    const mountPaths = new Set<string>();
+    this.container = this.deployment.addContainer({
+      name: props.program,
+      image: props.image,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: props.args,
+      envVariables: props.env,
+      ports: [{ number: props.port, name: 'http' }],
+      securityContext: restrictedContainerSecurity(props.uid),
+      resources: toContainerResources(props.resources),
+      liveness: kplus.Probe.fromHttpGet(props.livenessPath, {
+        port: props.port, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(15), failureThreshold: 4,
+      }),
+      readiness: kplus.Probe.fromHttpGet(props.readinessPath, {
+        port: props.port, periodSeconds: Duration.seconds(10), failureThreshold: 3,
+      }),
+    });
+    for (const mount of props.mounts ?? []) {
+      claimUnique(scope, 'mounts', mountPaths, mount.path, 'mount path');
+      this.container.mount(mount.path, mount.volume, { subPath: mount.subPath, readOnly: mount.readOnly ?? false });
+    }
+
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: `${props.name}-service`, namespace: props.namespace, labels },
+      ports: [{ name: 'http', port: props.port, targetPort: props.port }],
+    });
+    for (const [key, value] of Object.entries(this.podSelector)) {
+      this.service.selectLabel(key, value);
+    }
+  }
+}
+
+function validateImage(scope: Construct, image: string): void {
+  const tag = image.includes('@') ? 'digest' : image.split('/').pop()!.split(':')[1];
+  if (!tag || tag === 'latest') {
+    fail(scope, 'image', `"${image}" must be pinned to a version tag or digest (not "latest")`);
+  }
+}
+
+function validateResources(scope: Construct, spec: ResourceSpec): void {
+  validateInteger(scope, 'resources.cpuRequestMillis', spec.cpuRequestMillis, 1);
+  validateInteger(scope, 'resources.cpuLimitMillis', spec.cpuLimitMillis, spec.cpuRequestMillis);
+  validateInteger(scope, 'resources.memoryRequestMebibytes', spec.memoryRequestMebibytes, 1);
+  validateInteger(scope, 'resources.memoryLimitMebibytes', spec.memoryLimitMebibytes, spec.memoryRequestMebibytes);
+}

@@ -1,0 +1,27 @@
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
+
+type Parser = { parse(input: string): { cursor(): { next(): boolean; type: { isError: boolean }; from: number } } };
+let parser: Parser | undefined;
+
+/**
+ * Checks that `expr` parses as PromQL with the official Lezer grammar. The parser is loaded on first
+ * use only, so apps that add no rules do not pay for it at startup.
+ *
+ * Syntax only: type errors such as `rate(metric)` without a range are caught by `promtool check rules`.
+ */
+export function validatePromQL(scope: IConstruct, field: string, expr: string): string {
+  if (expr.trim() === '') {
+    fail(scope, field, 'the PromQL expression is empty');
+  }
+  // Grafana's macros are not PromQL; they are replaced by a duration before parsing.
+  const source = expr.replace(/\$__(rate_)?interval|\$__range/g, '5m').replace(/\$(\w+)/g, '$1');
+  parser ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
+  const cursor = parser.parse(source).cursor();
+  do {
+    if (cursor.type.isError) {
+      fail(scope, field, `"${expr}" is not valid PromQL (syntax error at character ${cursor.from + 1})`);
+    }
+  } while (cursor.next());
+  return expr;
+}

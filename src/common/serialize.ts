@@ -1,0 +1,24 @@
+import { createHash } from 'crypto';
+import { stringify } from 'yaml';
+
+/**
+ * Deterministic YAML for config files and manifests: keys keep their insertion order (which our models
+ * fix), long lines are never folded, and strings are quoted only where YAML needs it.
+ */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** Pretty JSON with a trailing newline, the form Grafana dashboards are stored in. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, undefined, 2) + '\n';
+}
+
+/** A sha256 of a ConfigMap's data, for the pod-template annotation that rolls pods on config changes. */
+export function checksumOf(data: Record<string, string>): string {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(data).sort()) {
+    hash.update(key).update('\0').update(data[key]).update('\0');
+  }
+  return hash.digest('hex');
+}

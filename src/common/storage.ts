@@ -1,0 +1,44 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { validateDnsSubdomain, validateQuantity } from './validation';
+
+/** A PersistentVolumeClaim for a program's data. */
+export interface PersistenceOptions {
+  /**
+   * Requested size, a Kubernetes quantity.
+   * @default '10Gi'
+   */
+  readonly size?: string;
+  /**
+   * StorageClass of the claim.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+/** Props of {@link ProgramDataClaim}. */
+export interface ProgramDataClaimProps extends PersistenceOptions {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+}
+
+/** A ReadWriteOnce PVC holding one program's data (its workload must then use the Recreate strategy). */
+export class ProgramDataClaim extends Construct {
+  public readonly claimName: string;
+
+  constructor(scope: Construct, id: string, props: ProgramDataClaimProps) {
+    super(scope, id);
+    const size = validateQuantity(scope, 'persistence.size', props.size ?? '10Gi');
+    if (props.storageClassName !== undefined) validateDnsSubdomain(scope, 'persistence.storageClassName', props.storageClassName);
+    this.claimName = props.name;
+    new k8s.KubePersistentVolumeClaim(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: props.storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+      },
+    });
+  }
+}

@@ -1,0 +1,217 @@
+import { Chart, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { IPrometheusEndpoint } from '../common/endpoints';
+import { fail } from '../common/errors';
+import { IngressOptions, ProgramIngress } from '../common/exposure';
+import { programLabels } from '../common/labels';
+import { ProgramNetworkPolicy } from '../common/network-policy';
+import { ProgramWorkload } from '../common/program-workload';
+import { ResourceSpec } from '../common/resources';
+import { checksumOf, toJson, toYaml } from '../common/serialize';
+import { PersistenceOptions, ProgramDataClaim } from '../common/storage';
+import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
+import { GrafanaDashboard, validateDashboard } from './dashboard';
+import { dashboardProviderProvisioning, datasourceProvisioning, grafanaIni, renderIni } from './provisioning';
+
+/** Props of {@link GrafanaWithDashboards}. */
+export interface GrafanaWithDashboardsProps {
+  /**
+   * Name of the Deployment; the Service is `<name>-service`, the ConfigMaps `<name>-config` and `<name>-dashboards`.
+   * @default 'grafana'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, else 'mlops'
+   */
+  readonly namespace?: string;
+  /**
+   * Container image, pinned.
+   * @default 'grafana/grafana:11.3.0'
+   */
+  readonly image?: string;
+  /**
+   * The Prometheus to query: a {@link PrometheusServer}, or `PrometheusServer.fromUrl(...)`.
+   * @default - `http://prometheus-service:9090`
+   */
+  readonly prometheus?: IPrometheusEndpoint;
+  /**
+   * Scrape interval of that Prometheus (Grafana's minimum query step).
+   * @default '15s'
+   */
+  readonly scrapeInterval?: string;
+  /**
+   * Dashboards to provision. See {@link Dashboards}.
+   * @default - none
+   */
+  readonly dashboards?: GrafanaDashboard[];
+  /**
+   * Folder the dashboards appear in.
+   * @default 'MLOps'
+   */
+  readonly dashboardFolder?: string;
+  /**
+   * Secret with keys `admin-user` and `admin-password`, created out of band
+   * (`kubectl create secret generic grafana-secrets ...`): credentials never appear in the manifests.
+   * @default 'grafana-secrets'
+   */
+  readonly adminSecretName?: string;
+  /**
+   * Let visitors in without logging in, as Viewers only.
+   * @default false
+   */
+  readonly anonymousAccess?: boolean;
+  /** @default - 100m/500m CPU, 128Mi/512Mi memory */
+  readonly resources?: ResourceSpec;
+  /**
+   * Keep Grafana's database (users, preferences) in a PersistentVolumeClaim.
+   * @default - an emptyDir: provisioned content survives, UI changes do not
+   */
+  readonly persistence?: PersistenceOptions;
+  /**
+   * Create a NetworkPolicy: port 3000 open to all; egress only to DNS and Prometheus when Prometheus is a
+   * {@link PrometheusServer} of the same namespace (an external one can be anywhere).
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /** @default - no Ingress */
+  readonly ingress?: IngressOptions;
+}
+
+const PORT = 3000;
+const UID = 472; // the official image's grafana user
+const DATA_DIR = '/var/lib/grafana';
+const DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
+const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Grafana with a provisioned Prometheus datasource and dashboards from a ConfigMap; admin credentials from a
+ * Secret, anonymous access off by default.
+ */
+export class GrafanaWithDashboards extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly serviceName: string;
+  public readonly port = PORT;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly dashboardsConfigMap: k8s.KubeConfigMap;
+  public readonly workload: ProgramWorkload;
+  public readonly podSelector: Record<string, string>;
+
+  private readonly dashboardList: GrafanaDashboard[] = [];
+  private readonly uids = new Set<string>();
+  private renderedDashboards?: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: GrafanaWithDashboardsProps = {}) {
+    super(scope, id);
+    this.name = validateDnsLabel(this, 'name', props.name ?? 'grafana');
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
+    this.serviceName = `${this.name}-service`;
+    const adminSecret = validateDnsLabel(this, 'adminSecretName', props.adminSecretName ?? 'grafana-secrets');
+    const scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
+    const prometheus = props.prometheus ?? { url: 'http://prometheus-service:9090', podSelector: { app: 'prometheus', component: 'monitoring' }, port: 9090 };
+    const prometheusUrl = prometheus.url;
+    if (!/^https?:\/\/[^\s]+$/.test(prometheusUrl)) fail(this, 'prometheus.url', `"${prometheusUrl}" is not an http(s) URL`);
+    (props.dashboards ?? []).forEach((d) => this.addDashboard(d));
+    this.node.addValidation({ validate: () => this.checkDashboardsSize() });
+
+    const labels = programLabels(this.name, 'grafana');
+    const config = {
+      'grafana.ini': renderIni(grafanaIni({
+        port: PORT,
+        dataDir: DATA_DIR,
+        anonymousAccess: props.anonymousAccess ?? false,
+        rootUrl: props.ingress ? `${props.ingress.tlsSecretName ? 'https' : 'http'}://${props.ingress.host}/` : undefined,
+      })),
+      'datasources.yaml': toYaml(datasourceProvisioning(prometheusUrl, scrapeInterval)),
+      'dashboards.yaml': toYaml(dashboardProviderProvisioning(props.dashboardFolder ?? 'MLOps', DASHBOARDS_DIR)),
+    };
+    const configName = `${this.name}-config`;
+    const dashboardsName = `${this.name}-dashboards`;
+    this.configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: configName, namespace: this.namespace, labels },
+      data: config,
+    });
+    this.dashboardsConfigMap = new k8s.KubeConfigMap(this, 'Dashboards', {
+      metadata: { name: dashboardsName, namespace: this.namespace, labels },
+      data: Lazy.any({ produce: () => this.dashboardsData() }),
+    });
+
+    const configRef = kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', configName);
+    const fromConfig = (volumeId: string, name: string, key: string) =>
+      kplus.Volume.fromConfigMap(this, volumeId, configRef, { name, items: { [key]: { path: key } } });
+    const claim = props.persistence && new ProgramDataClaim(this, 'Data', {
+      ...props.persistence, name: `${this.name}-data`, namespace: this.namespace, labels,
+    });
+    const dataVolume = claim
+      ? kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', claim.claimName))
+      : kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data');
+    const secret = kplus.Secret.fromSecretName(this, 'AdminSecret', adminSecret);
+
+    this.workload = new ProgramWorkload(this, 'Workload', {
+      name: this.name,
+      namespace: this.namespace,
+      program: 'grafana',
+      image: props.image ?? 'grafana/grafana:11.3.0',
+      env: {
+        GF_SECURITY_ADMIN_USER: kplus.EnvValue.fromSecretValue({ secret, key: 'admin-user' }),
+        GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'admin-password' }),
+      },
+      port: PORT,
+      livenessPath: '/api/health',
+      readinessPath: '/api/health',
+      uid: UID,
+      replicas: 1,
+      resources: props.resources ?? { cpuRequestMillis: 100, cpuLimitMillis: 500, memoryRequestMebibytes: 128, memoryLimitMebibytes: 512 },
+      recreateOnUpdate: claim !== undefined,
+      mounts: [
+        { volume: fromConfig('IniVolume', 'config', 'grafana.ini'), path: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
+        { volume: fromConfig('DatasourcesVolume', 'datasources', 'datasources.yaml'), path: '/etc/grafana/provisioning/datasources', readOnly: true },
+        { volume: fromConfig('ProvidersVolume', 'dashboard-providers', 'dashboards.yaml'), path: '/etc/grafana/provisioning/dashboards', readOnly: true },
+        { volume: kplus.Volume.fromConfigMap(this, 'DashboardsVolume', kplus.ConfigMap.fromConfigMapName(this, 'DashboardsRef', dashboardsName), { name: 'dashboards' }), path: DASHBOARDS_DIR, readOnly: true },
+        { volume: dataVolume, path: DATA_DIR },
+        { volume: kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'), path: '/tmp' },
+      ],
+      configChecksum: () => checksumOf({ ...config, ...this.dashboardsData() }),
+    });
+    this.podSelector = this.workload.podSelector;
+
+    if (props.networkPolicy ?? true) {
+      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
+        name: this.name, namespace: this.namespace, labels, podSelector: this.podSelector, port: PORT,
+        egressToPods: prometheus.podSelector && prometheus.port ? [{ podSelector: prometheus.podSelector, port: prometheus.port }] : undefined,
+      });
+    }
+    if (props.ingress) {
+      new ProgramIngress(this, 'Ingress', { ...props.ingress, name: this.name, namespace: this.namespace, labels, serviceName: this.serviceName, servicePort: PORT });
+    }
+  }
+
+  /** Adds a dashboard; its uid must be unique. */
+  public addDashboard(dashboard: GrafanaDashboard): this {
+    validateDashboard(this, dashboard);
+    claimUnique(this, 'dashboards', this.uids, dashboard.uid, 'dashboard uid');
+    this.dashboardList.push(dashboard);
+    this.renderedDashboards = undefined;
+    return this;
+  }
+
+  /** The provisioned dashboards, in order. */
+  public get dashboards(): readonly GrafanaDashboard[] {
+    return this.dashboardList;
+  }
+
+  private dashboardsData(): Record<string, string> {
+    this.renderedDashboards ??= Object.fromEntries(this.dashboardList.map((d) => [`${d.uid}.json`, toJson(d.model)]));
+    return this.renderedDashboards;
+  }
+
+  private checkDashboardsSize(): string[] {
+    const bytes = Object.values(this.dashboardsData()).reduce((sum, json) => sum + Buffer.byteLength(json), 0);
+    return bytes > CONFIGMAP_LIMIT_BYTES
+      ? [`[${this.node.path}] dashboards: ${bytes} bytes of dashboard JSON exceed the 1 MiB a ConfigMap can hold`]
+      : [];
+  }
+}

@@ -1,0 +1,62 @@
+import { MonitoredApplication } from '../application/monitored-application';
+
+/** Names of the metrics an ML inference API exposes; the Iris API's by default. */
+export interface InferenceApiMetrics {
+  /**
+   * Counter of predictions, labelled by predicted class.
+   * @default 'model_predictions_total'
+   */
+  readonly predictions?: string;
+  /**
+   * Label of `predictions` holding the predicted class.
+   * @default 'class'
+   */
+  readonly classLabel?: string;
+  /**
+   * Histogram of prediction confidence (0 to 1).
+   * @default 'model_confidence'
+   */
+  readonly confidence?: string;
+  /**
+   * Gauge: 1 when the model is loaded, 0 when not.
+   * @default 'model_loaded'
+   */
+  readonly modelLoaded?: string;
+  /**
+   * Counter of errors, labelled by `type` and `endpoint`.
+   * @default 'api_errors_total'
+   */
+  readonly errors?: string;
+  /**
+   * Histogram of HTTP request durations, in seconds (base name, without `_bucket`).
+   * @default 'http_request_duration_seconds'
+   */
+  readonly requestDuration?: string;
+}
+
+/** {@link InferenceApiMetrics} with every name filled in. */
+export type ResolvedInferenceApiMetrics = Required<InferenceApiMetrics>;
+
+/** The Iris API's metric names. */
+export const IRIS_API_METRICS: ResolvedInferenceApiMetrics = {
+  predictions: 'model_predictions_total',
+  classLabel: 'class',
+  confidence: 'model_confidence',
+  modelLoaded: 'model_loaded',
+  errors: 'api_errors_total',
+  requestDuration: 'http_request_duration_seconds',
+};
+
+/** The Iris API: Service `iris-api-service`, port `http` (8000), metrics at `/metrics`, label `app: iris-api`. */
+export const IRIS_API: MonitoredApplication = {
+  name: 'iris-api',
+  serviceName: 'iris-api-service',
+  portName: 'http',
+  metricsPath: '/metrics',
+  serviceLabels: { app: 'iris-api' },
+};
+
+/** Fills in default metric names. */
+export function resolveMetrics(metrics: InferenceApiMetrics = {}): ResolvedInferenceApiMetrics {
+  return { ...IRIS_API_METRICS, ...metrics };
+}

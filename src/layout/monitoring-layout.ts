@@ -1,0 +1,25 @@
+import { MonitoringStack } from '../stack';
+import { FileLayout } from './file-layout';
+
+/**
+ * The ten-file layout of the original hand-written stack, for a {@link MonitoringStack}:
+ * prometheus-rbac.yaml, prometheus-configmap.yaml, ..., grafana-deployment.yaml. NetworkPolicies, PVCs and
+ * Ingresses go with their program's Deployment.
+ */
+export function monitoringStackLayout(stack: MonitoringStack, layout = new FileLayout()): FileLayout {
+  const { prometheus, alertRouter, grafana } = stack;
+  layout
+    .assign(prometheus, 'prometheus-deployment.yaml')
+    .assign(prometheus.rbac, 'prometheus-rbac.yaml')
+    .assign(prometheus.configMap, 'prometheus-configmap.yaml')
+    .assign(prometheus.rulesConfigMap, 'prometheus-rules.yaml')
+    .assign(alertRouter, 'alertmanager-deployment.yaml')
+    .assign(alertRouter.configMap, 'alertmanager-configmap.yaml')
+    .assign(grafana, 'grafana-deployment.yaml')
+    .assign(grafana.configMap, 'grafana-configmap.yaml')
+    .assign(grafana.dashboardsConfigMap, 'grafana-dashboards-configmap.yaml');
+  for (const [name, monitor] of Object.entries(stack.serviceMonitors)) {
+    layout.assign(monitor, `servicemonitor-${name}.yaml`);
+  }
+  return layout;
+}

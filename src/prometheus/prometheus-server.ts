@@ -1,0 +1,316 @@
+import { Chart, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { IAlertmanagerEndpoint, IPrometheusEndpoint } from '../common/endpoints';
+import { IngressOptions, ProgramIngress } from '../common/exposure';
+import { programLabels } from '../common/labels';
+import { ProgramNetworkPolicy } from '../common/network-policy';
+import { ProgramWorkload } from '../common/program-workload';
+import { ResourceSpec } from '../common/resources';
+import { checksumOf, toYaml } from '../common/serialize';
+import { PersistenceOptions, ProgramDataClaim } from '../common/storage';
+import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateLabelName } from '../common/validation';
+import { fail } from '../common/errors';
+import { PrometheusConfigFile, ScrapeConfig } from './config-model';
+import { infrastructureAlertRules, InfrastructureAlertOptions } from './infrastructure-rules';
+import { PrometheusRbac } from './prometheus-rbac';
+import { renderRuleGroups, RuleGroup, RuleNames, validateRuleFileName, validateRuleGroup } from './rules';
+import { ScrapeJobs } from './scrape-jobs';
+
+/** Props of {@link PrometheusServer}. */
+export interface PrometheusServerProps {
+  /**
+   * Name of the Deployment, ServiceAccount and RBAC objects; the Service is `<name>-service`, the ConfigMaps
+   * `<name>-config` and `<name>-rules`.
+   * @default 'prometheus'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every namespaced object.
+   * @default - the chart's namespace, else 'mlops'
+   */
+  readonly namespace?: string;
+  /**
+   * Container image, pinned.
+   * @default 'prom/prometheus:v2.53.2'
+   */
+  readonly image?: string;
+  /**
+   * Default scrape interval.
+   * @default '15s'
+   */
+  readonly scrapeInterval?: string;
+  /**
+   * How often rules are evaluated.
+   * @default '15s'
+   */
+  readonly evaluationInterval?: string;
+  /**
+   * How long samples are kept (`--storage.tsdb.retention.time`).
+   * @default '15d'
+   */
+  readonly retention?: string;
+  /**
+   * Labels added to every series and alert sent out (e.g. `{ cluster: 'prod' }`).
+   * @default - none
+   */
+  readonly externalLabels?: Record<string, string>;
+  /**
+   * More scrape jobs, after the built-in ones. See {@link ScrapeJobs} for factories.
+   * @default - none
+   */
+  readonly scrapeJobs?: ScrapeConfig[];
+  /**
+   * More rule groups, written to `custom-rules.yml`. Use {@link PrometheusServer.addRuleGroup} to choose the file.
+   * @default - none
+   */
+  readonly ruleGroups?: RuleGroup[];
+  /**
+   * Scrape cAdvisor (container CPU and memory) and kube-state-metrics (pod status), and load the
+   * infrastructure alerts (PodCrashLooping, HighCPUUsage, HighMemoryUsage).
+   * @default true
+   */
+  readonly kubernetesMonitoring?: boolean;
+  /**
+   * Thresholds of the infrastructure alerts.
+   * @default - the namespace of this server, 80% CPU, 90% memory, for 5m
+   */
+  readonly infrastructureAlerts?: Partial<InfrastructureAlertOptions>;
+  /**
+   * Alertmanagers to send alerts to (an {@link AlertRouter}, or `{ address: 'host:port' }`).
+   * @default - none; add with {@link PrometheusServer.addAlertmanager}
+   */
+  readonly alertmanagers?: IAlertmanagerEndpoint[];
+  /**
+   * Requests and limits of the container.
+   * @default - 250m/1 CPU, 512Mi/2Gi memory
+   */
+  readonly resources?: ResourceSpec;
+  /**
+   * Keep the TSDB in a PersistentVolumeClaim. The Deployment then uses the Recreate strategy, so two
+   * pods never open one ReadWriteOnce volume.
+   * @default - an emptyDir: data is lost when the pod goes
+   */
+  readonly persistence?: PersistenceOptions;
+  /**
+   * Create a NetworkPolicy: only Prometheus's peers and the pods given to `allowAccessFrom` (Grafana) reach
+   * port 9090.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Expose the UI through an Ingress.
+   * @default - no Ingress
+   */
+  readonly ingress?: IngressOptions;
+}
+
+const PORT = 9090;
+const UID = 65534; // "nobody", which the official image runs as
+const CONFIG_DIR = '/etc/prometheus';
+const RULES_DIR = '/etc/prometheus/rules';
+const DATA_DIR = '/prometheus';
+/** Rule file of the groups given without a file name. */
+export const CUSTOM_RULES_FILE = 'custom-rules.yml';
+
+/**
+ * A Prometheus server: RBAC for Kubernetes service discovery, `prometheus.yml` and alert rules in
+ * ConfigMaps, a Deployment and a Service. Works without the Prometheus Operator.
+ */
+export class PrometheusServer extends Construct implements IPrometheusEndpoint {
+  /** A Prometheus that runs elsewhere, for Grafana's datasource. */
+  public static fromUrl(url: string): IPrometheusEndpoint {
+    return { url };
+  }
+
+  public readonly name: string;
+  public readonly namespace: string;
+  /** `http://<service>:9090`, resolvable from the same namespace. */
+  public readonly url: string;
+  public readonly serviceName: string;
+  public readonly port = PORT;
+  public readonly rbac: PrometheusRbac;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly rulesConfigMap: k8s.KubeConfigMap;
+  public readonly workload: ProgramWorkload;
+  /** Labels of the Prometheus pods. */
+  public readonly podSelector: Record<string, string>;
+
+  private readonly props: PrometheusServerProps;
+  private readonly scrapeConfigs: ScrapeConfig[] = [];
+  private readonly jobNames = new Set<string>();
+  private readonly ruleFiles = new Map<string, RuleGroup[]>();
+  private readonly ruleNames: RuleNames = { groups: new Set(), alerts: new Set() };
+  private readonly alertmanagers: IAlertmanagerEndpoint[] = [];
+  private readonly clientSelectors: Record<string, string>[] = [];
+  /** The serialized ConfigMap data, computed once per state (the data and its checksum share it). */
+  private rendered?: { config: Record<string, string>; rules: Record<string, string> };
+
+  constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
+    super(scope, id);
+    this.props = props;
+    this.name = validateDnsLabel(this, 'name', props.name ?? 'prometheus');
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
+    this.serviceName = `${this.name}-service`;
+    this.url = `http://${this.serviceName}:${PORT}`;
+    validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
+    validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
+    validateDuration(this, 'retention', props.retention ?? '15d');
+    Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
+    const labels = programLabels(this.name, 'prometheus');
+
+    this.addScrapeJob(ScrapeJobs.staticTargets(this.name, [`localhost:${PORT}`]));
+    if (props.kubernetesMonitoring ?? true) {
+      this.addScrapeJob(ScrapeJobs.cadvisor());
+      this.addScrapeJob(ScrapeJobs.kubeStateMetrics());
+      this.addRuleGroup(infrastructureAlertRules({ namespaces: [this.namespace], ...props.infrastructureAlerts }), 'infrastructure-alerts.yml');
+    }
+    (props.scrapeJobs ?? []).forEach((job) => this.addScrapeJob(job));
+    (props.ruleGroups ?? []).forEach((group) => this.addRuleGroup(group));
+    (props.alertmanagers ?? []).forEach((endpoint) => this.addAlertmanager(endpoint));
+
+    this.rbac = new PrometheusRbac(this, 'Rbac', {
+      name: this.name, namespace: this.namespace, labels, scrapeConfigs: () => this.scrapeConfigs,
+    });
+    this.configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: `${this.name}-config`, namespace: this.namespace, labels },
+      data: Lazy.any({ produce: () => this.configData() }),
+    });
+    this.rulesConfigMap = new k8s.KubeConfigMap(this, 'Rules', {
+      metadata: { name: `${this.name}-rules`, namespace: this.namespace, labels },
+      data: Lazy.any({ produce: () => this.rulesData() }),
+    });
+
+    const claim = props.persistence && new ProgramDataClaim(this, 'Data', {
+      ...props.persistence, name: `${this.name}-data`, namespace: this.namespace, labels,
+    });
+    const dataVolume = claim
+      ? kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', claim.claimName))
+      : kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data');
+    this.workload = new ProgramWorkload(this, 'Workload', {
+      name: this.name,
+      namespace: this.namespace,
+      program: 'prometheus',
+      image: props.image ?? 'prom/prometheus:v2.53.2',
+      args: [
+        `--config.file=${CONFIG_DIR}/prometheus.yml`,
+        `--storage.tsdb.path=${DATA_DIR}`,
+        `--storage.tsdb.retention.time=${props.retention ?? '15d'}`,
+        '--web.enable-lifecycle',
+        `--web.listen-address=:${PORT}`,
+      ],
+      port: PORT,
+      livenessPath: '/-/healthy',
+      readinessPath: '/-/ready',
+      uid: UID,
+      replicas: 1,
+      resources: props.resources ?? { cpuRequestMillis: 250, cpuLimitMillis: 1000, memoryRequestMebibytes: 512, memoryLimitMebibytes: 2048 },
+      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', this.name),
+      automountServiceAccountToken: true, // Kubernetes service discovery and the cAdvisor proxy need the token
+      recreateOnUpdate: claim !== undefined,
+      mounts: [
+        { volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' }), path: CONFIG_DIR, readOnly: true },
+        { volume: kplus.Volume.fromConfigMap(this, 'RulesVolume', kplus.ConfigMap.fromConfigMapName(this, 'RulesRef', `${this.name}-rules`), { name: 'rules' }), path: RULES_DIR, readOnly: true },
+        { volume: dataVolume, path: DATA_DIR },
+      ],
+      configChecksum: () => checksumOf({ ...this.configData(), ...this.rulesData() }),
+    });
+    this.podSelector = this.workload.podSelector;
+
+    if (props.networkPolicy ?? true) {
+      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
+        name: this.name, namespace: this.namespace, labels, podSelector: this.podSelector, port: PORT,
+        // With an Ingress the controller's pods must get in too, wherever they run.
+        allowFromPods: props.ingress ? undefined : () => [this.podSelector, ...this.clientSelectors],
+      });
+    }
+    if (props.ingress) {
+      new ProgramIngress(this, 'Ingress', { ...props.ingress, name: this.name, namespace: this.namespace, labels, serviceName: this.serviceName, servicePort: PORT });
+    }
+  }
+
+  /** Adds a scrape job; its `job_name` must be unique. */
+  public addScrapeJob(job: ScrapeConfig): this {
+    if (!job.job_name) fail(this, 'scrapeJobs', 'a scrape job needs a job_name');
+    claimUnique(this, 'scrapeJobs', this.jobNames, job.job_name, 'scrape job name');
+    if (job.scrape_interval !== undefined) validateDuration(this, `scrapeJobs[${job.job_name}].scrape_interval`, job.scrape_interval);
+    if (job.metrics_path !== undefined) validateHttpPath(this, `scrapeJobs[${job.job_name}].metrics_path`, job.metrics_path);
+    this.scrapeConfigs.push(job);
+    this.rendered = undefined;
+    return this;
+  }
+
+  /**
+   * Adds a rule group to a rule file (a key of the rules ConfigMap). Alert and group names must be unique
+   * on this server; expressions must parse.
+   */
+  public addRuleGroup(group: RuleGroup, fileName: string = CUSTOM_RULES_FILE): this {
+    validateRuleFileName(this, fileName);
+    validateRuleGroup(this, group, this.ruleNames);
+    const groups = this.ruleFiles.get(fileName) ?? [];
+    groups.push(group);
+    this.ruleFiles.set(fileName, groups);
+    this.rendered = undefined;
+    return this;
+  }
+
+  /** Sends alerts to one more Alertmanager. */
+  public addAlertmanager(endpoint: IAlertmanagerEndpoint): this {
+    this.alertmanagers.push(endpoint);
+    this.rendered = undefined;
+    return this;
+  }
+
+  /** Lets pods with these labels (same namespace) reach Prometheus through its NetworkPolicy. */
+  public allowAccessFrom(podSelector: Record<string, string>): this {
+    this.clientSelectors.push(podSelector);
+    return this;
+  }
+
+  /** The scrape jobs, in the order they appear in prometheus.yml. */
+  public get scrapeJobs(): readonly ScrapeConfig[] {
+    return this.scrapeConfigs;
+  }
+
+  /** The rule groups per file name. */
+  public get ruleGroupsByFile(): ReadonlyMap<string, readonly RuleGroup[]> {
+    return this.ruleFiles;
+  }
+
+  /** The prometheus.yml model, as it is written at synth. */
+  public renderConfig(): PrometheusConfigFile {
+    const external = this.props.externalLabels;
+    return {
+      global: {
+        scrape_interval: this.props.scrapeInterval ?? '15s',
+        evaluation_interval: this.props.evaluationInterval ?? '15s',
+        ...(external && Object.keys(external).length ? { external_labels: external } : {}),
+      },
+      ...(this.alertmanagers.length
+        ? { alerting: { alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.map((a) => a.address) }] }] } }
+        : {}),
+      rule_files: [`${RULES_DIR}/*.yml`],
+      scrape_configs: this.scrapeConfigs,
+    };
+  }
+
+  private configData(): Record<string, string> {
+    return this.render().config;
+  }
+
+  private rulesData(): Record<string, string> {
+    return this.render().rules;
+  }
+
+  private render(): { config: Record<string, string>; rules: Record<string, string> } {
+    if (!this.rendered) {
+      const rules: Record<string, string> = {};
+      for (const fileName of [...this.ruleFiles.keys()].sort()) {
+        rules[fileName] = toYaml(renderRuleGroups(this.ruleFiles.get(fileName)!));
+      }
+      this.rendered = { config: { 'prometheus.yml': toYaml(this.renderConfig()) }, rules };
+    }
+    return this.rendered;
+  }
+}

@@ -1,0 +1,135 @@
+import { IConstruct } from 'constructs';
+import { fail } from '../common/errors';
+import { validatePromQL } from '../common/promql';
+import { claimUnique, validateDuration, validateLabelName } from '../common/validation';
+
+/** How urgent an alert is; Alertmanager routes on it. */
+export type AlertSeverity = 'critical' | 'warning' | 'info';
+
+/** An alerting rule, as plain typed data. */
+export interface AlertRule {
+  /** Alert name, unique within a Prometheus server. */
+  readonly alert: string;
+  /** PromQL expression; every series it returns is an alert. */
+  readonly expr: string;
+  /**
+   * How long the expression must hold before the alert fires.
+   * @default - fires on the first evaluation
+   */
+  readonly for?: string;
+  /** The `severity` label. */
+  readonly severity: AlertSeverity;
+  /** The `component` label (the inhibit rule and routes group by it). */
+  readonly component: string;
+  /** One-line summary (annotation `summary`); may use `{{ $labels.x }}` and `{{ $value }}`. */
+  readonly summary: string;
+  /** What is wrong and what it means (annotation `description`). */
+  readonly description: string;
+  /**
+   * Link to the runbook (annotation `runbook_url`).
+   * @default - none
+   */
+  readonly runbookUrl?: string;
+  /**
+   * More labels.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/** A recording rule. */
+export interface RecordingRule {
+  /** Name of the series it records. */
+  readonly record: string;
+  readonly expr: string;
+  /** @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+/** A named group of rules, evaluated together. */
+export interface RuleGroup {
+  readonly name: string;
+  /**
+   * Evaluation interval of this group.
+   * @default - the global evaluation interval
+   */
+  readonly interval?: string;
+  readonly rules: (AlertRule | RecordingRule)[];
+}
+
+/** True for alerting rules. */
+export function isAlertRule(rule: AlertRule | RecordingRule): rule is AlertRule {
+  return (rule as AlertRule).alert !== undefined;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const RULE_FILE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*\.yml$/;
+
+/** Names already taken on one Prometheus server: alert names and group names must be unique across its rule files. */
+export interface RuleNames {
+  readonly groups: Set<string>;
+  readonly alerts: Set<string>;
+}
+
+/** Checks a rule file name: a plain file name ending in `.yml` (Prometheus loads `rules/*.yml`). */
+export function validateRuleFileName(scope: IConstruct, fileName: string): string {
+  if (!RULE_FILE_NAME.test(fileName)) {
+    fail(scope, 'ruleFile', `"${fileName}" must be a file name ending in .yml`);
+  }
+  return fileName;
+}
+
+/** Checks one group: names, durations, PromQL syntax, and names unique among those already `taken`. */
+export function validateRuleGroup(scope: IConstruct, group: RuleGroup, taken: RuleNames): void {
+  if (!group.name) fail(scope, 'ruleGroups', 'a rule group needs a name');
+  const where = `ruleGroups[${group.name}]`;
+  claimUnique(scope, 'ruleGroups', taken.groups, group.name, 'rule group name');
+  if (group.interval !== undefined) validateDuration(scope, `${where}.interval`, group.interval);
+  if (group.rules.length === 0) fail(scope, where, 'a rule group needs at least one rule');
+  for (const rule of group.rules) {
+    if (isAlertRule(rule)) {
+      const field = `${where}.${rule.alert}`;
+      if (!METRIC_NAME.test(rule.alert)) fail(scope, `${field}.alert`, `"${rule.alert}" is not a valid alert name`);
+      claimUnique(scope, `${where}.alert`, taken.alerts, rule.alert, 'alert name');
+      validatePromQL(scope, `${field}.expr`, rule.expr);
+      if (rule.for !== undefined) validateDuration(scope, `${field}.for`, rule.for, { allowZero: true });
+      if (!['critical', 'warning', 'info'].includes(rule.severity)) {
+        fail(scope, `${field}.severity`, `"${rule.severity}" must be critical, warning or info`);
+      }
+      if (!rule.component) fail(scope, `${field}.component`, 'an alert needs a component label');
+      Object.keys(rule.labels ?? {}).forEach((name) => validateLabelName(scope, `${field}.labels`, name));
+    } else {
+      const field = `${where}.${rule.record}`;
+      if (!METRIC_NAME.test(rule.record)) fail(scope, `${field}.record`, `"${rule.record}" is not a valid metric name`);
+      validatePromQL(scope, `${field}.expr`, rule.expr);
+    }
+  }
+}
+
+/** The Prometheus rule-file document of some groups. */
+export function renderRuleGroups(groups: RuleGroup[]): { groups: object[] } {
+  return {
+    groups: groups.map((group) => ({
+      name: group.name,
+      ...(group.interval ? { interval: group.interval } : {}),
+      rules: group.rules.map(renderRule),
+    })),
+  };
+}
+
+function renderRule(rule: AlertRule | RecordingRule): object {
+  if (!isAlertRule(rule)) {
+    return { record: rule.record, expr: rule.expr, ...(rule.labels ? { labels: rule.labels } : {}) };
+  }
+  return {
+    alert: rule.alert,
+    expr: rule.expr,
+    ...(rule.for ? { for: rule.for } : {}),
+    labels: { severity: rule.severity, component: rule.component, ...rule.labels },
+    annotations: {
+      summary: rule.summary,
+      description: rule.description,
+      ...(rule.runbookUrl ? { runbook_url: rule.runbookUrl } : {}),
+    },
+  };
+}

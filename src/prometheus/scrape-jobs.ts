@@ -1,0 +1,99 @@
+import { RelabelConfig, ScrapeConfig } from './config-model';
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Options of {@link ScrapeJobs.kubernetesService}. */
+export interface KubernetesServiceScrapeOptions {
+  /** Job name: the `job` label of every series. */
+  readonly jobName: string;
+  /** Namespace of the Service. */
+  readonly namespace: string;
+  /** Name of the Service whose endpoints are scraped. */
+  readonly serviceName: string;
+  /**
+   * Name of the Service port that serves metrics.
+   * @default 'http'
+   */
+  readonly portName?: string;
+  /**
+   * Path of the metrics endpoint.
+   * @default '/metrics'
+   */
+  readonly metricsPath?: string;
+  /**
+   * Scrape interval of this job.
+   * @default - the global scrape interval
+   */
+  readonly interval?: string;
+}
+
+/** Factories for the scrape jobs the stack uses; each returns plain, typed prometheus.yml data. */
+export class ScrapeJobs {
+  /** Fixed `host:port` targets. */
+  public static staticTargets(jobName: string, targets: string[], metricsPath?: string): ScrapeConfig {
+    return { job_name: jobName, ...(metricsPath ? { metrics_path: metricsPath } : {}), static_configs: [{ targets }] };
+  }
+
+  /**
+   * The pods behind one Kubernetes Service, found through Kubernetes service discovery (no Prometheus Operator
+   * needed). Each series gets `namespace`, `service` and `pod` labels.
+   */
+  public static kubernetesService(options: KubernetesServiceScrapeOptions): ScrapeConfig {
+    return {
+      job_name: options.jobName,
+      ...(options.interval ? { scrape_interval: options.interval } : {}),
+      metrics_path: options.metricsPath ?? '/metrics',
+      kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [options.namespace] } }],
+      relabel_configs: [
+        keep('__meta_kubernetes_service_name', options.serviceName),
+        keep('__meta_kubernetes_endpoint_port_name', options.portName ?? 'http'),
+        ...ENDPOINT_LABELS,
+      ],
+    };
+  }
+
+  /**
+   * Container CPU and memory from each node's cAdvisor, read through the API server proxy
+   * (`/api/v1/nodes/<node>/proxy/metrics/cadvisor`), so no node port has to be reachable.
+   */
+  public static cadvisor(jobName = 'kubernetes-cadvisor'): ScrapeConfig {
+    return {
+      job_name: jobName,
+      scheme: 'https',
+      authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
+      tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` },
+      kubernetes_sd_configs: [{ role: 'node' }],
+      relabel_configs: [
+        { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
+        { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+        { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' },
+      ],
+    };
+  }
+
+  /**
+   * kube-state-metrics (pod phases, restarts, waiting reasons), wherever the cluster runs it: any Service
+   * labelled `app.kubernetes.io/name: kube-state-metrics`. A cluster without it simply has no such target.
+   */
+  public static kubeStateMetrics(jobName = 'kube-state-metrics'): ScrapeConfig {
+    return {
+      job_name: jobName,
+      honor_labels: true,
+      kubernetes_sd_configs: [{ role: 'endpoints' }],
+      relabel_configs: [
+        keep('__meta_kubernetes_service_label_app_kubernetes_io_name', 'kube-state-metrics'),
+        keep('__meta_kubernetes_endpoint_port_name', 'http-metrics'),
+      ],
+    };
+  }
+}
+
+function keep(sourceLabel: string, regex: string): RelabelConfig {
+  return { source_labels: [sourceLabel], regex, action: 'keep' };
+}
+
+const ENDPOINT_LABELS: RelabelConfig[] = [
+  { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+  { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
+  { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+];

@@ -1,0 +1,158 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AlertRouter, AlertRouterProps } from './alertmanager/alert-router';
+import { ApplicationServiceMonitor } from './application/application-service-monitor';
+import { MonitoredApplication, validateApplication } from './application/monitored-application';
+import { claimUnique, validateDnsLabel } from './common/validation';
+import { GrafanaDashboard } from './grafana/dashboard';
+import { kubernetesInfrastructureDashboard } from './grafana/dashboards/kubernetes-infrastructure';
+import { GrafanaWithDashboards, GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
+import { inferenceApiAlertRules, InferenceApiAlertOptions } from './iris/inference-api-alerts';
+import { inferenceApiDashboard } from './iris/inference-api-dashboard';
+import { IRIS_API } from './iris/iris-api';
+import { PrometheusServer, PrometheusServerProps } from './prometheus/prometheus-server';
+import { RuleGroup } from './prometheus/rules';
+import { ScrapeJobs } from './prometheus/scrape-jobs';
+
+/** Props of {@link MonitoringStack}. */
+export interface MonitoringStackProps {
+  /**
+   * Namespace of the whole stack.
+   * @default - the chart's namespace, else 'mlops'
+   */
+  readonly namespace?: string;
+  /**
+   * Prometheus settings (its namespace is the stack's).
+   * @default - the SPEC's: 15s scrape interval, 15d retention
+   */
+  readonly prometheus?: Omit<PrometheusServerProps, 'namespace' | 'alertmanagers'>;
+  /**
+   * Alertmanager settings.
+   * @default - receivers default/critical/warning, routes by severity
+   */
+  readonly alertmanager?: Omit<AlertRouterProps, 'namespace'>;
+  /**
+   * Grafana settings; `dashboards` are added after the built-in ones.
+   * @default - the two built-in dashboards
+   */
+  readonly grafana?: Omit<GrafanaWithDashboardsProps, 'namespace' | 'prometheus'>;
+  /**
+   * The Iris API: scraped, alerted on, shown in the "Iris API - Overview" dashboard and given a
+   * ServiceMonitor. `false` leaves it out (to monitor only your own applications).
+   * @default - the Iris API of the SPEC, with the SPEC's thresholds
+   */
+  readonly irisApi?: false | Omit<InferenceApiAlertOptions, 'job'> & { readonly application?: Partial<MonitoredApplication> };
+  /**
+   * Create ServiceMonitors (monitoring.coreos.com/v1) for the monitored applications, for clusters that run
+   * the Prometheus Operator. The stack's own Prometheus does not need them.
+   * @default true
+   */
+  readonly serviceMonitors?: boolean;
+}
+
+/** What {@link MonitoringStack.monitorApplication} adds for one application, besides its scrape job. */
+export interface ApplicationMonitoringOptions {
+  /**
+   * Alert rules of the application.
+   * @default - none
+   */
+  readonly alerts?: RuleGroup[];
+  /**
+   * Rule file (key of the rules ConfigMap) the alerts go to.
+   * @default '<name>-alerts.yml'
+   */
+  readonly alertsFile?: string;
+  /**
+   * Dashboards of the application.
+   * @default - none
+   */
+  readonly dashboards?: GrafanaDashboard[];
+  /**
+   * Create a ServiceMonitor for it.
+   * @default - the stack's `serviceMonitors` setting
+   */
+  readonly serviceMonitor?: boolean;
+}
+
+/**
+ * The whole monitoring stack of the SPEC in one construct: Prometheus (with the Iris API and Kubernetes
+ * scrape jobs and alerts), Alertmanager, Grafana (with both dashboards) and the Iris API's ServiceMonitor,
+ * wired together.
+ */
+export class MonitoringStack extends Construct {
+  public readonly namespace: string;
+  public readonly prometheus: PrometheusServer;
+  public readonly alertRouter: AlertRouter;
+  public readonly grafana: GrafanaWithDashboards;
+  /** ServiceMonitors by application name. */
+  public readonly serviceMonitors: Record<string, ApplicationServiceMonitor> = {};
+
+  private readonly createServiceMonitors: boolean;
+  private readonly applicationNames = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
+    super(scope, id);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
+    this.createServiceMonitors = props.serviceMonitors ?? true;
+
+    this.alertRouter = new AlertRouter(this, 'Alertmanager', { ...props.alertmanager, namespace: this.namespace });
+    this.prometheus = new PrometheusServer(this, 'Prometheus', {
+      ...props.prometheus,
+      namespace: this.namespace,
+      alertmanagers: [this.alertRouter],
+    });
+    this.grafana = new GrafanaWithDashboards(this, 'Grafana', {
+      ...props.grafana,
+      namespace: this.namespace,
+      prometheus: this.prometheus,
+      scrapeInterval: props.prometheus?.scrapeInterval,
+      dashboards: [],
+    });
+
+    if (props.irisApi !== false) {
+      const { application, ...alertOptions } = props.irisApi ?? {};
+      const iris = { ...IRIS_API, ...application };
+      this.monitorApplication(iris, {
+        alerts: [inferenceApiAlertRules({ ...alertOptions, job: iris.name })],
+        alertsFile: 'api-alerts.yml', // the original stack's file name
+        dashboards: [inferenceApiDashboard({ job: iris.name, metrics: alertOptions.metrics })],
+      });
+    }
+    if (props.prometheus?.kubernetesMonitoring ?? true) {
+      this.grafana.addDashboard(kubernetesInfrastructureDashboard({ namespaces: [this.namespace] }));
+    }
+    (props.grafana?.dashboards ?? []).forEach((d) => this.grafana.addDashboard(d));
+
+    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.alertRouter.name, [this.alertRouter.address]));
+    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.grafana.name, [`${this.grafana.serviceName}:${this.grafana.port}`]));
+    this.prometheus.allowAccessFrom(this.grafana.podSelector);
+    this.alertRouter.allowAccessFrom(this.prometheus.podSelector);
+  }
+
+  /**
+   * Monitors one more application: a scrape job through Kubernetes service discovery, and optionally its
+   * alerts, dashboards and a ServiceMonitor.
+   */
+  public monitorApplication(application: MonitoredApplication, options: ApplicationMonitoringOptions = {}): this {
+    validateApplication(this, `applications[${application.name}]`, application);
+    claimUnique(this, 'applications', this.applicationNames, application.name, 'application name');
+    const namespace = application.namespace ?? this.namespace;
+    this.prometheus.addScrapeJob(ScrapeJobs.kubernetesService({
+      jobName: application.name,
+      namespace,
+      serviceName: application.serviceName,
+      portName: application.portName,
+      metricsPath: application.metricsPath,
+      interval: application.scrapeInterval,
+    }));
+    const alertsFile = options.alertsFile ?? `${application.name}-alerts.yml`;
+    (options.alerts ?? []).forEach((group) => this.prometheus.addRuleGroup(group, alertsFile));
+    (options.dashboards ?? []).forEach((dashboard) => this.grafana.addDashboard(dashboard));
+    if (options.serviceMonitor ?? this.createServiceMonitors) {
+      this.serviceMonitors[application.name] = new ApplicationServiceMonitor(this, `ServiceMonitor-${application.name}`, {
+        application: { ...application, namespace },
+      });
+    }
+    return this;
+  }
+}
