@@ -48,7 +48,9 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-plus-28@^2.5.6',
     'constructs@^10.8.1',
     'cdk8s-cli@^2.207.0',
-    'ajv@^8.20.0',
+    'kubernetes-models@^5.1.0',
+    '@kubernetes-models/prometheus-operator@^6.0.0',
+    '@monokle/validation@^0.33.0',
     'typedoc@^0.28.0',
     'typedoc-plugin-markdown@^4.9.0',
   ],
@@ -87,6 +89,18 @@ project.gitignore.addPatterns('/dist/*', '!/dist/k8s/');
 project.addTask('synth', {
   description: 'Compile (incrementally) and synthesize the ten manifests into dist/k8s/monitoring',
   steps: [{ exec: 'tsc --build' }, { exec: 'node lib/src/main.js' }],
+});
+
+// `npm test`: compile first (the drift, tarball and benchmark-style tests run the compiled app), then jest in
+// CI mode: snapshots are never written, and a run that finds no test fails.
+project.testTask.reset();
+project.testTask.exec('tsc --build');
+project.testTask.exec('jest --ci', { receiveArgs: true });
+
+// `npm run bench`: the synth benchmark (bench/README.md).
+project.addTask('bench', {
+  description: 'Benchmark synth time and memory (medians of several runs)',
+  steps: [{ exec: 'tsc --build' }, { exec: 'node bench/run.js' }],
 });
 
 project.synth();
