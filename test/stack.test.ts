@@ -1,0 +1,257 @@
+import { parse } from 'yaml';
+import { configMapData, find, Manifest, synthStack } from './support/synth';
+
+const TEN_FILES = [
+  'alertmanager-configmap.yaml',
+  'alertmanager-deployment.yaml',
+  'grafana-configmap.yaml',
+  'grafana-dashboards-configmap.yaml',
+  'grafana-deployment.yaml',
+  'prometheus-configmap.yaml',
+  'prometheus-deployment.yaml',
+  'prometheus-rbac.yaml',
+  'prometheus-rules.yaml',
+  'servicemonitor-iris-api.yaml',
+];
+
+const { files, objects } = synthStack();
+const kindsIn = (file: string) => files.get(file)!.split(/^---$/m).map((doc) => {
+  const o = parse(doc) as Manifest;
+  return `${o.kind}/${o.metadata.name}`;
+});
+
+describe('the ten files', () => {
+  test('are exactly the SPEC table', () => {
+    expect([...files.keys()]).toEqual(TEN_FILES);
+  });
+
+  test.each(TEN_FILES)('%s matches its snapshot', (file) => {
+    expect(files.get(file)).toMatchSnapshot();
+  });
+
+  test.each([
+    ['prometheus-rbac.yaml', ['ServiceAccount/prometheus', 'ClusterRole/prometheus', 'ClusterRoleBinding/prometheus']],
+    ['prometheus-configmap.yaml', ['ConfigMap/prometheus-config']],
+    ['prometheus-rules.yaml', ['ConfigMap/prometheus-rules']],
+    ['prometheus-deployment.yaml', ['Deployment/prometheus', 'Service/prometheus-service', 'NetworkPolicy/prometheus']],
+    ['servicemonitor-iris-api.yaml', ['ServiceMonitor/iris-api']],
+    ['alertmanager-configmap.yaml', ['ConfigMap/alertmanager-config']],
+    ['alertmanager-deployment.yaml', ['Deployment/alertmanager', 'Service/alertmanager-service', 'NetworkPolicy/alertmanager']],
+    ['grafana-configmap.yaml', ['ConfigMap/grafana-config']],
+    ['grafana-dashboards-configmap.yaml', ['ConfigMap/grafana-dashboards']],
+    ['grafana-deployment.yaml', ['Deployment/grafana', 'Service/grafana-service', 'NetworkPolicy/grafana']],
+  ])('%s holds %j', (file, expected) => {
+    expect(kindsIn(file)).toEqual(expected);
+  });
+
+  test('every namespaced object is in mlops; cluster-scoped ones have no namespace', () => {
+    for (const o of objects) {
+      const clusterScoped = o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding';
+      expect([`${o.kind}/${o.metadata.name}`, o.metadata.namespace]).toEqual([`${o.kind}/${o.metadata.name}`, clusterScoped ? undefined : 'mlops']);
+    }
+  });
+
+  test('no hashed names: every object name is the human-readable one of the SPEC', () => {
+    expect(objects.map((o) => o.metadata.name).sort()).toEqual([
+      'alertmanager', 'alertmanager', 'alertmanager-config', 'alertmanager-service',
+      'grafana', 'grafana', 'grafana-config', 'grafana-dashboards', 'grafana-service',
+      'iris-api',
+      'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus-config', 'prometheus-rules', 'prometheus-service',
+    ]);
+  });
+});
+
+describe.each([
+  ['prometheus', 9090],
+  ['alertmanager', 9093],
+  ['grafana', 3000],
+])('%s workload', (app, port) => {
+  const deployment = find(objects, 'Deployment', app);
+  const service = find(objects, 'Service', `${app}-service`);
+  const podLabels = deployment.spec.template.metadata.labels;
+
+  test('carries app, component: monitoring and the recommended labels', () => {
+    for (const labels of [deployment.metadata.labels, podLabels, service.metadata.labels]) {
+      expect(labels).toMatchObject({
+        'app': app,
+        'component': 'monitoring',
+        'app.kubernetes.io/name': app,
+        'app.kubernetes.io/part-of': 'mlops-monitoring',
+        'app.kubernetes.io/managed-by': 'cdk8s',
+      });
+    }
+  });
+
+  test('selectors are stable labels that match its pods (not the construct path)', () => {
+    const selector = deployment.spec.selector.matchLabels;
+    expect(selector).toEqual({ app, component: 'monitoring' });
+    expect(podLabels).toMatchObject(selector);
+    expect(podLabels).toMatchObject(service.spec.selector);
+    expect(JSON.stringify(deployment)).not.toContain('cdk8s.io/metadata.addr');
+  });
+
+  test(`exposes port ${port} under the name http`, () => {
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.ports).toEqual([{ containerPort: port, name: 'http' }]);
+    expect(service.spec.ports).toEqual([{ name: 'http', port, targetPort: port }]);
+  });
+
+  test('runs one replica', () => {
+    expect(deployment.spec.replicas).toBe(1);
+  });
+});
+
+describe('Prometheus', () => {
+  const config = parse(configMapData(objects, 'prometheus-config')['prometheus.yml']);
+  const jobs = new Map<string, any>(config.scrape_configs.map((job: any) => [job.job_name, job]));
+
+  test('scrapes every 15s and keeps 15 days with the lifecycle API on', () => {
+    expect(config.global.scrape_interval).toBe('15s');
+    const args: string[] = find(objects, 'Deployment', 'prometheus').spec.template.spec.containers[0].args;
+    expect(args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=15d', '--web.enable-lifecycle', '--config.file=/etc/prometheus/prometheus.yml']));
+  });
+
+  test('has the scrape jobs of the SPEC', () => {
+    expect([...jobs.keys()]).toEqual(['prometheus', 'kubernetes-cadvisor', 'kube-state-metrics', 'iris-api', 'alertmanager', 'grafana']);
+  });
+
+  test('finds the Iris API through Kubernetes service discovery, without the Operator', () => {
+    const iris = jobs.get('iris-api');
+    expect(iris.kubernetes_sd_configs).toEqual([{ role: 'endpoints', namespaces: { names: ['mlops'] } }]);
+    expect(iris.relabel_configs).toEqual(expect.arrayContaining([
+      { source_labels: ['__meta_kubernetes_service_name'], regex: 'iris-api-service', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: 'http', action: 'keep' },
+    ]));
+    expect(iris.metrics_path).toBe('/metrics');
+  });
+
+  test('reads cAdvisor through the API server proxy', () => {
+    const cadvisor = jobs.get('kubernetes-cadvisor');
+    expect(cadvisor.kubernetes_sd_configs).toEqual([{ role: 'node' }]);
+    expect(cadvisor.relabel_configs).toContainEqual(expect.objectContaining({ replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' }));
+  });
+
+  test('sends alerts to alertmanager-service:9093 and loads rules from /etc/prometheus/rules', () => {
+    expect(config.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager-service:9093']);
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/*.yml']);
+    const mounts = find(objects, 'Deployment', 'prometheus').spec.template.spec.containers[0].volumeMounts;
+    expect(mounts).toContainEqual({ mountPath: '/etc/prometheus/rules', name: 'rules', readOnly: true });
+  });
+
+  test('uses the prometheus ServiceAccount with its token mounted (service discovery needs it)', () => {
+    const pod = find(objects, 'Deployment', 'prometheus').spec.template.spec;
+    expect(pod.serviceAccountName).toBe('prometheus');
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(find(objects, 'ClusterRoleBinding', 'prometheus').subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'mlops' }]);
+  });
+});
+
+describe('alert rules', () => {
+  const rules = configMapData(objects, 'prometheus-rules');
+  const alerts = Object.values(rules).flatMap((file) => parse(file).groups.flatMap((g: any) => g.rules));
+
+  test('are in api-alerts.yml and infrastructure-alerts.yml', () => {
+    expect(Object.keys(rules)).toEqual(['api-alerts.yml', 'infrastructure-alerts.yml']);
+  });
+
+  test.each([
+    ['IrisAPIDown', 'critical', 'iris-api'],
+    ['HighErrorRate', 'warning', 'iris-api'],
+    ['HighLatency', 'warning', 'iris-api'],
+    ['ModelNotLoaded', 'critical', 'iris-api'],
+    ['LowPredictionRate', 'info', 'iris-api'],
+    ['PodCrashLooping', 'warning', 'infrastructure'],
+    ['HighCPUUsage', 'warning', 'infrastructure'],
+    ['HighMemoryUsage', 'warning', 'infrastructure'],
+  ])('%s is %s, component %s, with summary and description', (alert, severity, component) => {
+    const rule = alerts.find((r: any) => r.alert === alert);
+    expect(rule.labels).toEqual({ severity, component });
+    expect(rule.annotations.summary).toEqual(expect.any(String));
+    expect(rule.annotations.description).toEqual(expect.any(String));
+  });
+
+  test('are the eight of the SPEC, no more', () => {
+    expect(alerts).toHaveLength(8);
+  });
+});
+
+describe('Alertmanager', () => {
+  const config = parse(configMapData(objects, 'alertmanager-config')['alertmanager.yml']);
+
+  test('groups by alertname, severity, component and repeats every 12h', () => {
+    expect(config.route).toMatchObject({ receiver: 'default', group_by: ['alertname', 'severity', 'component'], repeat_interval: '12h' });
+  });
+
+  test('routes by severity to the critical and warning receivers', () => {
+    expect(config.receivers.map((r: any) => r.name)).toEqual(['default', 'critical', 'warning']);
+    expect(config.route.routes).toEqual([
+      { receiver: 'critical', matchers: ['severity="critical"'] },
+      { receiver: 'warning', matchers: ['severity="warning"'] },
+    ]);
+  });
+
+  test('mutes a warning while the critical alert of the same alertname and component fires', () => {
+    expect(config.inhibit_rules).toEqual([{
+      source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'component'],
+    }]);
+  });
+});
+
+describe('Grafana', () => {
+  const config = configMapData(objects, 'grafana-config');
+  const dashboards = configMapData(objects, 'grafana-dashboards');
+
+  test('provisions the Prometheus datasource at http://prometheus-service:9090 with a fixed uid', () => {
+    const datasources = parse(config['datasources.yaml']).datasources;
+    expect(datasources).toEqual([expect.objectContaining({ type: 'prometheus', uid: 'prometheus', url: 'http://prometheus-service:9090', isDefault: true })]);
+  });
+
+  test('reads dashboards from the grafana-dashboards ConfigMap mounted at /var/lib/grafana/dashboards', () => {
+    expect(parse(config['dashboards.yaml']).providers[0].options.path).toBe('/var/lib/grafana/dashboards');
+    const pod = find(objects, 'Deployment', 'grafana').spec.template.spec;
+    const volume = pod.volumes.find((v: any) => v.configMap?.name === 'grafana-dashboards');
+    expect(pod.containers[0].volumeMounts).toContainEqual({ mountPath: '/var/lib/grafana/dashboards', name: volume.name, readOnly: true });
+  });
+
+  test.each([
+    ['iris-api-overview.json', 'Iris API - Overview', ['Prediction rate by class', 'Confidence distribution', 'Error rate', 'Model status', 'Total predictions']],
+    ['kubernetes-infrastructure.json', 'Kubernetes - Infrastructure', ['CPU usage by pod', 'Memory working set by pod', 'Pods by phase']],
+  ])('%s is "%s" with its panels', (key, title, panels) => {
+    const dashboard = JSON.parse(dashboards[key]);
+    expect(dashboard.title).toBe(title);
+    const titles = dashboard.panels.map((p: any) => p.title);
+    expect(titles).toEqual(expect.arrayContaining(panels));
+    for (const panel of dashboard.panels) {
+      expect(panel.id).toEqual(expect.any(Number));
+      expect(panel.datasource).toEqual({ type: 'prometheus', uid: 'prometheus' });
+      panel.targets.forEach((t: any) => expect(t.refId).toMatch(/^[A-Z]$/));
+    }
+    expect(new Set(dashboard.panels.map((p: any) => p.id)).size).toBe(dashboard.panels.length);
+  });
+
+  test('takes admin credentials from Secret grafana-secrets, never from a literal', () => {
+    const env = find(objects, 'Deployment', 'grafana').spec.template.spec.containers[0].env;
+    expect(env).toEqual([
+      { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'admin-user' } } },
+      { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'admin-password' } } },
+    ]);
+  });
+
+  test('keeps anonymous access off', () => {
+    expect(config['grafana.ini']).toMatch(/\[auth\.anonymous\]\nenabled = false\n/);
+  });
+});
+
+describe('Iris API ServiceMonitor', () => {
+  const monitor = find(objects, 'ServiceMonitor', 'iris-api');
+
+  test('selects the iris-api Service port http at /metrics, job named iris-api', () => {
+    expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(monitor.spec).toEqual({
+      jobLabel: 'app',
+      selector: { matchLabels: { app: 'iris-api' } },
+      namespaceSelector: { matchNames: ['mlops'] },
+      endpoints: [{ port: 'http', path: '/metrics' }],
+    });
+  });
+});
