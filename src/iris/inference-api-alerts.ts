@@ -65,6 +65,7 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
   const idleFor = options.idleFor ?? '15m';
   const errors = `sum by (job) (rate(${m.errors}{${job}}[5m]))`;
   const predictions = `sum by (job) (rate(${m.predictions}{${job}}[5m]))`;
+  const apiUp = `max by (job) (up{${job}})`;
   return {
     name: `${options.job}-alerts`,
     rules: [
@@ -79,7 +80,9 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
       },
       {
         alert: 'HighErrorRate',
-        expr: `${errors} / (${predictions} + ${errors}) > ${errorRatio}`,
+        // `or errors * 0`: before the first prediction the counter has no series, and an API that only
+        // fails (100% errors) must still alert.
+        expr: `${errors} / (${errors} + (${predictions} or ${errors} * 0)) > ${errorRatio}`,
         for: degradedFor,
         severity: 'warning',
         component,
@@ -106,7 +109,8 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
       },
       {
         alert: 'LowPredictionRate',
-        expr: `sum by (job) (rate(${m.predictions}{${job}}[15m])) < ${minRate} and on (job) (max by (job) (up{${job}}) == 1)`,
+        // `or ... * 0`: an API that is up but has never predicted has no counter series; it counts as 0.
+        expr: `(sum by (job) (rate(${m.predictions}{${job}}[15m])) or ${apiUp} * 0) < ${minRate} and on (job) (${apiUp} == 1)`,
         for: idleFor,
         severity: 'info',
         component,

@@ -22,6 +22,7 @@ export interface InferenceApiDashboardOptions {
 export function inferenceApiDashboard(options: InferenceApiDashboardOptions): GrafanaDashboard {
   const m = resolveMetrics(options.metrics);
   const job = `job="${options.job}"`;
+  const errors = `sum(rate(${m.errors}{${job}}[$__rate_interval]))`;
   const builder = new DashboardBuilder(options.title ?? 'Iris API - Overview')
     .uid(options.uid ?? 'iris-api-overview')
     .tags(['iris', 'mlops', 'inference'])
@@ -54,7 +55,7 @@ export function inferenceApiDashboard(options: InferenceApiDashboardOptions): Gr
       unit: 'percentunit',
       min: 0,
       queries: [{
-        expr: `sum(rate(${m.errors}{${job}}[$__rate_interval])) / (sum(rate(${m.predictions}{${job}}[$__rate_interval])) + sum(rate(${m.errors}{${job}}[$__rate_interval])))`,
+        expr: `${errors} / (${errors} + (sum(rate(${m.predictions}{${job}}[$__rate_interval])) or ${errors} * 0))`,
         legend: 'error ratio',
       }, {
         expr: `sum by (type, endpoint) (rate(${m.errors}{${job}}[$__rate_interval]))`,

@@ -1,0 +1,127 @@
+import { parse } from 'yaml';
+import { configMapData, Manifest } from './synth';
+
+/*
+ * The Lezer PromQL grammar. The package is an ES module whose types a CommonJS file cannot import (TS1479),
+ * so it is required, typed by the little of Lezer's tree API used here (as src/common/promql.ts does).
+ */
+interface SyntaxNode {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+  readonly firstChild: SyntaxNode | null;
+  getChild(name: string): SyntaxNode | null;
+  getChildren(name: string): SyntaxNode[];
+}
+interface TreeCursor {
+  readonly name: string;
+  readonly from: number;
+  readonly type: { readonly isError: boolean };
+  readonly node: SyntaxNode;
+  next(): boolean;
+}
+const { parser } = require('@prometheus-io/lezer-promql') as { parser: { parse(input: string): { cursor(): TreeCursor } } };
+
+/** One query of one panel of a provisioned dashboard. */
+export interface PanelQuery {
+  readonly dashboard: string;
+  readonly panel: string;
+  readonly expr: string;
+}
+
+interface PanelJson {
+  readonly title?: string;
+  readonly targets?: { readonly expr?: string }[];
+  readonly panels?: PanelJson[];
+}
+
+/** The dashboards as provisioned: JSON of the `grafana-dashboards` ConfigMap, by file name. */
+export function provisionedDashboards(objects: Manifest[]): Record<string, string> {
+  return configMapData(objects, 'grafana-dashboards');
+}
+
+/** Every query of a dashboard JSON, panels nested in rows included. */
+export function panelQueries(dashboardJson: string): PanelQuery[] {
+  const model = JSON.parse(dashboardJson) as { uid: string; panels?: PanelJson[] };
+  const walk = (panels: PanelJson[] = []): PanelQuery[] => panels.flatMap((panel) => [
+    ...(panel.targets ?? []).filter((t) => t.expr).map((t) => ({ dashboard: model.uid, panel: panel.title ?? '?', expr: t.expr! })),
+    ...walk(panel.panels),
+  ]);
+  return walk(model.panels);
+}
+
+/** Grafana's interval and range variables, which are not PromQL, replaced by a duration. */
+export function substituteGrafanaVariables(expr: string, value = '5m'): string {
+  return expr.replace(/\$\{?__(rate_interval|interval|range)\}?/g, value);
+}
+
+/** A series selector of a query: metric name and equality label matchers. */
+export interface Selector {
+  readonly metric: string;
+  readonly equals: Record<string, string>;
+}
+
+/**
+ * The series selectors of a PromQL expression, from the official Lezer grammar (function names,
+ * keywords, grouping labels and strings are other node types, so they are never taken for metrics).
+ * A selector without a metric name (`{__name__=~"..."}`) throws: its metrics cannot be known.
+ */
+export function selectorsOf(expr: string): Selector[] {
+  const tree = parser.parse(expr);
+  const selectors: Selector[] = [];
+  const cursor = tree.cursor();
+  do {
+    if (cursor.type.isError) throw new Error(`"${expr}" does not parse at character ${cursor.from + 1}`);
+    if (cursor.name !== 'VectorSelector') continue;
+    const node = cursor.node;
+    const equals: Record<string, string> = {};
+    for (const matcher of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
+      const name = matcher.getChild('LabelName');
+      const value = matcher.getChild('StringLiteral');
+      if (name && value && matcher.getChild('MatchOp')?.firstChild?.name === 'EqlSingle') {
+        equals[expr.slice(name.from, name.to)] = JSON.parse(expr.slice(value.from, value.to)) as string;
+      }
+    }
+    const identifier = node.getChild('Identifier');
+    const metric = identifier ? expr.slice(identifier.from, identifier.to) : equals.__name__;
+    if (!metric) throw new Error(`"${expr}": a selector without a metric name cannot be traced to a scrape job`);
+    selectors.push({ metric, equals });
+  } while (cursor.next());
+  return selectors;
+}
+
+/** A metric name, or a family of them. */
+export type MetricPattern = string | RegExp;
+
+/** What each scrape job of the stack provides, by job name. */
+export const METRICS_BY_JOB: Record<string, readonly MetricPattern[]> = {
+  'iris-api': ['model_predictions_total', 'model_confidence_bucket', 'model_loaded', 'api_errors_total', 'http_request_duration_seconds_bucket'],
+  'kubernetes-cadvisor': [/^container_/],
+  'kube-state-metrics': [/^kube_/],
+};
+
+/** Series Prometheus records for every target of every job. */
+const PER_TARGET = ['up'];
+
+/**
+ * The scrape jobs, among `configuredJobs` (those of the synthesized prometheus.yml), that collect what
+ * `selector` selects: jobs providing the metric, narrowed to its `job="..."` matcher when it has one.
+ */
+export function collectingJobs(selector: Selector, configuredJobs: string[]): string[] {
+  const provides = (job: string): boolean => PER_TARGET.includes(selector.metric)
+    || (METRICS_BY_JOB[job] ?? []).some((p) => (typeof p === 'string' ? p === selector.metric : p.test(selector.metric)));
+  return configuredJobs.filter((job) => provides(job) && (selector.equals.job === undefined || selector.equals.job === job));
+}
+
+/** The job names of a synthesized prometheus.yml. */
+export function scrapeJobNames(objects: Manifest[]): string[] {
+  const config = parse(configMapData(objects, 'prometheus-config')['prometheus.yml']) as { scrape_configs: { job_name: string }[] };
+  return config.scrape_configs.map((job) => job.job_name);
+}
+
+/** Each query's selectors that no configured job collects, as readable lines (empty: all collected). */
+export function uncollectedSelectors(queries: PanelQuery[], configuredJobs: string[]): string[] {
+  return queries.flatMap((q) => selectorsOf(substituteGrafanaVariables(q.expr))
+    .filter((s) => collectingJobs(s, configuredJobs).length === 0)
+    .map((s) => `${q.dashboard} / ${q.panel}: ${s.metric}${s.equals.job ? ` (job="${s.equals.job}")` : ''} in ${q.expr}`));
+}
