@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { JsonFile, javascript, typescript } from 'projen';
 
 // A plain TypeScript project rather than projen's cdk8s templates: those pin cdk8s-plus-22, run an
 // online `import k8s` task and (through jsii) forbid the top-level `imports/` folder we commit.
@@ -80,6 +80,60 @@ const project = new typescript.TypeScriptProject({
   gitignore: ['/.cdk8s-out/', '/bench/results/'],
   npmignoreEnabled: false,
 });
+
+// ---- Publishing: what a consumer of the npm package gets (test/package.test.ts checks the tarball). ----
+project.package.addVersion('0.1.0');
+project.package.addField('exports', {
+  '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },
+  './package.json': './package.json',
+});
+// An allow-list: compiled JavaScript and declarations only (no tests, no TypeScript sources, no .tsbuildinfo,
+// no dist/). lib/src/main.js is this repository's app, which writes files when loaded: not for consumers.
+project.package.addField('files', [
+  'lib/src/**/*.js',
+  'lib/src/**/*.d.ts',
+  'lib/imports/**/*.js',
+  'lib/imports/**/*.d.ts',
+  '!lib/src/main.js',
+  '!lib/src/main.d.ts',
+  'README.md',
+  'API.md',
+  'CHANGELOG.md',
+  'LICENSE',
+]);
+
+// ---- API reference: API.md, generated from the doc comments (test/api-docs.test.ts fails when stale). ----
+new JsonFile(project, 'typedoc.json', {
+  allowComments: true, // the "generated" marker becomes a comment: TypeDoc rejects an unknown "//" key
+  obj: {
+    entryPoints: ['src/index.ts'],
+    plugin: ['typedoc-plugin-markdown'],
+    // One page for the one module: a single API.md at the repository root.
+    router: 'module',
+    out: '.',
+    entryFileName: 'API.md',
+    cleanOutputDir: false,
+    readme: 'none',
+    disableSources: true,
+    excludePrivate: true,
+    excludeInternal: true,
+    hidePageHeader: true,
+    hideBreadcrumbs: true,
+    interfacePropertiesFormat: 'table',
+    classPropertiesFormat: 'table',
+    parametersFormat: 'table',
+    typeDeclarationFormat: 'table',
+    enumMembersFormat: 'table',
+    // `@schema` is written by `cdk8s import` in imports/.
+    blockTags: ['@default', '@schema', '@param', '@returns', '@deprecated', '@example', '@see', '@remarks'],
+  },
+});
+project.addTask('docs', {
+  description: 'Regenerate API.md (the API reference) from the TypeScript doc comments',
+  exec: 'typedoc --options typedoc.json',
+});
+// The build regenerates it; the test task (test/api-docs.test.ts) catches a committed API.md that is stale.
+project.postCompileTask.spawn(project.tasks.tryFind('docs')!);
 
 // GitOps users read the synthesized manifests from git: keep dist/k8s/ tracked, the rest of dist/ ignored.
 project.gitignore.removePatterns('/dist/');

@@ -1,0 +1,51 @@
+import { App, Chart } from 'cdk8s';
+import { MonitoredApplication, MonitoringStack, RuleGroup } from 'cdk8s-mlops-monitoring';
+
+/** Any application with a Service and a metrics port. */
+const checkout: MonitoredApplication = {
+  name: 'checkout', // the `job` label of its series
+  namespace: 'shop',
+  serviceName: 'checkout-service',
+  portName: 'metrics',
+  metricsPath: '/prometheus',
+  scrapeInterval: '30s',
+  serviceLabels: { app: 'checkout' }, // for the ServiceMonitor's selector
+};
+
+const checkoutAlerts: RuleGroup = {
+  name: 'checkout',
+  rules: [
+    {
+      alert: 'CheckoutDown',
+      expr: 'up{job="checkout"} == 0',
+      for: '2m',
+      severity: 'critical',
+      component: 'checkout',
+      summary: 'Checkout instance {{ $labels.pod }} is down',
+      description: 'Prometheus has not scraped {{ $labels.pod }} for 2 minutes.',
+    },
+    {
+      alert: 'CheckoutSlow',
+      expr: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="checkout"}[5m]))) > 1',
+      for: '10m',
+      severity: 'warning',
+      component: 'checkout',
+      summary: 'Checkout p95 latency above 1s',
+      description: 'The 95th percentile of checkout requests took {{ $value }}s.',
+    },
+  ],
+};
+
+/** The stack without the Iris API, monitoring another application: scrape job, alerts, ServiceMonitor. */
+export function anotherApplication(app: App): MonitoringStack {
+  const chart = new Chart(app, 'monitoring');
+  const stack = new MonitoringStack(chart, 'monitoring', { irisApi: false });
+  stack.monitorApplication(checkout, { alerts: [checkoutAlerts] });
+  return stack;
+}
+
+if (require.main === module) {
+  const app = new App();
+  anotherApplication(app);
+  app.synth();
+}

@@ -1,0 +1,63 @@
+import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { App, Chart } from 'cdk8s';
+import { Dashboards, MonitoringStack } from 'cdk8s-mlops-monitoring';
+
+/** More alert rules, recording rules, dashboards and receivers on the stack. */
+export function rulesDashboardsReceivers(app: App): MonitoringStack {
+  const chart = new Chart(app, 'monitoring');
+  const stack = new MonitoringStack(chart, 'monitoring');
+
+  // Recording rules and alerts, in a rule file of their own (a key of the prometheus-rules ConfigMap).
+  stack.prometheus.addRuleGroup({
+    name: 'iris-api-recording',
+    interval: '1m',
+    rules: [
+      { record: 'job:model_predictions:rate5m', expr: 'sum by (job) (rate(model_predictions_total[5m]))' },
+    ],
+  }, 'recording-rules.yml');
+  stack.prometheus.addRuleGroup({
+    name: 'iris-api-traffic',
+    rules: [{
+      alert: 'NoPredictions',
+      expr: 'job:model_predictions:rate5m{job="iris-api"} == 0',
+      for: '15m',
+      severity: 'warning',
+      component: 'iris-api',
+      summary: 'The Iris API serves no predictions',
+      description: 'No prediction in the last 15 minutes.',
+      labels: { team: 'ml' },
+    }],
+  });
+
+  // A dashboard from the typed builders of @grafana/grafana-foundation-sdk...
+  stack.grafana.addDashboard(Dashboards.fromBuilder(
+    new DashboardBuilder('Predictions (recorded)')
+      .uid('predictions-recorded')
+      .withPanel(new TimeseriesBuilder()
+        .title('Predictions per second')
+        .unit('reqps')
+        .withTarget(new DataqueryBuilder().expr('job:model_predictions:rate5m').legendFormat('{{job}}'))),
+  ));
+  // ...or from JSON exported from Grafana.
+  stack.grafana.addDashboard(Dashboards.fromJson({
+    uid: 'scrape-health',
+    title: 'Scrape health',
+    panels: [{ type: 'stat', title: 'Targets up', targets: [{ expr: 'sum(up)' }] }],
+  }));
+
+  // A receiver and the route that sends it the ML team's alerts; the webhook URL stays in a Secret.
+  stack.alertRouter.addReceiver({
+    name: 'ml-team',
+    slack: [{ channel: '#ml-alerts', apiUrlSecretKey: 'slack-ml-webhook-url' }],
+  });
+  stack.alertRouter.addRoute({ receiver: 'ml-team', match: { team: 'ml' } });
+  return stack;
+}
+
+if (require.main === module) {
+  const app = new App();
+  rulesDashboardsReceivers(app);
+  app.synth();
+}

@@ -1,0 +1,205 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import { parse, parseAllDocuments } from 'yaml';
+import { wholeStack } from '../examples/01-whole-stack';
+import { namespaceAndImages } from '../examples/02-namespace-and-images';
+import { anotherApplication } from '../examples/03-another-application';
+import { rulesDashboardsReceivers } from '../examples/04-rules-dashboards-receivers';
+import { alertRouterAlone, grafanaAlone } from '../examples/05-one-construct-alone';
+import { tenFileLayout } from '../examples/06-ten-file-layout';
+
+// The examples import 'cdk8s-mlops-monitoring' by name, as a consumer does: it resolves through the package's
+// own `exports` to the compiled lib/ (the test task runs `tsc --build` first).
+
+const ROOT = path.join(__dirname, '..');
+const EXAMPLES = path.join(ROOT, 'examples');
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [key: string]: any;
+}
+
+function get(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return found;
+}
+
+function images(objects: K8sObject[]): Record<string, string> {
+  return Object.fromEntries(objects.filter((o) => o.kind === 'Deployment')
+    .map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image]));
+}
+
+function tmpdir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'Namespace']);
+
+test('the examples type-check (tsc --noEmit -p examples/tsconfig.json)', () => {
+  const tsc = require.resolve('typescript/bin/tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '--noEmit', '-p', path.join(EXAMPLES, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
+  } catch (e: any) {
+    throw new Error(`examples do not compile:\n${e.stdout}${e.stderr}`);
+  }
+});
+
+test('README: every ```ts block of the usage section is (an excerpt of) an examples/ file', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const usage = readme.slice(readme.indexOf('<!-- usage:start -->'), readme.indexOf('<!-- usage:end -->'));
+  const blocks = [...usage.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1].trimEnd());
+  const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts')).map((f) => ({ f, text: fs.readFileSync(path.join(EXAMPLES, f), 'utf8') }));
+  expect(blocks.length).toBeGreaterThanOrEqual(6);
+  for (const block of blocks) {
+    const home = files.find(({ text }) => text.includes(block));
+    if (!home) throw new Error(`README code block is in no examples/*.ts file (edit the example, then copy it):\n${block}`);
+  }
+  // Every use case 01-06 is shown.
+  for (const { f, text } of files) {
+    expect({ f, shown: blocks.some((b) => text.includes(b)) }).toEqual({ f, shown: true });
+  }
+});
+
+test('1. the whole stack in one line, in its own chart, synthesized as one file', () => {
+  const outdir = tmpdir('example-01-');
+  try {
+    const app = new App({ outdir });
+    wholeStack(app);
+    app.synth();
+    expect(fs.readdirSync(outdir)).toEqual(['monitoring.k8s.yaml']);
+    const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'monitoring.k8s.yaml'), 'utf8')).map((d) => d.toJSON() as K8sObject);
+    expect(Object.keys(images(objects)).sort()).toEqual(['alertmanager', 'grafana', 'prometheus']);
+    expect(get(objects, 'ServiceMonitor', 'iris-api').spec.namespaceSelector).toEqual({ matchNames: ['mlops'] });
+    const prometheusYml = parse(get(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+    expect(prometheusYml.scrape_configs.map((j: any) => j.job_name)).toContain('iris-api');
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test('2. another namespace and other images/versions', () => {
+  const app = Testing.app();
+  const objects = Testing.synth(namespaceAndImages(app)) as K8sObject[];
+  const namespaced = objects.filter((o) => !CLUSTER_SCOPED.has(o.kind));
+  expect(namespaced.length).toBeGreaterThan(10);
+  expect(new Set(namespaced.map((o) => o.metadata.namespace))).toEqual(new Set(['observability']));
+  expect(images(objects)).toEqual({
+    prometheus: 'quay.io/prometheus/prometheus:v2.54.1',
+    alertmanager: 'quay.io/prometheus/alertmanager:v0.27.0',
+    grafana: 'docker.io/grafana/grafana:11.4.0',
+  });
+  expect(get(objects, 'Deployment', 'prometheus').spec.template.spec.containers[0].args).toContain('--storage.tsdb.retention.time=30d');
+  const prometheusYml = parse(get(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+  expect(prometheusYml.global).toMatchObject({ scrape_interval: '30s', external_labels: { cluster: 'prod-eu' } });
+  const grafanaEnv = get(objects, 'Deployment', 'grafana').spec.template.spec.containers[0].env;
+  expect(grafanaEnv.map((e: any) => e.valueFrom?.secretKeyRef?.name)).toContain('grafana-admin');
+  // Alertmanager and Grafana find Prometheus in the new namespace, and it scrapes the Iris API there.
+  expect(get(objects, 'ServiceMonitor', 'iris-api').spec.namespaceSelector).toEqual({ matchNames: ['observability'] });
+});
+
+test('3. another application: its scrape job, alert rules and ServiceMonitor, without the Iris API', () => {
+  const app = Testing.app();
+  const stack = anotherApplication(app);
+  const objects = Testing.synth(stack.node.scope as any) as K8sObject[];
+  const prometheusYml = parse(get(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+  const jobs = prometheusYml.scrape_configs.map((j: any) => j.job_name);
+  expect(jobs).toContain('checkout');
+  expect(jobs).not.toContain('iris-api');
+  const checkout = prometheusYml.scrape_configs.find((j: any) => j.job_name === 'checkout');
+  expect(checkout).toMatchObject({
+    scrape_interval: '30s',
+    metrics_path: '/prometheus',
+    kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: ['shop'] } }],
+  });
+  expect(checkout.relabel_configs).toEqual(expect.arrayContaining([
+    { source_labels: ['__meta_kubernetes_service_name'], regex: 'checkout-service', action: 'keep' },
+    { source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: 'metrics', action: 'keep' },
+  ]));
+  const rules = get(objects, 'ConfigMap', 'prometheus-rules').data;
+  expect(Object.keys(rules)).toContain('checkout-alerts.yml');
+  expect(Object.keys(rules)).not.toContain('api-alerts.yml');
+  const alerts = parse(rules['checkout-alerts.yml']).groups[0].rules.map((r: any) => r.alert);
+  expect(alerts).toEqual(['CheckoutDown', 'CheckoutSlow']);
+  const monitor = get(objects, 'ServiceMonitor', 'checkout');
+  expect(monitor.metadata.namespace).toBe('shop');
+  expect(monitor.spec).toMatchObject({
+    selector: { matchLabels: { app: 'checkout' } },
+    namespaceSelector: { matchNames: ['shop'] },
+    endpoints: [{ port: 'metrics', path: '/prometheus', interval: '30s' }],
+  });
+  expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['checkout']);
+  // Prometheus may discover endpoints in the other namespace: its ClusterRole grants it.
+  const resources = get(objects, 'ClusterRole', 'prometheus').rules.flatMap((r: any) => r.resources);
+  expect(resources).toEqual(expect.arrayContaining(['endpoints', 'services', 'pods']));
+});
+
+test('4. added alert rules, recording rules, dashboards (builder and JSON) and receivers', () => {
+  const app = Testing.app();
+  const stack = rulesDashboardsReceivers(app);
+  const objects = Testing.synth(stack.node.scope as any) as K8sObject[];
+  const rules = get(objects, 'ConfigMap', 'prometheus-rules').data;
+  expect(parse(rules['recording-rules.yml']).groups[0]).toMatchObject({
+    name: 'iris-api-recording', interval: '1m',
+    rules: [{ record: 'job:model_predictions:rate5m', expr: 'sum by (job) (rate(model_predictions_total[5m]))' }],
+  });
+  expect(parse(rules['custom-rules.yml']).groups[0].rules[0]).toMatchObject({ alert: 'NoPredictions', labels: { severity: 'warning', team: 'ml' } });
+  expect(Object.keys(rules)).toContain('api-alerts.yml'); // the built-in ones stay
+
+  const dashboards = get(objects, 'ConfigMap', 'grafana-dashboards').data;
+  expect(Object.keys(dashboards)).toEqual(expect.arrayContaining(['predictions-recorded.json', 'scrape-health.json']));
+  expect(Object.keys(dashboards)).toHaveLength(4); // with the two built-in ones
+  const recorded = JSON.parse(dashboards['predictions-recorded.json']);
+  expect(recorded.title).toBe('Predictions (recorded)');
+  expect(recorded.panels[0]).toMatchObject({ id: 1, targets: [{ expr: 'job:model_predictions:rate5m', refId: 'A' }] });
+  const health = JSON.parse(dashboards['scrape-health.json']);
+  expect(health.panels[0]).toMatchObject({ id: 1, datasource: { type: 'prometheus', uid: 'prometheus' }, targets: [{ refId: 'A' }] });
+
+  const alertmanagerYml = parse(get(objects, 'ConfigMap', 'alertmanager-config').data['alertmanager.yml']);
+  expect(alertmanagerYml.receivers.find((r: any) => r.name === 'ml-team')).toMatchObject({
+    slack_configs: [{ channel: '#ml-alerts', api_url_file: '/etc/alertmanager/secrets/slack-ml-webhook-url' }],
+  });
+  expect(alertmanagerYml.route.routes).toContainEqual({ receiver: 'ml-team', matchers: ['team="ml"'] });
+  expect(JSON.stringify(alertmanagerYml)).not.toContain('hooks.slack.com');
+});
+
+test('5. one construct alone: only AlertRouter, only Grafana on an existing Prometheus', () => {
+  const alerting = Testing.synth(alertRouterAlone(Testing.app())) as K8sObject[];
+  expect(new Set(alerting.map((o) => o.metadata.name.split('-')[0]))).toEqual(new Set(['alertmanager']));
+  expect(new Set(alerting.map((o) => o.metadata.namespace))).toEqual(new Set(['alerting']));
+  expect(alerting.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service']);
+  const alertmanagerYml = parse(get(alerting, 'ConfigMap', 'alertmanager-config').data['alertmanager.yml']);
+  expect(alertmanagerYml.receivers.map((r: any) => r.name)).toEqual(['default', 'oncall']);
+  expect(alertmanagerYml.route.routes).toEqual([{ receiver: 'oncall', matchers: ['severity="critical"'] }]);
+
+  const dashboards = Testing.synth(grafanaAlone(Testing.app())) as K8sObject[];
+  expect(new Set(dashboards.map((o) => o.metadata.name.split('-')[0]))).toEqual(new Set(['grafana']));
+  expect(dashboards.some((o) => /prometheus|alertmanager/.test(JSON.stringify(o.metadata)))).toBe(false);
+  const datasources = parse(get(dashboards, 'ConfigMap', 'grafana-config').data['datasources.yaml']);
+  expect(datasources.datasources[0]).toMatchObject({ type: 'prometheus', url: 'http://prometheus-operated.monitoring.svc:9090' });
+});
+
+test('6. the ten-file layout, written into any folder', () => {
+  const outdir = path.join(tmpdir('example-06-'), 'deploy', 'monitoring');
+  try {
+    const written = tenFileLayout(outdir);
+    const expected = [
+      'alertmanager-configmap.yaml', 'alertmanager-deployment.yaml', 'grafana-configmap.yaml',
+      'grafana-dashboards-configmap.yaml', 'grafana-deployment.yaml', 'prometheus-configmap.yaml',
+      'prometheus-deployment.yaml', 'prometheus-rbac.yaml', 'prometheus-rules.yaml', 'servicemonitor-iris-api.yaml',
+    ];
+    expect([...written].sort()).toEqual(expected);
+    expect(fs.readdirSync(outdir).sort()).toEqual(expected);
+    const kinds = (file: string) => parseAllDocuments(fs.readFileSync(path.join(outdir, file), 'utf8')).map((d) => d.get('kind'));
+    expect(kinds('prometheus-rbac.yaml')).toEqual(expect.arrayContaining(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']));
+    expect(kinds('servicemonitor-iris-api.yaml')).toEqual(['ServiceMonitor']);
+    expect(kinds('grafana-deployment.yaml')).toEqual(expect.arrayContaining(['Deployment', 'Service']));
+  } finally {
+    fs.rmSync(path.dirname(path.dirname(outdir)), { recursive: true, force: true });
+  }
+});
