@@ -82,7 +82,7 @@ export interface Receiver {
 export function renderReceiver(scope: IConstruct, receiver: Receiver, secretsDir: string): ReceiverFile {
   const field = `receivers[${receiver.name}]`;
   const secretFile = (key: string | undefined, what: string): string => {
-    if (!key) fail(scope, `${field}.${what}`, 'a credential is required: name the key of the receivers Secret that holds it');
+    if (!key) fail(scope, `${field}.${what}`, `no credential source (got ${JSON.stringify(key) ?? 'undefined'}): name the key of the receivers Secret that holds it`);
     validateSecretKey(scope, `${field}.${what}`, key);
     return `${secretsDir}/${key}`;
   };
@@ -95,7 +95,7 @@ export function renderReceiver(scope: IConstruct, receiver: Receiver, secretsDir
   }));
   const email = receiver.email?.map((e): EmailConfigFile => {
     if (e.authUsername !== undefined && !e.authPasswordSecretKey) {
-      fail(scope, `${field}.email.authPasswordSecretKey`, 'authUsername is set but no password source: name the key of the receivers Secret that holds it');
+      fail(scope, `${field}.email.authPasswordSecretKey`, `authUsername "${e.authUsername}" is set but there is no password source (got ${JSON.stringify(e.authPasswordSecretKey) ?? 'undefined'}): name the key of the receivers Secret that holds it`);
     }
     return {
       send_resolved: e.sendResolved ?? true,

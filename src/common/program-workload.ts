@@ -58,6 +58,10 @@ export class ProgramWorkload extends Construct {
   constructor(scope: Construct, id: string, props: ProgramWorkloadProps) {
     super(scope, id);
     validateDnsLabel(scope, 'name', props.name);
+    // The Service is `<name>-service`, and Service names are DNS-1035 labels: a letter first, 63 characters at most.
+    if (!/^[a-z]/.test(props.name) || props.name.length > 63 - '-service'.length) {
+      fail(scope, 'name', `"${props.name}" cannot name the Service "${props.name}-service" (a DNS-1035 label: starting with a letter, at most 63 characters)`);
+    }
     validateDnsLabel(scope, 'namespace', props.namespace);
     validateInteger(scope, 'replicas', props.replicas, 1);
     validateImage(scope, props.image);

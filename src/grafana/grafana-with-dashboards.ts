@@ -11,7 +11,7 @@ import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { checksumOf, toJson, toYaml } from '../common/serialize';
 import { PersistenceOptions, ProgramDataClaim } from '../common/storage';
-import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
+import { claimUnique, validateDnsLabel, validateDuration, validateInteger } from '../common/validation';
 import { GrafanaDashboard, validateDashboard } from './dashboard';
 import { dashboardProviderProvisioning, datasourceProvisioning, grafanaIni, renderIni } from './provisioning';
 
@@ -63,6 +63,13 @@ export interface GrafanaWithDashboardsProps {
    * @default false
    */
   readonly anonymousAccess?: boolean;
+  /**
+   * Number of Grafana pods. Provisioned datasources and dashboards are the same on every pod, but each pod
+   * keeps its own SQLite database (users, sessions): with more than one, logins need sticky sessions or a
+   * shared database. Must be 1 with `persistence`, whose ReadWriteOnce volume only one pod can use.
+   * @default 1
+   */
+  readonly replicas?: number;
   /** @default - 100m/500m CPU, 128Mi/512Mi memory */
   readonly resources?: ResourceSpec;
   /**
@@ -109,6 +116,10 @@ export class GrafanaWithDashboards extends Construct {
     this.name = validateDnsLabel(this, 'name', props.name ?? 'grafana');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
     this.serviceName = `${this.name}-service`;
+    const replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
+    if (props.persistence && replicas > 1) {
+      fail(this, 'replicas', `${replicas} pods cannot share the ReadWriteOnce volume of \`persistence\`: use 1`);
+    }
     const adminSecret = validateDnsLabel(this, 'adminSecretName', props.adminSecretName ?? 'grafana-secrets');
     const scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
     const prometheus = props.prometheus ?? { url: 'http://prometheus-service:9090', podSelector: { app: 'prometheus', component: 'monitoring' }, port: 9090 };
@@ -163,7 +174,7 @@ export class GrafanaWithDashboards extends Construct {
       livenessPath: '/api/health',
       readinessPath: '/api/health',
       uid: UID,
-      replicas: 1,
+      replicas,
       resources: props.resources ?? { cpuRequestMillis: 100, cpuLimitMillis: 500, memoryRequestMebibytes: 128, memoryLimitMebibytes: 512 },
       recreateOnUpdate: claim !== undefined,
       mounts: [
@@ -192,7 +203,7 @@ export class GrafanaWithDashboards extends Construct {
   /** Adds a dashboard; its uid must be unique. */
   public addDashboard(dashboard: GrafanaDashboard): this {
     validateDashboard(this, dashboard);
-    claimUnique(this, 'dashboards', this.uids, dashboard.uid, 'dashboard uid');
+    claimUnique(this, `dashboards[${dashboard.title}].uid`, this.uids, dashboard.uid, 'dashboard uid');
     this.dashboardList.push(dashboard);
     this.renderedDashboards = undefined;
     return this;

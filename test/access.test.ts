@@ -1,0 +1,188 @@
+import { parse } from 'yaml';
+import { AlertRouterProps } from '../src';
+import { configMapData, find, Manifest, synthStack } from './support/synth';
+
+const defaults = synthStack();
+const selector = (app: string) => ({ app, component: 'monitoring' });
+
+describe('least-privilege RBAC for Prometheus', () => {
+  const rulesOf = (objects: Manifest[]) => find(objects, 'ClusterRole', 'prometheus').rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+
+  test('read-only verbs, no wildcard, no secrets or configmaps', () => {
+    for (const rule of rulesOf(defaults.objects)) {
+      expect(['get', 'list', 'watch']).toEqual(expect.arrayContaining(rule.verbs));
+      for (const field of [rule.apiGroups, rule.resources, rule.verbs]) expect(field).not.toContain('*');
+      expect(rule.resources).not.toContain('secrets');
+      expect(rule.resources).not.toContain('configmaps');
+    }
+  });
+
+  test('exactly what the scrape jobs use: endpoints discovery, node discovery and the cAdvisor node proxy', () => {
+    // endpoints role (Iris API, kube-state-metrics) lists endpoints, pods and services; node role (cAdvisor) lists
+    // nodes; cAdvisor metrics are read through GET /api/v1/nodes/<node>/proxy/metrics/cadvisor.
+    expect(rulesOf(defaults.objects)).toEqual([
+      { apiGroups: [''], resources: ['endpoints', 'nodes', 'pods', 'services'], verbs: ['list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
+    ]);
+  });
+
+  test('without Kubernetes monitoring (no cAdvisor, no kube-state-metrics) the nodes rights go', () => {
+    const { objects } = synthStack({ prometheus: { kubernetesMonitoring: false } });
+    expect(rulesOf(objects)).toEqual([
+      { apiGroups: [''], resources: ['endpoints', 'pods', 'services'], verbs: ['list', 'watch'] },
+    ]);
+  });
+
+  test('bound to the Prometheus ServiceAccount only, whose token only the Prometheus pod mounts', () => {
+    expect(find(defaults.objects, 'ClusterRoleBinding', 'prometheus').subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'mlops' }]);
+    expect(find(defaults.objects, 'ServiceAccount', 'prometheus').automountServiceAccountToken).toBe(false);
+    const pods = defaults.objects.filter((o) => o.kind === 'Deployment').map((d) => [d.metadata.name, d.spec.template.spec.automountServiceAccountToken]);
+    expect(Object.fromEntries(pods)).toEqual({ prometheus: true, alertmanager: false, grafana: false });
+  });
+});
+
+describe('NetworkPolicies', () => {
+  const policy = (objects: Manifest[], name: string) => find(objects, 'NetworkPolicy', name).spec;
+  const dnsEgress = {
+    to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+  };
+
+  test('only Grafana and Prometheus\'s own peers reach Prometheus; Prometheus may reach any scrape target', () => {
+    expect(policy(defaults.objects, 'prometheus')).toEqual({
+      podSelector: { matchLabels: selector('prometheus') },
+      // Ingress only: egress stays open so Prometheus reaches its targets (any namespace) and DNS.
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: selector('prometheus') } }, { podSelector: { matchLabels: selector('grafana') } }], ports: [{ protocol: 'TCP', port: 9090 }] }],
+    });
+  });
+
+  test('only Prometheus (and Alertmanager\'s own peers) reach Alertmanager', () => {
+    expect(policy(defaults.objects, 'alertmanager')).toEqual({
+      podSelector: { matchLabels: selector('alertmanager') },
+      // Egress open: receivers (Slack, SMTP, PagerDuty, webhooks) live outside the cluster.
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: selector('alertmanager') } }, { podSelector: { matchLabels: selector('prometheus') } }], ports: [{ protocol: 'TCP', port: 9093 }] }],
+    });
+  });
+
+  test('Grafana\'s UI port is open; it may reach only DNS and Prometheus', () => {
+    expect(policy(defaults.objects, 'grafana')).toEqual({
+      podSelector: { matchLabels: selector('grafana') },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: [{ protocol: 'TCP', port: 3000 }] }],
+      egress: [dnsEgress, { to: [{ podSelector: { matchLabels: selector('prometheus') } }], ports: [{ protocol: 'TCP', port: 9090 }] }],
+    });
+  });
+
+  test('networkPolicy: false turns them off', () => {
+    const { objects } = synthStack({
+      prometheus: { networkPolicy: false },
+      alertmanager: { networkPolicy: false },
+      grafana: { networkPolicy: false },
+    });
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('with an Ingress, the program\'s port is opened to the ingress controller (wherever it runs)', () => {
+    const { objects } = synthStack({ prometheus: { ingress: { host: 'prometheus.mlops.local' } } });
+    expect(policy(objects, 'prometheus').ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 9090 }] }]);
+    expect(policy(objects, 'alertmanager').ingress[0].from).toHaveLength(2); // the others stay closed
+  });
+});
+
+describe('Grafana credentials and anonymous access', () => {
+  const iniOf = (objects: Manifest[]) => configMapData(objects, 'grafana-config')['grafana.ini'];
+
+  test('admin user and password come from Secret grafana-secrets, which the output does not contain', () => {
+    const env = find(defaults.objects, 'Deployment', 'grafana').spec.template.spec.containers[0].env;
+    expect(env).toEqual([
+      { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'admin-user' } } },
+      { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'admin-password' } } },
+    ]);
+    expect(defaults.objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test('no admin credential literal anywhere in the output', () => {
+    const output = [...defaults.files.values()].join('\n');
+    expect(output).not.toMatch(/admin\/admin/);
+    expect(output).not.toMatch(/admin_(user|password)\s*=/); // grafana.ini would otherwise override the env
+    expect(output).not.toMatch(/GF_SECURITY_ADMIN_PASSWORD\s*\n\s*value:/);
+  });
+
+  test('anonymous access is off by default', () => {
+    expect(iniOf(defaults.objects)).toContain('[auth.anonymous]\nenabled = false\n');
+  });
+
+  test('anonymousAccess: true lets visitors in as Viewers only', () => {
+    const ini = iniOf(synthStack({ grafana: { anonymousAccess: true } }).objects);
+    expect(ini).toContain('[auth.anonymous]\nenabled = true\norg_role = Viewer\n');
+    expect(ini).toContain('allow_sign_up = false');
+  });
+});
+
+describe('Alertmanager receivers read their credentials from the mounted Secret', () => {
+  const SECRETS_DIR = '/etc/alertmanager/secrets';
+  const receivers: AlertRouterProps['receivers'] = [
+    { name: 'default' },
+    { name: 'critical', pagerDuty: [{ routingKeySecretKey: 'pagerduty-routing-key' }], slack: [{ channel: '#oncall', apiUrlSecretKey: 'slack-webhook-url' }] },
+    {
+      name: 'warning',
+      email: [{ to: 'team@example.org', from: 'alertmanager@example.org', smarthost: 'smtp.example.org:587', authUsername: 'alertmanager', authPasswordSecretKey: 'smtp-password' }],
+      webhook: [{ url: 'https://hooks.example.org/alerts', bearerTokenSecretKey: 'webhook-token' }],
+    },
+  ];
+  const { objects } = synthStack({ alertmanager: { receivers } });
+  const configYaml = configMapData(objects, 'alertmanager-config')['alertmanager.yml'];
+  const config = parse(configYaml);
+
+  test('every credential is a *_file path into the Secret mount, one per Secret key', () => {
+    const byName = Object.fromEntries(config.receivers.map((r: { name: string }) => [r.name, r]));
+    expect(byName.critical.pagerduty_configs[0].routing_key_file).toBe(`${SECRETS_DIR}/pagerduty-routing-key`);
+    expect(byName.critical.slack_configs[0].api_url_file).toBe(`${SECRETS_DIR}/slack-webhook-url`);
+    expect(byName.warning.email_configs[0].auth_password_file).toBe(`${SECRETS_DIR}/smtp-password`);
+    expect(byName.warning.webhook_configs[0].http_config.authorization.credentials_file).toBe(`${SECRETS_DIR}/webhook-token`);
+  });
+
+  test('no inline credential field in any ConfigMap', () => {
+    // The inline twins of the *_file fields: a value under any of these keys would be a secret in git.
+    const INLINE = /^\s*-?\s*(api_url|auth_password|auth_secret|routing_key|service_key|credentials|bearer_token|password):/m;
+    const configMaps = objects.filter((o) => o.kind === 'ConfigMap');
+    expect(configMaps.map((c) => c.metadata.name)).toContain('alertmanager-config');
+    for (const configMap of configMaps) {
+      for (const value of Object.values<string>(configMap.data)) expect(value).not.toMatch(INLINE);
+    }
+  });
+
+  test('the Secret is mounted read-only at the path the *_file fields point into', () => {
+    const pod = find(objects, 'Deployment', 'alertmanager').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'secrets', secret: { secretName: 'alertmanager-secrets', optional: true } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'secrets', mountPath: SECRETS_DIR, readOnly: true });
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+});
+
+describe('optional Ingress with TLS for the three UIs', () => {
+  const HOSTS = { prometheus: ['prometheus.mlops.local', 9090], alertmanager: ['alertmanager.mlops.local', 9093], grafana: ['grafana.mlops.local', 3000] } as const;
+  const { objects } = synthStack({
+    prometheus: { ingress: { host: HOSTS.prometheus[0], tlsSecretName: 'monitoring-tls', ingressClassName: 'nginx' } },
+    alertmanager: { ingress: { host: HOSTS.alertmanager[0], tlsSecretName: 'monitoring-tls', ingressClassName: 'nginx' } },
+    grafana: { ingress: { host: HOSTS.grafana[0], tlsSecretName: 'monitoring-tls', ingressClassName: 'nginx' } },
+  });
+
+  test('no Ingress unless asked for', () => {
+    expect(defaults.objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
+  });
+
+  test.each(Object.entries(HOSTS))('%s gets its host, routed to its Service, with TLS from the Secret', (program, [host, port]) => {
+    expect(find(objects, 'Ingress', program).spec).toEqual({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: [host], secretName: 'monitoring-tls' }],
+      rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `${program}-service`, port: { number: port } } } }] } }],
+    });
+  });
+
+  test('Grafana knows its public https URL (redirects and links)', () => {
+    expect(configMapData(objects, 'grafana-config')['grafana.ini']).toContain('root_url = https://grafana.mlops.local/');
+  });
+});

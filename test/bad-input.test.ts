@@ -1,0 +1,151 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { AlertRule, monitoringStackLayout, MonitoringStack, MonitoringStackProps, writeManifests } from '../src';
+import { synthStack } from './support/synth';
+import { removeDir, tempDir } from './support/tools';
+
+/** A valid alert, to be made invalid one field at a time. */
+const alert = (overrides: Partial<AlertRule>): AlertRule => ({
+  alert: 'MyAlert', expr: 'up == 0', severity: 'warning', component: 'my-app', summary: 'summary', description: 'description', ...overrides,
+});
+
+/**
+ * Each case: the props (and later additions) of a bad stack, and the exact error. Every message starts with
+ * `[construct path] field:` and quotes the bad value, so the failing prop is found from the error alone.
+ */
+const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: MonitoringStack) => void; message: string }[] = [
+  {
+    case: 'duration with an unknown unit (15x)',
+    props: { prometheus: { scrapeInterval: '15x' } },
+    message: '[monitoring/stack/Prometheus] scrapeInterval: "15x" is not a Prometheus duration (e.g. 30s, 5m, 1h30m, 15d)',
+  },
+  {
+    case: 'negative duration (-1d)',
+    props: { prometheus: { retention: '-1d' } },
+    message: '[monitoring/stack/Prometheus] retention: "-1d" is not a Prometheus duration (e.g. 30s, 5m, 1h30m, 15d)',
+  },
+  {
+    case: 'replicas < 1',
+    props: { grafana: { replicas: 0 } },
+    message: '[monitoring/stack/Grafana] replicas: 0 must be an integer >= 1',
+  },
+  {
+    case: 'replicas > 1 on one ReadWriteOnce volume',
+    props: { grafana: { replicas: 2, persistence: {} } },
+    message: '[monitoring/stack/Grafana] replicas: 2 pods cannot share the ReadWriteOnce volume of `persistence`: use 1',
+  },
+  {
+    case: 'namespace that is not a DNS-1123 label',
+    props: { namespace: 'MLOps_NS' },
+    message: '[monitoring/stack] namespace: "MLOps_NS" is not a valid DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)',
+  },
+  {
+    case: 'resource name that is not a DNS-1123 label',
+    props: { prometheus: { name: 'Prometheus' } },
+    message: '[monitoring/stack/Prometheus] name: "Prometheus" is not a valid DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)',
+  },
+  {
+    case: 'resource name too long for its Service name',
+    props: { alertmanager: { name: 'a'.repeat(60) } },
+    message: `[monitoring/stack/Alertmanager] name: "${'a'.repeat(60)}" cannot name the Service "${'a'.repeat(60)}-service" (a DNS-1035 label: starting with a letter, at most 63 characters)`,
+  },
+  {
+    case: 'PromQL that does not parse',
+    props: { prometheus: { ruleGroups: [{ name: 'my-app', rules: [alert({ expr: 'rate(http_requests_total[5m]' })] }] } },
+    message: '[monitoring/stack/Prometheus] ruleGroups[my-app].MyAlert.expr: "rate(http_requests_total[5m]" is not valid PromQL (syntax error at character 29)',
+  },
+  {
+    case: 'duplicate alert name (one of the built-in Iris API alerts)',
+    customize: (stack) => stack.prometheus.addRuleGroup({ name: 'my-app', rules: [alert({ alert: 'IrisAPIDown' })] }),
+    message: '[monitoring/stack/Prometheus] ruleGroups[my-app].alert: duplicate alert name "IrisAPIDown"',
+  },
+  {
+    case: 'route to an unknown receiver (checked at synth, as receivers may be added later)',
+    props: { alertmanager: { routes: [{ receiver: 'ops', match: { severity: 'critical' } }] } },
+    message: 'Validation failed:\n  - [monitoring/stack/Alertmanager] routes[0].receiver: route to unknown receiver "ops" (known: default, critical, warning)',
+  },
+  {
+    case: 'duplicate dashboard uid (one of the built-in dashboards)',
+    props: { grafana: { dashboards: [{ uid: 'iris-api-overview', title: 'My overview', model: { uid: 'iris-api-overview', title: 'My overview' } }] } },
+    message: '[monitoring/stack/Grafana] dashboards[My overview].uid: duplicate dashboard uid "iris-api-overview"',
+  },
+  {
+    case: 'receiver integration with no credential source',
+    props: { alertmanager: { receivers: [{ name: 'default' }, { name: 'critical', slack: [{ channel: '#oncall', apiUrlSecretKey: '' }] }, { name: 'warning' }] } },
+    message: '[monitoring/stack/Alertmanager] receivers[critical].slack.apiUrlSecretKey: no credential source (got ""): name the key of the receivers Secret that holds it',
+  },
+  {
+    case: 'PVC size that is not a Kubernetes quantity',
+    props: { prometheus: { persistence: { size: '10 GB' } } },
+    message: '[monitoring/stack/Prometheus] persistence.size: "10 GB" is not a Kubernetes quantity (e.g. 10Gi, 512Mi, 500m)',
+  },
+];
+
+describe('bad input fails at synth, naming the construct path, the field and the bad value', () => {
+  test.each(CASES)('$case', ({ props, customize, message }) => {
+    // Exact equality (not a substring), so the message itself is what is asserted.
+    let error: unknown;
+    try {
+      synthStack(props, customize);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error | undefined)?.message).toBe(message);
+  });
+});
+
+describe('a failed synth leaves the previous manifests untouched', () => {
+  let parent: string;
+  let outdir: string;
+  let previous: Map<string, Buffer>;
+
+  /** Every file of a folder and its bytes. */
+  const contents = (dir: string) => new Map(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+
+  /** What src/main.ts does: build the stack, then let the layout render and write the ten files. */
+  const synthInto = (dir: string, props: MonitoringStackProps = {}) => {
+    const app = new App();
+    const stack = new MonitoringStack(new Chart(app, 'monitoring'), 'stack', props);
+    return monitoringStackLayout(stack).write(app, dir);
+  };
+
+  beforeEach(() => {
+    parent = tempDir('bad-input');
+    outdir = path.join(parent, 'dist');
+    expect(synthInto(outdir)).toHaveLength(10);
+    fs.writeFileSync(path.join(outdir, 'README.md'), 'kept only by a successful synth\n');
+    previous = contents(outdir);
+  });
+  afterEach(() => removeDir(parent));
+
+  const expectUntouched = () => {
+    expect(contents(outdir)).toEqual(previous);
+    // Nor is a staging folder left beside it.
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  };
+
+  test('bad props: the stack throws before anything is written', () => {
+    expect(() => synthInto(outdir, { prometheus: { scrapeInterval: '15x' } })).toThrow('scrapeInterval: "15x"');
+    expectUntouched();
+  });
+
+  test('an error found by validation at synth time (route to an unknown receiver): nothing is written', () => {
+    expect(() => synthInto(outdir, { alertmanager: { routes: [{ receiver: 'ops', match: { severity: 'critical' } }] } }))
+      .toThrow('routes[0].receiver: route to unknown receiver "ops"');
+    expectUntouched();
+  });
+
+  test('a write that fails half-way (a file that cannot be created) leaves the previous files as they were', () => {
+    const files = new Map([['prometheus-deployment.yaml', 'new content\n'], ['missing-folder/grafana-deployment.yaml', 'new content\n']]);
+    expect(() => writeManifests(files, outdir)).toThrow(/ENOENT/);
+    expectUntouched();
+  });
+
+  test('a successful synth replaces the files (so the checks above are not vacuous)', () => {
+    synthInto(outdir, { prometheus: { scrapeInterval: '30s' } });
+    const after = contents(outdir);
+    expect(after.has('README.md')).toBe(false);
+    expect(after.get('prometheus-configmap.yaml')).not.toEqual(previous.get('prometheus-configmap.yaml'));
+  });
+});

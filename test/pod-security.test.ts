@@ -1,0 +1,283 @@
+import { MonitoringStack, MonitoringStackProps } from '../src';
+import { checksumOf } from '../src/common/serialize';
+import { APPARMOR_SUPPLEMENT, checkPodSecurity, podTemplateOwners } from './support/pod-security';
+import { configMapData, find, Manifest, synthStack } from './support/synth';
+
+/** Everything optional that touches the pods turned on: PVCs (Prometheus, Grafana) and Ingresses with TLS. */
+const PERSISTENT_WITH_INGRESS: MonitoringStackProps = {
+  prometheus: {
+    persistence: { size: '50Gi', storageClassName: 'fast-ssd' },
+    ingress: { host: 'prometheus.mlops.local', tlsSecretName: 'prometheus-tls' },
+  },
+  alertmanager: { ingress: { host: 'alertmanager.mlops.local', tlsSecretName: 'alertmanager-tls' } },
+  grafana: {
+    persistence: { size: '5Gi', storageClassName: 'standard' },
+    ingress: { host: 'grafana.mlops.local', tlsSecretName: 'grafana-tls' },
+  },
+};
+
+const STACKS: Record<string, Manifest[]> = {
+  'default': synthStack().objects,
+  'persistence + ingress': synthStack(PERSISTENT_WITH_INGRESS).objects,
+};
+const STACK_NAMES = Object.keys(STACKS);
+const PROGRAMS = ['alertmanager', 'grafana', 'prometheus'];
+
+/** The pod spec and single container of a program's Deployment. */
+function podOf(objects: Manifest[], program: string) {
+  const deployment = find(objects, 'Deployment', program);
+  const pod = deployment.spec.template.spec;
+  expect(pod.containers).toHaveLength(1);
+  return { deployment, pod, container: pod.containers[0] };
+}
+
+describe('Pod Security Standard "restricted", checked by @monokle/validation (offline, every rule on)', () => {
+  test('the checker runs every control of the baseline (PSS1xx) and restricted (PSS2xx) profiles', () => {
+    // The upstream standard has 11 baseline controls and 6 more in restricted; Monokle maps each to a rule.
+    const { rules } = checkPodSecurity([]);
+    expect(rules.map((r) => r.id)).toEqual([
+      'PSS101', 'PSS102', 'PSS103', 'PSS104', 'PSS105', 'PSS106', 'PSS107', 'PSS108', 'PSS109', 'PSS110', 'PSS111',
+      'PSS201', 'PSS202', 'PSS203', 'PSS204', 'PSS205', 'PSS206',
+    ]);
+    expect(rules.filter((r) => !r.enabled)).toEqual([]);
+  });
+
+  describe('each control can fail: a compliant pod broken in one way is caught', () => {
+    type Pod = Record<string, any>;
+    const compliantPod = (): Pod => ({
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'main',
+        image: 'example/app:1.0.0',
+        securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      }],
+      volumes: [{ name: 'scratch', emptyDir: {} }],
+    });
+    const deployment = (name: string, pod: Pod, annotations?: Record<string, string>): Manifest => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name }, annotations }, spec: pod } },
+    });
+    const container = (pod: Pod) => pod.containers[0];
+    // [name, rules expected to fire, how the pod is broken, pod-template annotations]
+    const BROKEN: [string, string[], (pod: Pod) => void, Record<string, string>?][] = [
+      ['host-process', ['PSS101'], (p) => { p.securityContext.windowsOptions = { hostProcess: true }; }],
+      ['host-namespaces', ['PSS102'], (p) => { p.hostPID = true; }],
+      ['privileged', ['PSS103'], (p) => { container(p).securityContext.privileged = true; }],
+      ['added capability', ['PSS104', 'PSS206'], (p) => { container(p).securityContext.capabilities.add = ['SYS_ADMIN']; }],
+      ['hostPath volume', ['PSS105', 'PSS201'], (p) => { p.volumes.push({ name: 'host', hostPath: { path: '/' } }); }],
+      ['host port', ['PSS106'], (p) => { container(p).ports = [{ containerPort: 80, hostPort: 80 }]; }],
+      ['AppArmor, under the key Monokle reads', ['PSS107', APPARMOR_SUPPLEMENT], () => undefined, { 'container.apparmor.security.beta.kubernetes.io/*': 'unconfined' }],
+      ['AppArmor, per-container annotation', [APPARMOR_SUPPLEMENT], () => undefined, { 'container.apparmor.security.beta.kubernetes.io/main': 'unconfined' }],
+      ['AppArmor, appArmorProfile field', [APPARMOR_SUPPLEMENT], (p) => { container(p).securityContext.appArmorProfile = { type: 'Unconfined' }; }],
+      ['SELinux type', ['PSS108'], (p) => { container(p).securityContext.seLinuxOptions = { type: 'spc_t' }; }],
+      ['/proc mount', ['PSS109'], (p) => { container(p).securityContext.procMount = 'Unmasked'; }],
+      ['unconfined seccomp', ['PSS110'], (p) => { container(p).securityContext.seccompProfile = { type: 'Unconfined' }; }],
+      ['unsafe sysctl', ['PSS111'], (p) => { p.securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }]; }],
+      ['volume type', ['PSS201'], (p) => { p.volumes.push({ name: 'nfs', nfs: { server: 'nfs.local', path: '/' } }); }],
+      ['privilege escalation', ['PSS202'], (p) => { container(p).securityContext.allowPrivilegeEscalation = true; }],
+      ['runAsNonRoot false', ['PSS203'], (p) => { container(p).securityContext.runAsNonRoot = false; }],
+      ['runAsUser 0', ['PSS204'], (p) => { container(p).securityContext.runAsUser = 0; }],
+      ['no seccomp profile', ['PSS205'], (p) => { delete p.securityContext.seccompProfile; }],
+      ['capabilities not dropped', ['PSS206'], (p) => { container(p).securityContext.capabilities.drop = []; }],
+    ];
+    const fixtures = [
+      deployment('compliant', compliantPod()),
+      ...BROKEN.map(([, , breakPod, annotations], i) => {
+        const pod = compliantPod();
+        breakPod(pod);
+        return deployment(`broken-${i}`, pod, annotations);
+      }),
+    ];
+    // One checker run for all fixtures (each is told apart by its name).
+    const { findings } = checkPodSecurity(fixtures);
+    const firedOn = (name: string) => [...new Set(findings.filter((f) => f.resource === `Deployment/${name}`).map((f) => f.ruleId))].sort();
+
+    test('the compliant pod passes', () => {
+      expect(firedOn('compliant')).toEqual([]);
+    });
+    test.each(BROKEN.map(([name, expected], i) => [name, expected, i] as const))('%s → %j', (_name, expected, i) => {
+      expect(firedOn(`broken-${i}`)).toEqual(expected);
+    });
+  });
+
+  test.each(STACK_NAMES)('every pod of the %s stack passes', (stackName) => {
+    const workloads = podTemplateOwners(STACKS[stackName]);
+    expect(workloads.map((w) => `${w.kind}/${w.metadata.name}`).sort()).toEqual(PROGRAMS.map((p) => `Deployment/${p}`));
+    expect(checkPodSecurity(workloads).findings).toEqual([]);
+  });
+});
+
+describe('security context of each program', () => {
+  // The users the official images run as, so the read-only image files and the volumes are theirs.
+  const UIDS: Record<string, number> = { prometheus: 65534, alertmanager: 65534, grafana: 472 };
+  // Where each program writes; everything else is the read-only root filesystem or a read-only ConfigMap/Secret.
+  const WRITABLE: Record<string, string[]> = { prometheus: ['/prometheus'], alertmanager: ['/alertmanager'], grafana: ['/tmp', '/var/lib/grafana'] };
+
+  describe.each(STACK_NAMES)('%s stack', (stackName) => {
+    test.each(PROGRAMS)('%s runs as its image user, non-root, no privileges, RuntimeDefault seccomp', (program) => {
+      const { pod, container } = podOf(STACKS[stackName], program);
+      const uid = UIDS[program];
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid });
+      expect(container.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsGroup: uid,
+        runAsNonRoot: true,
+        runAsUser: uid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+    });
+
+    test.each(PROGRAMS)('%s writes only to emptyDir or PVC mounts where it needs to', (program) => {
+      const { pod, container } = podOf(STACKS[stackName], program);
+      const volumes = new Map<string, Record<string, unknown>>(pod.volumes.map((v: { name: string }) => [v.name, v]));
+      const writable = container.volumeMounts.filter((m: { readOnly?: boolean }) => !m.readOnly);
+      expect(writable.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(WRITABLE[program]);
+      for (const mount of writable) {
+        const volume = volumes.get(mount.name)!;
+        expect(volume.emptyDir ?? volume.persistentVolumeClaim).toBeDefined();
+      }
+    });
+  });
+});
+
+describe('images, resources and probes', () => {
+  const { objects } = synthStack();
+  // Requests and limits sized per program: Prometheus holds the TSDB in memory, Alertmanager is small.
+  const SIZES: Record<string, object> = {
+    prometheus: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2048Mi' } },
+    alertmanager: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+    grafana: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  };
+  // The programs' own health endpoints: Prometheus and Alertmanager answer /-/ready only once they serve.
+  const PROBES: Record<string, [liveness: string, readiness: string, port: number]> = {
+    prometheus: ['/-/healthy', '/-/ready', 9090],
+    alertmanager: ['/-/healthy', '/-/ready', 9093],
+    grafana: ['/api/health', '/api/health', 3000],
+  };
+
+  test.each(PROGRAMS)('%s has a pinned image (a version tag, not latest)', (program) => {
+    const { container } = podOf(objects, program);
+    expect(container.image).toMatch(/^[a-z0-9./-]+:[A-Za-z0-9_.-]+$/);
+    expect(container.image).not.toMatch(/:latest$/);
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+  });
+
+  test.each(PROGRAMS)('%s has CPU and memory requests and limits', (program) => {
+    expect(podOf(objects, program).container.resources).toEqual(SIZES[program]);
+  });
+
+  test.each(PROGRAMS)('%s has HTTP liveness and readiness probes on its health endpoints', (program) => {
+    const { container } = podOf(objects, program);
+    const [liveness, readiness, port] = PROBES[program];
+    expect(container.ports).toEqual([{ containerPort: port, name: 'http' }]);
+    expect(container.livenessProbe.httpGet).toEqual({ path: liveness, port, scheme: 'HTTP' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: readiness, port, scheme: 'HTTP' });
+  });
+
+  test('Prometheus keeps --web.enable-lifecycle, so its config can also be hot-reloaded (POST /-/reload)', () => {
+    expect(podOf(objects, 'prometheus').container.args).toContain('--web.enable-lifecycle');
+  });
+});
+
+describe('config changes roll the pods (checksum/config annotation)', () => {
+  const checksums = (objects: Manifest[]) =>
+    Object.fromEntries(PROGRAMS.map((p) => [p, podOf(objects, p).deployment.spec.template.metadata.annotations['checksum/config']]));
+  const base = checksums(synthStack().objects);
+
+  test('each checksum is the sha256 of exactly the ConfigMap data the program mounts', () => {
+    const { objects } = synthStack();
+    const data = (...names: string[]) => Object.assign({}, ...names.map((n) => configMapData(objects, n)));
+    expect(base).toEqual({
+      prometheus: checksumOf(data('prometheus-config', 'prometheus-rules')),
+      alertmanager: checksumOf(data('alertmanager-config')),
+      grafana: checksumOf(data('grafana-config', 'grafana-dashboards')),
+    });
+  });
+
+  test('the same input gives the same checksums (no pod restarts on a no-op synth)', () => {
+    expect(checksums(synthStack().objects)).toEqual(base);
+  });
+
+  const CHANGES: { what: string; program: string; props?: MonitoringStackProps; customize?: (stack: MonitoringStack) => void }[] = [
+    {
+      what: 'a rule group',
+      program: 'prometheus',
+      customize: (s) => s.prometheus.addRuleGroup({
+        name: 'extra', rules: [{ alert: 'ExtraAlert', expr: 'up == 0', severity: 'info', component: 'extra', summary: 's', description: 'd' }],
+      }),
+    },
+    { what: 'external labels', program: 'prometheus', props: { prometheus: { externalLabels: { cluster: 'prod' } } } },
+    { what: 'a receiver', program: 'alertmanager', customize: (s) => s.alertRouter.addReceiver({ name: 'ops', webhook: [{ url: 'http://hooks.local/alerts' }] }) },
+    { what: 'a dashboard', program: 'grafana', customize: (s) => s.grafana.addDashboard({ uid: 'extra', title: 'Extra', model: { uid: 'extra', title: 'Extra', panels: [] } }) },
+  ];
+  // An object per case: the test function then takes one argument (jest reads a longer one as a `done` callback).
+  test.each(CHANGES)('adding $what changes the checksum of $program only', ({ program, props, customize }) => {
+    const changed = checksums(synthStack(props, customize).objects);
+    for (const other of PROGRAMS) {
+      if (other === program) expect(changed[other]).not.toBe(base[other]);
+      else expect(changed[other]).toBe(base[other]);
+    }
+  });
+
+  test('changes outside the config (resources, image) leave every checksum as it was', () => {
+    const changed = synthStack({
+      prometheus: { resources: { cpuRequestMillis: 500, cpuLimitMillis: 2000, memoryRequestMebibytes: 1024, memoryLimitMebibytes: 4096 } },
+      grafana: { image: 'grafana/grafana:11.3.1' },
+    });
+    expect(checksums(changed.objects)).toEqual(base);
+  });
+});
+
+describe('optional persistence', () => {
+  const persistent = STACKS['persistence + ingress'];
+  const defaults = STACKS.default;
+
+  test.each([
+    ['prometheus', '/prometheus', '50Gi', 'fast-ssd'],
+    ['grafana', '/var/lib/grafana', '5Gi', 'standard'],
+  ])('%s gets a ReadWriteOnce PVC with the given size and storage class, mounted at %s', (program, dataDir, size, storageClassName) => {
+    expect(find(persistent, 'PersistentVolumeClaim', `${program}-data`).spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      storageClassName,
+      resources: { requests: { storage: size } },
+    });
+    const { pod, container } = podOf(persistent, program);
+    const mount = container.volumeMounts.find((m: { mountPath: string }) => m.mountPath === dataDir);
+    const volume = pod.volumes.find((v: { name: string }) => v.name === mount.name);
+    expect(volume.persistentVolumeClaim.claimName).toBe(`${program}-data`);
+  });
+
+  test.each(['prometheus', 'grafana'])('%s with a PVC uses the Recreate strategy and one replica: two pods never share the volume', (program) => {
+    const { deployment } = podOf(persistent, program);
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(deployment.spec.replicas).toBe(1);
+  });
+
+  test('without a PVC, Grafana may run more than one replica, with rolling updates', () => {
+    const { deployment } = podOf(synthStack({ grafana: { replicas: 2 } }).objects, 'grafana');
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.strategy.type).toBe('RollingUpdate');
+  });
+
+  test('the size defaults to 10Gi and the storage class to the cluster default', () => {
+    const { objects } = synthStack({ prometheus: { persistence: {} } });
+    expect(find(objects, 'PersistentVolumeClaim', 'prometheus-data').spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '10Gi' } },
+    });
+  });
+
+  test('without persistence: no PVC, an emptyDir, and rolling updates', () => {
+    expect(defaults.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+    for (const program of ['prometheus', 'grafana']) {
+      const { deployment, pod } = podOf(defaults, program);
+      expect(deployment.spec.strategy.type).toBe('RollingUpdate');
+      expect(pod.volumes.find((v: { name: string }) => v.name === 'data')).toEqual({ name: 'data', emptyDir: {} });
+    }
+  });
+});
