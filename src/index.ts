@@ -1,29 +1,53 @@
-// Public API of the package: exports only.
-export * from './stack';
-export * from './prometheus/prometheus-server';
-export * from './prometheus/prometheus-rbac';
-export * from './prometheus/config-model';
-export * from './prometheus/scrape-jobs';
-export * from './prometheus/rules';
-export * from './prometheus/infrastructure-rules';
-export * from './alertmanager/alert-router';
-export * from './alertmanager/receivers';
-export * from './alertmanager/config-model';
-export * from './grafana/grafana-with-dashboards';
-export * from './grafana/dashboard';
-export * from './grafana/panels';
-export * from './grafana/provisioning';
-export * from './grafana/dashboards/kubernetes-infrastructure';
-export * from './application/monitored-application';
-export * from './application/application-service-monitor';
-export * from './iris/iris-api';
-export * from './iris/inference-api-alerts';
-export * from './iris/inference-api-dashboard';
-export * from './iris/iris-api-service-monitor';
-export * from './layout/file-layout';
-export * from './layout/monitoring-layout';
-export * from './common/endpoints';
-export * from './common/errors';
-export * from './common/exposure';
-export * from './common/resources';
-export * from './common/storage';
+// Public API of the package: exports only. Internal helpers (validation, rendering) stay unexported.
+
+// The whole stack, and the ten-file layout of this repository's app.
+export { MonitoringStack, type MonitoringStackProps, type ApplicationMonitoringOptions } from './stack';
+export { FileLayout, writeManifests } from './layout/file-layout';
+export { monitoringStackLayout } from './layout/monitoring-layout';
+
+// Prometheus.
+export { PrometheusServer, type PrometheusServerProps, CUSTOM_RULES_FILE } from './prometheus/prometheus-server';
+export { PrometheusRbac, type PrometheusRbacProps } from './prometheus/prometheus-rbac';
+export { ScrapeJobs, type KubernetesServiceScrapeOptions } from './prometheus/scrape-jobs';
+export {
+  type ScrapeConfig, type RelabelConfig, type KubernetesSdConfig, type StaticConfig,
+  type PrometheusConfigFile,
+} from './prometheus/config-model';
+export { type AlertRule, type RecordingRule, type RuleGroup, type AlertSeverity, isAlertRule } from './prometheus/rules';
+export { infrastructureAlertRules, type InfrastructureAlertOptions, INFRASTRUCTURE_COMPONENT } from './prometheus/infrastructure-rules';
+
+// Alertmanager.
+export { AlertRouter, type AlertRouterProps, type Route, type InhibitRule } from './alertmanager/alert-router';
+export {
+  type Receiver, type SlackIntegration, type EmailIntegration, type PagerDutyIntegration,
+  type WebhookIntegration,
+} from './alertmanager/receivers';
+export {
+  type AlertmanagerConfigFile, type RouteFile, type InhibitRuleFile, type ReceiverFile, type SlackConfigFile,
+  type EmailConfigFile, type PagerDutyConfigFile, type WebhookConfigFile,
+} from './alertmanager/config-model';
+
+// Grafana.
+export { GrafanaWithDashboards, type GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
+export {
+  Dashboards, type GrafanaDashboard, type IDashboardBuilder, dashboardQueries, PROMETHEUS_DATASOURCE_UID,
+} from './grafana/dashboard';
+export { timeseriesPanel, statPanel, type PanelSpec, type PanelQuery } from './grafana/panels';
+export { kubernetesInfrastructureDashboard, type KubernetesInfrastructureDashboardOptions } from './grafana/dashboards/kubernetes-infrastructure';
+
+// Monitored applications: generic, and the Iris API.
+export { type MonitoredApplication } from './application/monitored-application';
+export { ApplicationServiceMonitor, type ApplicationServiceMonitorProps } from './application/application-service-monitor';
+export { IRIS_API, IRIS_API_METRICS, type InferenceApiMetrics, type ResolvedInferenceApiMetrics } from './iris/iris-api';
+export { inferenceApiAlertRules, type InferenceApiAlertOptions } from './iris/inference-api-alerts';
+export { inferenceApiDashboard, type InferenceApiDashboardOptions } from './iris/inference-api-dashboard';
+export { IrisApiServiceMonitor, type IrisApiServiceMonitorProps } from './iris/iris-api-service-monitor';
+export { ServiceMonitor, type ServiceMonitorProps, type ServiceMonitorSpec } from '../imports/monitoring.coreos.com';
+
+// Shared handles and options.
+export { type IPrometheusEndpoint, type IAlertmanagerEndpoint } from './common/endpoints';
+export { MonitoringValidationError } from './common/errors';
+export { type IngressOptions } from './common/exposure';
+export { type PersistenceOptions } from './common/storage';
+export { type ResourceSpec } from './common/resources';
+export { ProgramWorkload, type ProgramWorkloadProps, type ProgramMount } from './common/program-workload';

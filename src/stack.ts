@@ -43,6 +43,11 @@ export interface MonitoringStackProps {
    */
   readonly irisApi?: false | Omit<InferenceApiAlertOptions, 'job'> & { readonly application?: Partial<MonitoredApplication> };
   /**
+   * Create the NetworkPolicies of all three programs (a component's own `networkPolicy` prop wins).
+   * @default true
+   */
+  readonly networkPolicies?: boolean;
+  /**
    * Create ServiceMonitors (monitoring.coreos.com/v1) for the monitored applications, for clusters that run
    * the Prometheus Operator. The stack's own Prometheus does not need them.
    * @default true
@@ -95,13 +100,20 @@ export class MonitoringStack extends Construct {
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
     this.createServiceMonitors = props.serviceMonitors ?? true;
 
-    this.alertRouter = new AlertRouter(this, 'Alertmanager', { ...props.alertmanager, namespace: this.namespace });
+    const networkPolicy = props.networkPolicies ?? true;
+    this.alertRouter = new AlertRouter(this, 'Alertmanager', {
+      networkPolicy,
+      ...props.alertmanager,
+      namespace: this.namespace,
+    });
     this.prometheus = new PrometheusServer(this, 'Prometheus', {
+      networkPolicy,
       ...props.prometheus,
       namespace: this.namespace,
       alertmanagers: [this.alertRouter],
     });
     this.grafana = new GrafanaWithDashboards(this, 'Grafana', {
+      networkPolicy,
       ...props.grafana,
       namespace: this.namespace,
       prometheus: this.prometheus,

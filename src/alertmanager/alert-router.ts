@@ -15,6 +15,7 @@ import { Receiver, renderReceiver, validateReceiverName } from './receivers';
 
 /** A child route: alerts whose labels match go to `receiver`. */
 export interface Route {
+  /** Name of the receiver the matching alerts go to. */
   readonly receiver: string;
   /** Label equality matchers, such as `{ severity: 'critical' }`. */
   readonly match: Record<string, string>;
@@ -32,8 +33,11 @@ export interface Route {
 
 /** Mutes `target` alerts while a `source` alert fires with the same `equal` labels. */
 export interface InhibitRule {
+  /** Labels of the alerts that mute others while they fire. */
   readonly sourceMatch: Record<string, string>;
+  /** Labels of the alerts that are muted. */
   readonly targetMatch: Record<string, string>;
+  /** Labels whose values must be equal in the source and target alert. */
   readonly equal: string[];
 }
 

@@ -2,9 +2,15 @@
 export interface IPrometheusEndpoint {
   /** HTTP base URL of its API, such as `http://prometheus-service:9090`. */
   readonly url: string;
-  /** Labels of its pods when it runs in the same namespace, so NetworkPolicies can let clients reach it. */
+  /**
+   * Labels of its pods when it runs in the same namespace, so NetworkPolicies can let clients reach it.
+   * @default - unknown: clients' egress to it is not restricted
+   */
   readonly podSelector?: Record<string, string>;
-  /** Its pods' port, with `podSelector`. */
+  /**
+   * Its pods' port, with `podSelector`.
+   * @default - unknown
+   */
   readonly port?: number;
 }
 

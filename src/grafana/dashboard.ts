@@ -6,7 +6,9 @@ export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
 
 /** A Grafana dashboard, as the JSON model Grafana stores, with its uid and title pulled out. */
 export interface GrafanaDashboard {
+  /** Unique id: the dashboard's URL and its key (`<uid>.json`) in the dashboards ConfigMap. */
   readonly uid: string;
+  /** Title shown in Grafana. */
   readonly title: string;
   /** The dashboard JSON model (panels with ids, queries with refIds). */
   readonly model: Record<string, unknown>;

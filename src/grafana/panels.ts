@@ -5,6 +5,7 @@ import { PROMETHEUS_DATASOURCE_UID } from './dashboard';
 
 /** One PromQL query of a panel. */
 export interface PanelQuery {
+  /** PromQL; Grafana macros such as `$__rate_interval` are allowed. */
   readonly expr: string;
   /** @default - Grafana's default legend */
   readonly legend?: string;
@@ -12,8 +13,14 @@ export interface PanelQuery {
 
 /** What every panel helper takes: title, queries, unit and place on the 24-column grid. */
 export interface PanelSpec {
+  /** Panel title. */
   readonly title: string;
+  /**
+   * Help text shown in the panel's corner.
+   * @default - none
+   */
   readonly description?: string;
+  /** The panel's queries, lettered A, B, ... in order. */
   readonly queries: PanelQuery[];
   /** @default - none */
   readonly unit?: string;

@@ -1,4 +1,4 @@
-import { RuleGroup } from '../prometheus/rules';
+import { forPhrase, RuleGroup } from '../prometheus/rules';
 import { InferenceApiMetrics, resolveMetrics } from './iris-api';
 
 /** Thresholds and timings of the inference-API alerts; every field has the SPEC's default. */
@@ -76,7 +76,7 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         severity: 'critical',
         component,
         summary: `${options.job} is down`,
-        description: `Prometheus could not scrape ${options.job} for ${downFor}: either its target is down (up == 0) or it has vanished from service discovery (absent).`,
+        description: `Prometheus could not scrape ${options.job}${forPhrase(downFor)}: either its target is down (up == 0) or it has vanished from service discovery (absent).`,
       },
       {
         alert: 'HighErrorRate',
@@ -87,7 +87,7 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         severity: 'warning',
         component,
         summary: `${options.job} error rate is {{ $value | humanizePercentage }}`,
-        description: `errors / (predictions + errors), each a rate over 5m, has been above ${errorRatio * 100}% for ${degradedFor}.`,
+        description: `errors / (predictions + errors), each a rate over 5m, has been above ${errorRatio * 100}%${forPhrase(degradedFor)}.`,
       },
       {
         alert: 'HighLatency',
@@ -96,7 +96,7 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         severity: 'warning',
         component,
         summary: `${options.job} p95 latency is {{ $value | humanizeDuration }}`,
-        description: `The 95th percentile of ${m.requestDuration} (over 5m) has been above ${latency}s for ${degradedFor}.`,
+        description: `The 95th percentile of ${m.requestDuration} (over 5m) has been above ${latency}s${forPhrase(degradedFor)}.`,
       },
       {
         alert: 'ModelNotLoaded',
@@ -105,7 +105,7 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         severity: 'critical',
         component,
         summary: `${options.job} has no model loaded`,
-        description: `${m.modelLoaded} has been 0 on {{ $labels.instance }} for ${downFor}: the API answers but cannot predict.`,
+        description: `${m.modelLoaded} has been 0 on {{ $labels.instance }}${forPhrase(downFor)}: the API answers but cannot predict.`,
       },
       {
         alert: 'LowPredictionRate',
@@ -115,7 +115,7 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         severity: 'info',
         component,
         summary: `${options.job} serves almost no predictions`,
-        description: `Fewer than ${minRate} predictions per second (over 15m) for ${idleFor} while the API is up: traffic may be going elsewhere.`,
+        description: `Fewer than ${minRate} predictions per second (over 15m)${forPhrase(idleFor)} while the API is up: traffic may be going elsewhere.`,
       },
     ],
   };

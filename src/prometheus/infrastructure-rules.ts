@@ -1,4 +1,4 @@
-import { RuleGroup } from './rules';
+import { forPhrase, RuleGroup } from './rules';
 
 /** Thresholds of the infrastructure alerts. */
 export interface InfrastructureAlertOptions {
@@ -44,7 +44,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
         severity: 'warning',
         component: INFRASTRUCTURE_COMPONENT,
         summary: 'Container {{ $labels.namespace }}/{{ $labels.pod }}/{{ $labels.container }} is crash-looping',
-        description: 'kube-state-metrics reports the container waiting in CrashLoopBackOff for ' + holdFor + ': it keeps exiting and Kubernetes keeps backing off its restarts.',
+        description: `kube-state-metrics reports the container waiting in CrashLoopBackOff${forPhrase(holdFor)}: it keeps exiting and Kubernetes keeps backing off its restarts.`,
       },
       {
         alert: 'HighCPUUsage',
@@ -53,7 +53,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
         severity: 'warning',
         component: INFRASTRUCTURE_COMPONENT,
         summary: 'Container {{ $labels.namespace }}/{{ $labels.pod }}/{{ $labels.container }} uses {{ $value | humanizePercentage }} of its CPU limit',
-        description: `CPU usage (cAdvisor, rate over 5m) above ${cpu * 100}% of the container's CPU limit for ${holdFor}: it is being throttled or soon will be. Containers without a CPU limit are not watched.`,
+        description: `CPU usage (cAdvisor, rate over 5m) above ${cpu * 100}% of the container's CPU limit${forPhrase(holdFor)}: it is being throttled or soon will be. Containers without a CPU limit are not watched.`,
       },
       {
         alert: 'HighMemoryUsage',
@@ -62,7 +62,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
         severity: 'warning',
         component: INFRASTRUCTURE_COMPONENT,
         summary: 'Container {{ $labels.namespace }}/{{ $labels.pod }}/{{ $labels.container }} uses {{ $value | humanizePercentage }} of its memory limit',
-        description: `Memory working set above ${memory * 100}% of the container's memory limit for ${holdFor}: it is close to being OOM-killed. Containers without a memory limit are not watched.`,
+        description: `Memory working set above ${memory * 100}% of the container's memory limit${forPhrase(holdFor)}: it is close to being OOM-killed. Containers without a memory limit are not watched.`,
       },
     ],
   };

@@ -41,6 +41,7 @@ export interface AlertRule {
 export interface RecordingRule {
   /** Name of the series it records. */
   readonly record: string;
+  /** PromQL expression whose result is recorded. */
   readonly expr: string;
   /** @default - none */
   readonly labels?: Record<string, string>;
@@ -48,13 +49,20 @@ export interface RecordingRule {
 
 /** A named group of rules, evaluated together. */
 export interface RuleGroup {
+  /** Group name, unique within a Prometheus server. */
   readonly name: string;
   /**
    * Evaluation interval of this group.
    * @default - the global evaluation interval
    */
   readonly interval?: string;
+  /** The group's alerting and recording rules, evaluated in order. */
   readonly rules: (AlertRule | RecordingRule)[];
+}
+
+/** ` for 5m`, or nothing for a zero duration: for alert descriptions that state how long a condition held. */
+export function forPhrase(duration: string): string {
+  return /^(0+[a-z]+)+$/.test(duration) ? '' : ` for ${duration}`;
 }
 
 /** True for alerting rules. */
