@@ -3,9 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IAlertmanagerEndpoint } from '../common/endpoints';
-import { IngressOptions, ProgramIngress } from '../common/exposure';
+import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
-import { ProgramNetworkPolicy } from '../common/network-policy';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { checksumOf, toYaml } from '../common/serialize';
@@ -140,7 +139,6 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   private readonly receiverNames = new Set<string>();
   private readonly routes: Route[] = [];
   private readonly inhibitRules: InhibitRule[];
-  private readonly clientSelectors: Record<string, string>[] = [];
   private readonly secretName: string;
   private rendered?: Record<string, string>;
 
@@ -197,22 +195,14 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       resources: props.resources ?? { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 256 },
       mounts: [
         { volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' }), path: CONFIG_DIR, readOnly: true },
-        { volume: kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data'), path: DATA_DIR },
         { volume: secrets, path: SECRETS_DIR, readOnly: true },
       ],
+      dataPath: DATA_DIR,
+      networkPolicy: (props.networkPolicy ?? true) ? { restrictIngress: true } : undefined,
+      ingress: props.ingress,
       configChecksum: () => checksumOf(this.configData()),
     });
     this.podSelector = this.workload.podSelector;
-
-    if (props.networkPolicy ?? true) {
-      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
-        name: this.name, namespace: this.namespace, labels, podSelector: this.podSelector, port: PORT,
-        allowFromPods: props.ingress ? undefined : () => [this.podSelector, ...this.clientSelectors],
-      });
-    }
-    if (props.ingress) {
-      new ProgramIngress(this, 'Ingress', { ...props.ingress, name: this.name, namespace: this.namespace, labels, serviceName: this.serviceName, servicePort: PORT });
-    }
   }
 
   /**
@@ -239,7 +229,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
 
   /** Lets pods with these labels (same namespace) reach Alertmanager through its NetworkPolicy. */
   public allowAccessFrom(podSelector: Record<string, string>): this {
-    this.clientSelectors.push(podSelector);
+    this.workload.allowAccessFrom(podSelector);
     return this;
   }
 

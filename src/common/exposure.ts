@@ -27,12 +27,19 @@ export interface ProgramIngressProps extends IngressOptions {
   readonly servicePort: number;
 }
 
-/** An Ingress that routes every path of one host to one program's Service, with optional TLS. */
+/** Checks the options, naming the fields as the user wrote them on `scope`. */
+export function validateIngress(scope: Construct, options: IngressOptions): void {
+  validateDnsSubdomain(scope, 'ingress.host', options.host);
+  if (options.tlsSecretName !== undefined) validateDnsSubdomain(scope, 'ingress.tlsSecretName', options.tlsSecretName);
+}
+
+/**
+ * An Ingress that routes every path of one host to one program's Service, with optional TLS. The caller
+ * validates the options with {@link validateIngress}, so errors name the user's construct.
+ */
 export class ProgramIngress extends Construct {
   constructor(scope: Construct, id: string, props: ProgramIngressProps) {
     super(scope, id);
-    validateDnsSubdomain(scope, 'ingress.host', props.host);
-    if (props.tlsSecretName !== undefined) validateDnsSubdomain(scope, 'ingress.tlsSecretName', props.tlsSecretName);
     new k8s.KubeIngress(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       spec: {

@@ -1,9 +1,12 @@
 import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { IngressOptions, ProgramIngress, validateIngress } from './exposure';
 import { imageVersion, programLabels, selectorLabels } from './labels';
+import { ProgramNetworkPolicy } from './network-policy';
 import { ResourceSpec, toContainerResources } from './resources';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { PersistenceOptions, ProgramDataClaim, validatePersistence } from './storage';
 import { claimUnique, validateDnsLabel, validateInteger } from './validation';
 import { fail } from './errors';
 
@@ -13,6 +16,20 @@ export interface ProgramMount {
   readonly path: string;
   readonly subPath?: string;
   readonly readOnly?: boolean;
+}
+
+/** Who may talk to a program, enforced by a NetworkPolicy. */
+export interface ProgramNetworkAccess {
+  /**
+   * Let in only the program's own pods and those given to `allowAccessFrom`; otherwise every source may
+   * connect to its port. An Ingress always opens the port (the controller's pods can be anywhere).
+   */
+  readonly restrictIngress: boolean;
+  /**
+   * When set, egress is restricted to DNS and these pods (of the same namespace).
+   * @default - egress is not restricted
+   */
+  readonly egressToPods?: { readonly podSelector: Record<string, string>; readonly port: number }[];
 }
 
 /** Props of {@link ProgramWorkload}. */
@@ -36,9 +53,26 @@ export interface ProgramWorkloadProps {
   readonly serviceAccount?: kplus.IServiceAccount;
   /** Mount the ServiceAccount token (only Prometheus needs it, for Kubernetes service discovery). */
   readonly automountServiceAccountToken?: boolean;
-  /** Recreate instead of RollingUpdate: required when one ReadWriteOnce volume holds the program's data. */
-  readonly recreateOnUpdate?: boolean;
+  /** Where the program writes its data: an emptyDir, or the PVC of `persistence`. */
+  readonly dataPath: string;
+  /**
+   * Keep the data in a ReadWriteOnce PVC `<name>-data`; the Deployment then uses the Recreate strategy and
+   * one replica, so two pods never open one volume.
+   * @default - an emptyDir
+   */
+  readonly persistence?: PersistenceOptions;
+  /** Volumes besides the data volume. */
   readonly mounts?: ProgramMount[];
+  /**
+   * The NetworkPolicy around the program.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: ProgramNetworkAccess;
+  /**
+   * Expose the program's Service through an Ingress.
+   * @default - no Ingress
+   */
+  readonly ingress?: IngressOptions;
   /** Produces a checksum of the program's configuration, written as a pod annotation so config changes roll the pods. */
   readonly configChecksum?: () => string;
 }
@@ -55,6 +89,8 @@ export class ProgramWorkload extends Construct {
   /** Labels of the pods, to select them from NetworkPolicies. */
   public readonly podSelector: Record<string, string>;
 
+  private readonly clientSelectors: Record<string, string>[] = [];
+
   constructor(scope: Construct, id: string, props: ProgramWorkloadProps) {
     super(scope, id);
     validateDnsLabel(scope, 'name', props.name);
@@ -64,12 +100,23 @@ export class ProgramWorkload extends Construct {
     }
     validateDnsLabel(scope, 'namespace', props.namespace);
     validateInteger(scope, 'replicas', props.replicas, 1);
+    if (props.persistence && props.replicas > 1) {
+      fail(scope, 'replicas', `${props.replicas} pods cannot share the ReadWriteOnce volume of \`persistence\`: use 1`);
+    }
     validateImage(scope, props.image);
+    if (props.persistence) validatePersistence(scope, props.persistence);
+    if (props.ingress) validateIngress(scope, props.ingress);
     validateResources(scope, props.resources);
 
     const labels = programLabels(props.name, props.program, imageVersion(props.image));
     this.podSelector = selectorLabels(props.name);
     const checksum = props.configChecksum;
+    const claim = props.persistence && new ProgramDataClaim(this, 'Data', {
+      ...props.persistence, name: `${props.name}-data`, namespace: props.namespace, labels,
+    });
+    const dataVolume = claim
+      ? kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', claim.claimName))
+      : kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data');
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: props.name, namespace: props.namespace, labels },
@@ -82,7 +129,7 @@ export class ProgramWorkload extends Construct {
       securityContext: restrictedPodSecurity(props.uid),
       serviceAccount: props.serviceAccount,
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-      strategy: props.recreateOnUpdate ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
+      strategy: claim ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.podSelector }));
     // cdk8s-plus stamps a hash of the construct path on the pod template; our selectors do not use it.
@@ -105,7 +152,8 @@ export class ProgramWorkload extends Construct {
         port: props.port, periodSeconds: Duration.seconds(10), failureThreshold: 3,
       }),
     });
-    for (const mount of props.mounts ?? []) {
+    // The data volume first: some programs mount read-only content inside it (Grafana's dashboards).
+    for (const mount of [{ volume: dataVolume, path: props.dataPath }, ...props.mounts ?? []]) {
       claimUnique(scope, 'mounts', mountPaths, mount.path, 'mount path');
       this.container.mount(mount.path, mount.volume, { subPath: mount.subPath, readOnly: mount.readOnly ?? false });
     }
@@ -117,6 +165,25 @@ export class ProgramWorkload extends Construct {
     for (const [key, value] of Object.entries(this.podSelector)) {
       this.service.selectLabel(key, value);
     }
+
+    const access = props.networkPolicy;
+    if (access) {
+      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
+        name: props.name, namespace: props.namespace, labels, podSelector: this.podSelector, port: props.port,
+        allowFromPods: access.restrictIngress && !props.ingress ? () => [this.podSelector, ...this.clientSelectors] : undefined,
+        egressToPods: access.egressToPods,
+      });
+    }
+    if (props.ingress) {
+      new ProgramIngress(this, 'Ingress', {
+        ...props.ingress, name: props.name, namespace: props.namespace, labels, serviceName: this.service.name, servicePort: props.port,
+      });
+    }
+  }
+
+  /** Lets pods with these labels (same namespace) through the program's NetworkPolicy. */
+  public allowAccessFrom(podSelector: Record<string, string>): void {
+    this.clientSelectors.push(podSelector);
   }
 }
 

@@ -23,21 +23,28 @@ export interface ProgramDataClaimProps extends PersistenceOptions {
   readonly labels: Record<string, string>;
 }
 
-/** A ReadWriteOnce PVC holding one program's data (its workload must then use the Recreate strategy). */
+/** Checks the options, naming the fields as the user wrote them on `scope`. */
+export function validatePersistence(scope: Construct, options: PersistenceOptions): void {
+  validateQuantity(scope, 'persistence.size', options.size ?? '10Gi');
+  if (options.storageClassName !== undefined) validateDnsSubdomain(scope, 'persistence.storageClassName', options.storageClassName);
+}
+
+/**
+ * A ReadWriteOnce PVC holding one program's data (its workload must then use the Recreate strategy). The
+ * caller validates the options with {@link validatePersistence}, so errors name the user's construct.
+ */
 export class ProgramDataClaim extends Construct {
   public readonly claimName: string;
 
   constructor(scope: Construct, id: string, props: ProgramDataClaimProps) {
     super(scope, id);
-    const size = validateQuantity(scope, 'persistence.size', props.size ?? '10Gi');
-    if (props.storageClassName !== undefined) validateDnsSubdomain(scope, 'persistence.storageClassName', props.storageClassName);
     this.claimName = props.name;
     new k8s.KubePersistentVolumeClaim(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: props.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+        resources: { requests: { storage: k8s.Quantity.fromString(props.size ?? '10Gi') } },
       },
     });
   }

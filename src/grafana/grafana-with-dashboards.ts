@@ -4,14 +4,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IPrometheusEndpoint } from '../common/endpoints';
 import { fail } from '../common/errors';
-import { IngressOptions, ProgramIngress } from '../common/exposure';
+import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
-import { ProgramNetworkPolicy } from '../common/network-policy';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { checksumOf, toJson, toYaml } from '../common/serialize';
-import { PersistenceOptions, ProgramDataClaim } from '../common/storage';
-import { claimUnique, validateDnsLabel, validateDuration, validateInteger } from '../common/validation';
+import { PersistenceOptions } from '../common/storage';
+import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
 import { GrafanaDashboard, validateDashboard } from './dashboard';
 import { dashboardProviderProvisioning, datasourceProvisioning, grafanaIni, renderIni } from './provisioning';
 
@@ -116,10 +115,6 @@ export class GrafanaWithDashboards extends Construct {
     this.name = validateDnsLabel(this, 'name', props.name ?? 'grafana');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
     this.serviceName = `${this.name}-service`;
-    const replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
-    if (props.persistence && replicas > 1) {
-      fail(this, 'replicas', `${replicas} pods cannot share the ReadWriteOnce volume of \`persistence\`: use 1`);
-    }
     const adminSecret = validateDnsLabel(this, 'adminSecretName', props.adminSecretName ?? 'grafana-secrets');
     const scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
     const prometheus = props.prometheus ?? { url: 'http://prometheus-service:9090', podSelector: { app: 'prometheus', component: 'monitoring' }, port: 9090 };
@@ -153,12 +148,6 @@ export class GrafanaWithDashboards extends Construct {
     const configRef = kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', configName);
     const fromConfig = (volumeId: string, name: string, key: string) =>
       kplus.Volume.fromConfigMap(this, volumeId, configRef, { name, items: { [key]: { path: key } } });
-    const claim = props.persistence && new ProgramDataClaim(this, 'Data', {
-      ...props.persistence, name: `${this.name}-data`, namespace: this.namespace, labels,
-    });
-    const dataVolume = claim
-      ? kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', claim.claimName))
-      : kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data');
     const secret = kplus.Secret.fromSecretName(this, 'AdminSecret', adminSecret);
 
     this.workload = new ProgramWorkload(this, 'Workload', {
@@ -174,30 +163,25 @@ export class GrafanaWithDashboards extends Construct {
       livenessPath: '/api/health',
       readinessPath: '/api/health',
       uid: UID,
-      replicas,
+      replicas: props.replicas ?? 1,
       resources: props.resources ?? { cpuRequestMillis: 100, cpuLimitMillis: 500, memoryRequestMebibytes: 128, memoryLimitMebibytes: 512 },
-      recreateOnUpdate: claim !== undefined,
       mounts: [
         { volume: fromConfig('IniVolume', 'config', 'grafana.ini'), path: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
         { volume: fromConfig('DatasourcesVolume', 'datasources', 'datasources.yaml'), path: '/etc/grafana/provisioning/datasources', readOnly: true },
         { volume: fromConfig('ProvidersVolume', 'dashboard-providers', 'dashboards.yaml'), path: '/etc/grafana/provisioning/dashboards', readOnly: true },
         { volume: kplus.Volume.fromConfigMap(this, 'DashboardsVolume', kplus.ConfigMap.fromConfigMapName(this, 'DashboardsRef', dashboardsName), { name: 'dashboards' }), path: DASHBOARDS_DIR, readOnly: true },
-        { volume: dataVolume, path: DATA_DIR },
         { volume: kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'), path: '/tmp' },
       ],
+      dataPath: DATA_DIR,
+      persistence: props.persistence,
+      networkPolicy: (props.networkPolicy ?? true) ? {
+        restrictIngress: false, // users reach the UI from anywhere
+        egressToPods: prometheus.podSelector && prometheus.port ? [{ podSelector: prometheus.podSelector, port: prometheus.port }] : undefined,
+      } : undefined,
+      ingress: props.ingress,
       configChecksum: () => checksumOf({ ...config, ...this.dashboardsData() }),
     });
     this.podSelector = this.workload.podSelector;
-
-    if (props.networkPolicy ?? true) {
-      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
-        name: this.name, namespace: this.namespace, labels, podSelector: this.podSelector, port: PORT,
-        egressToPods: prometheus.podSelector && prometheus.port ? [{ podSelector: prometheus.podSelector, port: prometheus.port }] : undefined,
-      });
-    }
-    if (props.ingress) {
-      new ProgramIngress(this, 'Ingress', { ...props.ingress, name: this.name, namespace: this.namespace, labels, serviceName: this.serviceName, servicePort: PORT });
-    }
   }
 
   /** Adds a dashboard; its uid must be unique. */

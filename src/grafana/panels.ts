@@ -1,3 +1,4 @@
+import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -37,16 +38,26 @@ function targets(queries: PanelQuery[]): DataqueryBuilder[] {
   });
 }
 
-/** A time-series panel. */
-export function timeseriesPanel(spec: PanelSpec & { min?: number; max?: number }): TimeseriesPanelBuilder {
+/** What the SDK's panel builders have in common, for {@link withSpec}. */
+type PanelBuilderLike = TimeseriesPanelBuilder | StatPanelBuilder;
+
+/** Applies the fields every panel helper takes. */
+function withSpec<T extends PanelBuilderLike>(panel: T, spec: PanelSpec): T {
   const [x, y, w, h] = spec.grid;
-  const panel = new TimeseriesPanelBuilder()
-    .title(spec.title)
-    .datasource(datasource)
-    .targets(targets(spec.queries))
-    .gridPos({ x, y, w, h });
+  panel.title(spec.title).datasource(datasource).targets(targets(spec.queries)).gridPos({ x, y, w, h });
   if (spec.description) panel.description(spec.description);
   if (spec.unit) panel.unit(spec.unit);
+  return panel;
+}
+
+/** A new dashboard with the stack's conventions: read-only (provisioned), last hour, refreshed every 30s. */
+export function provisionedDashboard(title: string, uid: string, tags: string[]): DashboardBuilder {
+  return new DashboardBuilder(title).uid(uid).tags(tags).refresh('30s').time({ from: 'now-1h', to: 'now' }).timezone('browser').readonly();
+}
+
+/** A time-series panel. */
+export function timeseriesPanel(spec: PanelSpec & { min?: number; max?: number }): TimeseriesPanelBuilder {
+  const panel = withSpec(new TimeseriesPanelBuilder(), spec);
   if (spec.min !== undefined) panel.min(spec.min);
   if (spec.max !== undefined) panel.max(spec.max);
   return panel;
@@ -54,14 +65,7 @@ export function timeseriesPanel(spec: PanelSpec & { min?: number; max?: number }
 
 /** A single-value panel; `mappings` turns values into words (1 → "Loaded"). */
 export function statPanel(spec: PanelSpec & { mappings?: Record<string, { text: string; color: string }> }): StatPanelBuilder {
-  const [x, y, w, h] = spec.grid;
-  const panel = new StatPanelBuilder()
-    .title(spec.title)
-    .datasource(datasource)
-    .targets(targets(spec.queries))
-    .gridPos({ x, y, w, h });
-  if (spec.description) panel.description(spec.description);
-  if (spec.unit) panel.unit(spec.unit);
+  const panel = withSpec(new StatPanelBuilder(), spec);
   if (spec.mappings) {
     // The SDK types the mapping kind as an enum; its JSON value is 'value'.
     panel.mappings([{ type: 'value' as never, options: spec.mappings }]);

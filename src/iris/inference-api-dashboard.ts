@@ -1,6 +1,5 @@
-import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Dashboards, GrafanaDashboard } from '../grafana/dashboard';
-import { statPanel, timeseriesPanel } from '../grafana/panels';
+import { provisionedDashboard, statPanel, timeseriesPanel } from '../grafana/panels';
 import { InferenceApiMetrics, resolveMetrics } from './iris-api';
 
 /** Options of {@link inferenceApiDashboard}. */
@@ -23,13 +22,7 @@ export function inferenceApiDashboard(options: InferenceApiDashboardOptions): Gr
   const m = resolveMetrics(options.metrics);
   const job = `job="${options.job}"`;
   const errors = `sum(rate(${m.errors}{${job}}[$__rate_interval]))`;
-  const builder = new DashboardBuilder(options.title ?? 'Iris API - Overview')
-    .uid(options.uid ?? 'iris-api-overview')
-    .tags(['iris', 'mlops', 'inference'])
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser')
-    .readonly()
+  const builder = provisionedDashboard(options.title ?? 'Iris API - Overview', options.uid ?? 'iris-api-overview', ['iris', 'mlops', 'inference'])
     .withPanel(timeseriesPanel({
       title: 'Prediction rate by class',
       unit: 'reqps',

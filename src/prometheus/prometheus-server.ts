@@ -3,13 +3,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IAlertmanagerEndpoint, IPrometheusEndpoint } from '../common/endpoints';
-import { IngressOptions, ProgramIngress } from '../common/exposure';
+import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
-import { ProgramNetworkPolicy } from '../common/network-policy';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { checksumOf, toYaml } from '../common/serialize';
-import { PersistenceOptions, ProgramDataClaim } from '../common/storage';
+import { PersistenceOptions } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateLabelName } from '../common/validation';
 import { fail } from '../common/errors';
 import { PrometheusConfigFile, ScrapeConfig } from './config-model';
@@ -143,7 +142,6 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   private readonly ruleFiles = new Map<string, RuleGroup[]>();
   private readonly ruleNames: RuleNames = { groups: new Set(), alerts: new Set() };
   private readonly alertmanagers: IAlertmanagerEndpoint[] = [];
-  private readonly clientSelectors: Record<string, string>[] = [];
   /** The serialized ConfigMap data, computed once per state (the data and its checksum share it). */
   private rendered?: { config: Record<string, string>; rules: Record<string, string> };
 
@@ -182,12 +180,6 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       data: Lazy.any({ produce: () => this.rulesData() }),
     });
 
-    const claim = props.persistence && new ProgramDataClaim(this, 'Data', {
-      ...props.persistence, name: `${this.name}-data`, namespace: this.namespace, labels,
-    });
-    const dataVolume = claim
-      ? kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', claim.claimName))
-      : kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data');
     this.workload = new ProgramWorkload(this, 'Workload', {
       name: this.name,
       namespace: this.namespace,
@@ -208,26 +200,17 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       resources: props.resources ?? { cpuRequestMillis: 250, cpuLimitMillis: 1000, memoryRequestMebibytes: 512, memoryLimitMebibytes: 2048 },
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', this.name),
       automountServiceAccountToken: true, // Kubernetes service discovery and the cAdvisor proxy need the token
-      recreateOnUpdate: claim !== undefined,
       mounts: [
         { volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' }), path: CONFIG_DIR, readOnly: true },
         { volume: kplus.Volume.fromConfigMap(this, 'RulesVolume', kplus.ConfigMap.fromConfigMapName(this, 'RulesRef', `${this.name}-rules`), { name: 'rules' }), path: RULES_DIR, readOnly: true },
-        { volume: dataVolume, path: DATA_DIR },
       ],
+      dataPath: DATA_DIR,
+      persistence: props.persistence,
+      networkPolicy: (props.networkPolicy ?? true) ? { restrictIngress: true } : undefined,
+      ingress: props.ingress,
       configChecksum: () => checksumOf({ ...this.configData(), ...this.rulesData() }),
     });
     this.podSelector = this.workload.podSelector;
-
-    if (props.networkPolicy ?? true) {
-      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
-        name: this.name, namespace: this.namespace, labels, podSelector: this.podSelector, port: PORT,
-        // With an Ingress the controller's pods must get in too, wherever they run.
-        allowFromPods: props.ingress ? undefined : () => [this.podSelector, ...this.clientSelectors],
-      });
-    }
-    if (props.ingress) {
-      new ProgramIngress(this, 'Ingress', { ...props.ingress, name: this.name, namespace: this.namespace, labels, serviceName: this.serviceName, servicePort: PORT });
-    }
   }
 
   /** Adds a scrape job; its `job_name` must be unique. */
@@ -264,7 +247,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
 
   /** Lets pods with these labels (same namespace) reach Prometheus through its NetworkPolicy. */
   public allowAccessFrom(podSelector: Record<string, string>): this {
-    this.clientSelectors.push(podSelector);
+    this.workload.allowAccessFrom(podSelector);
     return this;
   }
 

@@ -1,6 +1,5 @@
-import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Dashboards, GrafanaDashboard } from '../dashboard';
-import { statPanel, timeseriesPanel } from '../panels';
+import { provisionedDashboard, statPanel, timeseriesPanel } from '../panels';
 
 /** Options of {@link kubernetesInfrastructureDashboard}. */
 export interface KubernetesInfrastructureDashboardOptions {
@@ -19,13 +18,7 @@ export interface KubernetesInfrastructureDashboardOptions {
 export function kubernetesInfrastructureDashboard(options: KubernetesInfrastructureDashboardOptions): GrafanaDashboard {
   const ns = `namespace=~"${options.namespaces.join('|')}"`;
   const byPod = 'sum by (namespace, pod)';
-  const builder = new DashboardBuilder(options.title ?? 'Kubernetes - Infrastructure')
-    .uid(options.uid ?? 'kubernetes-infrastructure')
-    .tags(['kubernetes', 'infrastructure', 'mlops'])
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser')
-    .readonly()
+  const builder = provisionedDashboard(options.title ?? 'Kubernetes - Infrastructure', options.uid ?? 'kubernetes-infrastructure', ['kubernetes', 'infrastructure', 'mlops'])
     .withPanel(timeseriesPanel({
       title: 'CPU usage by pod',
       unit: 'cores',
