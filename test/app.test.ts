@@ -3,14 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { removeDir, tempDir } from './support/tools';
 
-// These tests run the compiled app (lib/src/main.js), as `npm run synth` and `cdk8s synth` do. The test
-// task compiles before running jest.
+// These tests run the bundled app (lib/app.js), as `npm run synth` and `cdk8s synth` do. The test task
+// compiles and bundles before running jest.
 const ROOT = path.resolve(__dirname, '..');
-const MAIN = path.join(ROOT, 'lib', 'src', 'main.js');
+const MAIN = path.join(ROOT, 'lib', 'app.js');
 const COMMITTED = path.join(ROOT, 'dist', 'k8s', 'monitoring');
 
 function runApp(outdir: string, extraEnv: Record<string, string> = {}): string {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: compile first (npx tsc --build)`);
+  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: build it first (npx projen compile && npx projen bundle)`);
   const result = spawnSync(process.execPath, [MAIN], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, MONITORING_OUTDIR: outdir, ...extraEnv },
   });
