@@ -50,4 +50,5 @@ export { MonitoringValidationError } from './common/errors';
 export { type IngressOptions } from './common/exposure';
 export { type PersistenceOptions } from './common/storage';
 export { type ResourceSpec } from './common/resources';
+export { ConfigMapShards, type ConfigMapShardsProps, type ConfigMapShard } from './common/config-map-shards';
 export { ProgramWorkload, type ProgramWorkloadProps, type ProgramMount } from './common/program-workload';

@@ -8,6 +8,7 @@ import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
+import { ConfigMapShards } from '../common/config-map-shards';
 import { checksumOf, toJson, toYaml } from '../common/serialize';
 import { PersistenceOptions } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
@@ -90,7 +91,6 @@ const PORT = 3000;
 const UID = 472; // the official image's grafana user
 const DATA_DIR = '/var/lib/grafana';
 const DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
-const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Grafana with a provisioned Prometheus datasource and dashboards from a ConfigMap; admin credentials from a
@@ -102,13 +102,15 @@ export class GrafanaWithDashboards extends Construct {
   public readonly serviceName: string;
   public readonly port = PORT;
   public readonly configMap: k8s.KubeConfigMap;
-  public readonly dashboardsConfigMap: k8s.KubeConfigMap;
+  /** The dashboards, in the `<name>-dashboards` ConfigMap (and `<name>-dashboards-2`, ... when they outgrow one). */
+  public readonly dashboardFiles: ConfigMapShards;
   public readonly workload: ProgramWorkload;
   public readonly podSelector: Record<string, string>;
 
   private readonly dashboardList: GrafanaDashboard[] = [];
   private readonly uids = new Set<string>();
-  private renderedDashboards?: Record<string, string>;
+  /** The serialized grafana-config data, computed once per state (the ConfigMap and its checksum share it). */
+  private renderedConfig?: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: GrafanaWithDashboardsProps = {}) {
     super(scope, id);
@@ -120,11 +122,13 @@ export class GrafanaWithDashboards extends Construct {
     const prometheus = props.prometheus ?? { url: 'http://prometheus-service:9090', podSelector: { app: 'prometheus', component: 'monitoring' }, port: 9090 };
     const prometheusUrl = prometheus.url;
     if (!/^https?:\/\/[^\s]+$/.test(prometheusUrl)) fail(this, 'prometheus.url', `"${prometheusUrl}" is not an http(s) URL`);
-    (props.dashboards ?? []).forEach((d) => this.addDashboard(d));
-    this.node.addValidation({ validate: () => this.checkDashboardsSize() });
-
     const labels = programLabels(this.name, 'grafana');
-    const config = {
+    this.dashboardFiles = new ConfigMapShards(this, 'Dashboards', {
+      name: `${this.name}-dashboards`, namespace: this.namespace, labels, mountPath: DASHBOARDS_DIR, volumeName: 'dashboards',
+    });
+    (props.dashboards ?? []).forEach((d) => this.addDashboard(d));
+
+    const staticConfig = {
       'grafana.ini': renderIni(grafanaIni({
         port: PORT,
         dataDir: DATA_DIR,
@@ -132,17 +136,16 @@ export class GrafanaWithDashboards extends Construct {
         rootUrl: props.ingress ? `${props.ingress.tlsSecretName ? 'https' : 'http'}://${props.ingress.host}/` : undefined,
       })),
       'datasources.yaml': toYaml(datasourceProvisioning(prometheusUrl, scrapeInterval)),
-      'dashboards.yaml': toYaml(dashboardProviderProvisioning(props.dashboardFolder ?? 'MLOps', DASHBOARDS_DIR)),
+    };
+    // One dashboard provider per dashboards ConfigMap, so known only once every dashboard is added.
+    const configData = () => this.renderedConfig ??= {
+      ...staticConfig,
+      'dashboards.yaml': toYaml(dashboardProviderProvisioning(props.dashboardFolder ?? 'MLOps', this.dashboardFiles.shards.map((s) => s.mountPath))),
     };
     const configName = `${this.name}-config`;
-    const dashboardsName = `${this.name}-dashboards`;
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: configName, namespace: this.namespace, labels },
-      data: config,
-    });
-    this.dashboardsConfigMap = new k8s.KubeConfigMap(this, 'Dashboards', {
-      metadata: { name: dashboardsName, namespace: this.namespace, labels },
-      data: Lazy.any({ produce: () => this.dashboardsData() }),
+      data: Lazy.any({ produce: configData }),
     });
 
     const configRef = kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', configName);
@@ -169,7 +172,6 @@ export class GrafanaWithDashboards extends Construct {
         { volume: fromConfig('IniVolume', 'config', 'grafana.ini'), path: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
         { volume: fromConfig('DatasourcesVolume', 'datasources', 'datasources.yaml'), path: '/etc/grafana/provisioning/datasources', readOnly: true },
         { volume: fromConfig('ProvidersVolume', 'dashboard-providers', 'dashboards.yaml'), path: '/etc/grafana/provisioning/dashboards', readOnly: true },
-        { volume: kplus.Volume.fromConfigMap(this, 'DashboardsVolume', kplus.ConfigMap.fromConfigMapName(this, 'DashboardsRef', dashboardsName), { name: 'dashboards' }), path: DASHBOARDS_DIR, readOnly: true },
         { volume: kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'), path: '/tmp' },
       ],
       dataPath: DATA_DIR,
@@ -179,8 +181,9 @@ export class GrafanaWithDashboards extends Construct {
         egressToPods: prometheus.podSelector && prometheus.port ? [{ podSelector: prometheus.podSelector, port: prometheus.port }] : undefined,
       } : undefined,
       ingress: props.ingress,
-      configChecksum: () => checksumOf({ ...config, ...this.dashboardsData() }),
+      configChecksum: () => checksumOf({ ...configData(), ...this.dashboardFiles.data() }),
     });
+    this.dashboardFiles.mountInto(this.workload.container);
     this.podSelector = this.workload.podSelector;
   }
 
@@ -189,7 +192,8 @@ export class GrafanaWithDashboards extends Construct {
     validateDashboard(this, dashboard);
     claimUnique(this, `dashboards[${dashboard.title}].uid`, this.uids, dashboard.uid, 'dashboard uid');
     this.dashboardList.push(dashboard);
-    this.renderedDashboards = undefined;
+    this.dashboardFiles.put(`${dashboard.uid}.json`, toJson(dashboard.model));
+    this.renderedConfig = undefined;
     return this;
   }
 
@@ -198,15 +202,4 @@ export class GrafanaWithDashboards extends Construct {
     return this.dashboardList;
   }
 
-  private dashboardsData(): Record<string, string> {
-    this.renderedDashboards ??= Object.fromEntries(this.dashboardList.map((d) => [`${d.uid}.json`, toJson(d.model)]));
-    return this.renderedDashboards;
-  }
-
-  private checkDashboardsSize(): string[] {
-    const bytes = Object.values(this.dashboardsData()).reduce((sum, json) => sum + Buffer.byteLength(json), 0);
-    return bytes > CONFIGMAP_LIMIT_BYTES
-      ? [`[${this.node.path}] dashboards: ${bytes} bytes of dashboard JSON exceed the 1 MiB a ConfigMap can hold`]
-      : [];
-  }
 }

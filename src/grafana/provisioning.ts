@@ -51,18 +51,21 @@ export function datasourceProvisioning(prometheusUrl: string, scrapeInterval: st
   };
 }
 
-/** The dashboard-provider provisioning file: dashboards are read from a folder, and not editable in the UI. */
-export function dashboardProviderProvisioning(folder: string, path: string): object {
+/**
+ * The dashboard-provider provisioning file: dashboards are read from folders (one per dashboards ConfigMap)
+ * into one Grafana folder, and are not editable in the UI.
+ */
+export function dashboardProviderProvisioning(folder: string, paths: string[]): object {
   return {
     apiVersion: 1,
-    providers: [{
-      name: 'mlops-monitoring',
+    providers: paths.map((path, i) => ({
+      name: i === 0 ? 'mlops-monitoring' : `mlops-monitoring-${i + 1}`,
       orgId: 1,
       folder,
       type: 'file',
       disableDeletion: true,
       allowUiUpdates: false,
       options: { path },
-    }],
+    })),
   };
 }

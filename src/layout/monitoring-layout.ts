@@ -12,12 +12,12 @@ export function monitoringStackLayout(stack: MonitoringStack, layout = new FileL
     .assign(prometheus, 'prometheus-deployment.yaml')
     .assign(prometheus.rbac, 'prometheus-rbac.yaml')
     .assign(prometheus.configMap, 'prometheus-configmap.yaml')
-    .assign(prometheus.rulesConfigMap, 'prometheus-rules.yaml')
+    .assign(prometheus.rules, 'prometheus-rules.yaml')
     .assign(alertRouter, 'alertmanager-deployment.yaml')
     .assign(alertRouter.configMap, 'alertmanager-configmap.yaml')
     .assign(grafana, 'grafana-deployment.yaml')
     .assign(grafana.configMap, 'grafana-configmap.yaml')
-    .assign(grafana.dashboardsConfigMap, 'grafana-dashboards-configmap.yaml');
+    .assign(grafana.dashboardFiles, 'grafana-dashboards-configmap.yaml');
   for (const [name, monitor] of Object.entries(stack.serviceMonitors)) {
     layout.assign(monitor, `servicemonitor-${name}.yaml`);
   }

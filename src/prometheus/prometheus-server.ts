@@ -7,6 +7,7 @@ import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
+import { ConfigMapShards } from '../common/config-map-shards';
 import { checksumOf, toYaml } from '../common/serialize';
 import { PersistenceOptions } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateLabelName } from '../common/validation';
@@ -131,7 +132,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly port = PORT;
   public readonly rbac: PrometheusRbac;
   public readonly configMap: k8s.KubeConfigMap;
-  public readonly rulesConfigMap: k8s.KubeConfigMap;
+  /** The rule files, in the `<name>-rules` ConfigMap (and `<name>-rules-2`, ... when they outgrow one). */
+  public readonly rules: ConfigMapShards;
   public readonly workload: ProgramWorkload;
   /** Labels of the Prometheus pods. */
   public readonly podSelector: Record<string, string>;
@@ -142,8 +144,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   private readonly ruleFiles = new Map<string, RuleGroup[]>();
   private readonly ruleNames: RuleNames = { groups: new Set(), alerts: new Set() };
   private readonly alertmanagers: IAlertmanagerEndpoint[] = [];
-  /** The serialized ConfigMap data, computed once per state (the data and its checksum share it). */
-  private rendered?: { config: Record<string, string>; rules: Record<string, string> };
+  /** The serialized prometheus.yml, computed once per state (the ConfigMap and its checksum share it). */
+  private rendered?: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
     super(scope, id);
@@ -157,6 +159,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     validateDuration(this, 'retention', props.retention ?? '15d');
     Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
     const labels = programLabels(this.name, 'prometheus');
+    this.rules = new ConfigMapShards(this, 'Rules', {
+      name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules',
+    });
 
     this.addScrapeJob(ScrapeJobs.staticTargets(this.name, [`localhost:${PORT}`]));
     if (props.kubernetesMonitoring ?? true) {
@@ -174,10 +179,6 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: `${this.name}-config`, namespace: this.namespace, labels },
       data: Lazy.any({ produce: () => this.configData() }),
-    });
-    this.rulesConfigMap = new k8s.KubeConfigMap(this, 'Rules', {
-      metadata: { name: `${this.name}-rules`, namespace: this.namespace, labels },
-      data: Lazy.any({ produce: () => this.rulesData() }),
     });
 
     this.workload = new ProgramWorkload(this, 'Workload', {
@@ -202,14 +203,14 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       automountServiceAccountToken: true, // Kubernetes service discovery and the cAdvisor proxy need the token
       mounts: [
         { volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' }), path: CONFIG_DIR, readOnly: true },
-        { volume: kplus.Volume.fromConfigMap(this, 'RulesVolume', kplus.ConfigMap.fromConfigMapName(this, 'RulesRef', `${this.name}-rules`), { name: 'rules' }), path: RULES_DIR, readOnly: true },
       ],
       dataPath: DATA_DIR,
       persistence: props.persistence,
       networkPolicy: (props.networkPolicy ?? true) ? { restrictIngress: true } : undefined,
       ingress: props.ingress,
-      configChecksum: () => checksumOf({ ...this.configData(), ...this.rulesData() }),
+      configChecksum: () => checksumOf({ ...this.configData(), ...this.rules.data() }),
     });
+    this.rules.mountInto(this.workload.container);
     this.podSelector = this.workload.podSelector;
   }
 
@@ -234,7 +235,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     const groups = this.ruleFiles.get(fileName) ?? [];
     groups.push(group);
     this.ruleFiles.set(fileName, groups);
-    this.rendered = undefined;
+    this.rules.put(fileName, toYaml(renderRuleGroups(groups)));
+    this.rendered = undefined; // rule_files lists one folder per rules ConfigMap
     return this;
   }
 
@@ -273,27 +275,13 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       ...(this.alertmanagers.length
         ? { alerting: { alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.map((a) => a.address) }] }] } }
         : {}),
-      rule_files: [`${RULES_DIR}/*.yml`],
+      rule_files: this.rules.shards.map((shard) => `${shard.mountPath}/*.yml`),
       scrape_configs: this.scrapeConfigs,
     };
   }
 
   private configData(): Record<string, string> {
-    return this.render().config;
-  }
-
-  private rulesData(): Record<string, string> {
-    return this.render().rules;
-  }
-
-  private render(): { config: Record<string, string>; rules: Record<string, string> } {
-    if (!this.rendered) {
-      const rules: Record<string, string> = {};
-      for (const fileName of [...this.ruleFiles.keys()].sort()) {
-        rules[fileName] = toYaml(renderRuleGroups(this.ruleFiles.get(fileName)!));
-      }
-      this.rendered = { config: { 'prometheus.yml': toYaml(this.renderConfig()) }, rules };
-    }
+    this.rendered ??= { 'prometheus.yml': toYaml(this.renderConfig()) };
     return this.rendered;
   }
 }
