@@ -96,6 +96,13 @@ describe.each([
     expect(service.spec.ports).toEqual([{ name: 'http', port, targetPort: port }]);
   });
 
+  test('mounts nothing inside a read-only mount (its mount point could not be created)', () => {
+    const mounts: { mountPath: string; readOnly?: boolean; subPath?: string }[] = deployment.spec.template.spec.containers[0].volumeMounts;
+    for (const parent of mounts.filter((m) => m.readOnly && !m.subPath)) {
+      expect(mounts.filter((m) => m.mountPath.startsWith(`${parent.mountPath}/`)).map((m) => m.mountPath)).toEqual([]);
+    }
+  });
+
   test('runs one replica', () => {
     expect(deployment.spec.replicas).toBe(1);
   });
@@ -108,7 +115,7 @@ describe('Prometheus', () => {
   test('scrapes every 15s and keeps 15 days with the lifecycle API on', () => {
     expect(config.global.scrape_interval).toBe('15s');
     const args: string[] = find(objects, 'Deployment', 'prometheus').spec.template.spec.containers[0].args;
-    expect(args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=15d', '--web.enable-lifecycle', '--config.file=/etc/prometheus/prometheus.yml']));
+    expect(args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=15d', '--web.enable-lifecycle', '--config.file=/etc/prometheus/config/prometheus.yml']));
   });
 
   test('has the scrape jobs of the SPEC', () => {

@@ -110,7 +110,8 @@ export interface AlertRouterProps {
 
 const PORT = 9093;
 const UID = 65534;
-const CONFIG_DIR = '/etc/alertmanager';
+// Sibling folders, not nested: a mount point inside a read-only ConfigMap mount cannot be created.
+const CONFIG_DIR = '/etc/alertmanager/config';
 const SECRETS_DIR = '/etc/alertmanager/secrets';
 const DATA_DIR = '/alertmanager';
 

@@ -108,7 +108,8 @@ export interface PrometheusServerProps {
 
 const PORT = 9090;
 const UID = 65534; // "nobody", which the official image runs as
-const CONFIG_DIR = '/etc/prometheus';
+// Sibling folders, not nested: a mount point inside a read-only ConfigMap mount cannot be created.
+const CONFIG_DIR = '/etc/prometheus/config';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
 /** Rule file of the groups given without a file name. */
