@@ -19,7 +19,9 @@ export interface SlackIntegration {
 
 /** Email through an SMTP server. */
 export interface EmailIntegration {
+  /** Recipient address. */
   readonly to: string;
+  /** Sender address. */
   readonly from: string;
   /** SMTP server, `host:port`. */
   readonly smarthost: string;
@@ -67,6 +69,7 @@ export interface WebhookIntegration {
 
 /** A named receiver and its notification integrations (none: alerts are only shown in the UI). */
 export interface Receiver {
+  /** Receiver name, referenced by routes; a DNS-1123 label. */
   readonly name: string;
   /** @default - none */
   readonly slack?: SlackIntegration[];

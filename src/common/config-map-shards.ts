@@ -7,7 +7,9 @@ import { Construct } from 'constructs';
 export interface ConfigMapShardsProps {
   /** Name of the first ConfigMap; the next ones are `<name>-2`, `<name>-3`, ... */
   readonly name: string;
+  /** Namespace of the ConfigMaps. */
   readonly namespace: string;
+  /** Labels of the ConfigMaps. */
   readonly labels: Record<string, string>;
   /** Where the first ConfigMap is mounted; the next ones at `<mountPath>-2`, ... */
   readonly mountPath: string;
@@ -23,8 +25,11 @@ export interface ConfigMapShardsProps {
 
 /** One ConfigMap of a {@link ConfigMapShards}. */
 export interface ConfigMapShard {
+  /** The ConfigMap. */
   readonly configMap: k8s.KubeConfigMap;
+  /** Where the pod mounts it. */
   readonly mountPath: string;
+  /** The pod volume that mounts it. */
   readonly volume: kplus.Volume;
 }
 

@@ -11,9 +11,15 @@ export interface ProgramNetworkPolicyProps {
   readonly podSelector: Record<string, string>;
   /** The port that may be reached. */
   readonly port: number;
-  /** Pods (of the same namespace) allowed in, read at synth time; `undefined` lets every source in. */
+  /**
+   * Pods (of the same namespace) allowed in, read at synth time; `undefined` lets every source in.
+   * @default - every source
+   */
   readonly allowFromPods?: () => Record<string, string>[] | undefined;
-  /** When set, egress is restricted to DNS and these pods/ports (of the same namespace). */
+  /**
+   * When set, egress is restricted to DNS and these pods/ports (of the same namespace).
+   * @default - egress is not restricted
+   */
   readonly egressToPods?: { readonly podSelector: Record<string, string>; readonly port: number }[];
 }
 

@@ -12,9 +12,19 @@ import { fail } from './errors';
 
 /** A volume mounted into the program's container. */
 export interface ProgramMount {
+  /** The volume. */
   readonly volume: kplus.Volume;
+  /** Mount path in the container. */
   readonly path: string;
+  /**
+   * Mount only this file or folder of the volume.
+   * @default - the whole volume
+   */
   readonly subPath?: string;
+  /**
+   * Mount read-only.
+   * @default false
+   */
   readonly readOnly?: boolean;
 }
 
@@ -36,22 +46,43 @@ export interface ProgramNetworkAccess {
 export interface ProgramWorkloadProps {
   /** Name of the Deployment and of the `app` label; the Service is `<name>-service`. */
   readonly name: string;
+  /** Namespace of every object. */
   readonly namespace: string;
   /** Which program runs (prometheus, alertmanager, grafana): the `app.kubernetes.io/name` label. */
   readonly program: string;
+  /** Container image; must be pinned (a tag other than `latest`, or a digest). */
   readonly image: string;
+  /**
+   * Container arguments.
+   * @default - the image's
+   */
   readonly args?: string[];
+  /**
+   * Environment variables.
+   * @default - none
+   */
   readonly env?: Record<string, kplus.EnvValue>;
   /** The HTTP port the program listens on, exposed by the Service under the name `http`. */
   readonly port: number;
+  /** HTTP path of the liveness probe. */
   readonly livenessPath: string;
+  /** HTTP path of the readiness probe. */
   readonly readinessPath: string;
   /** The user the image runs as (and owns its files). */
   readonly uid: number;
+  /** Requests and limits. */
   readonly resources: ResourceSpec;
+  /** Number of pods (1 with `persistence`). */
   readonly replicas: number;
+  /**
+   * ServiceAccount of the pods.
+   * @default - the namespace's default
+   */
   readonly serviceAccount?: kplus.IServiceAccount;
-  /** Mount the ServiceAccount token (only Prometheus needs it, for Kubernetes service discovery). */
+  /**
+   * Mount the ServiceAccount token (only Prometheus needs it, for Kubernetes service discovery).
+   * @default false
+   */
   readonly automountServiceAccountToken?: boolean;
   /** Where the program writes its data: an emptyDir, or the PVC of `persistence`. */
   readonly dataPath: string;
@@ -61,7 +92,10 @@ export interface ProgramWorkloadProps {
    * @default - an emptyDir
    */
   readonly persistence?: PersistenceOptions;
-  /** Volumes besides the data volume. */
+  /**
+   * Volumes besides the data volume.
+   * @default - none
+   */
   readonly mounts?: ProgramMount[];
   /**
    * The NetworkPolicy around the program.
@@ -73,7 +107,10 @@ export interface ProgramWorkloadProps {
    * @default - no Ingress
    */
   readonly ingress?: IngressOptions;
-  /** Produces a checksum of the program's configuration, written as a pod annotation so config changes roll the pods. */
+  /**
+   * Produces a checksum of the program's configuration, written as a pod annotation so config changes roll the pods.
+   * @default - no checksum annotation
+   */
   readonly configChecksum?: () => string;
 }
 

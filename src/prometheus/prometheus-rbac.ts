@@ -7,7 +7,9 @@ import { ScrapeConfig } from './config-model';
 export interface PrometheusRbacProps {
   /** Name of the ServiceAccount, ClusterRole and ClusterRoleBinding. */
   readonly name: string;
+  /** Namespace of the ServiceAccount. */
   readonly namespace: string;
+  /** Labels of every object. */
   readonly labels: Record<string, string>;
   /** The scrape jobs, read at synth time: the ClusterRole grants exactly what their service discovery needs. */
   readonly scrapeConfigs: () => ScrapeConfig[];
