@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { consumerManifests } from './support/offline-lockfile';
 
 // The proof that the package works for someone else: `npm pack` (of the lib/ that the test task's
 // `tsc --build` just compiled), then a fresh cdk8s app outside the repository installs the tarball offline,
@@ -10,8 +11,6 @@ import { parseAllDocuments } from 'yaml';
 
 const ROOT = path.join(__dirname, '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-/** The @types/node this repository installed (so it is in the npm cache), as `cdk8s init` apps have one. */
-const NODE_TYPES = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@types', 'node', 'package.json'), 'utf8')).version;
 
 /** The environment without the npm_* variables of an enclosing `npm test` (npm_config_local_prefix...). */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -108,10 +107,11 @@ test('npm pack: the tarball installs offline into a fresh cdk8s app and synthesi
     // --- a fresh consumer app ---
     const appDir = path.join(work, 'consumer-app');
     fs.mkdirSync(appDir);
-    fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true }));
-    // Offline: everything comes from the local npm cache, filled when this repository was installed.
-    timed('install', () => run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock',
-      path.join(work, pack.filename), 'cdk8s', 'cdk8s-plus-28', 'constructs', `@types/node@${NODE_TYPES}`], appDir));
+    // Offline: every package comes from the local npm cache, filled when this repository was installed.
+    const manifests = consumerManifests(ROOT, path.join(work, pack.filename), appDir, ['cdk8s', 'cdk8s-plus-28', 'constructs', '@types/node']);
+    fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify(manifests.packageJson, undefined, 2));
+    fs.writeFileSync(path.join(appDir, 'package-lock.json'), JSON.stringify(manifests.packageLock, undefined, 2));
+    timed('install', () => run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], appDir));
     const installed = JSON.parse(fs.readFileSync(path.join(appDir, 'node_modules', 'cdk8s-mlops-monitoring', 'package.json'), 'utf8'));
     expect(installed.version).toBe(PKG.version);
     expect(fs.existsSync(path.join(appDir, 'node_modules', 'cdk8s-mlops-monitoring', 'src'))).toBe(false);
