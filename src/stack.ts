@@ -85,9 +85,13 @@ export interface ApplicationMonitoringOptions {
  * wired together.
  */
 export class MonitoringStack extends Construct {
+  /** Namespace of every namespaced object. */
   public readonly namespace: string;
+  /** The Prometheus server: add scrape jobs and rule groups to it. */
   public readonly prometheus: PrometheusServer;
+  /** The Alertmanager: add receivers and routes to it. */
   public readonly alertRouter: AlertRouter;
+  /** Grafana: add dashboards to it. */
   public readonly grafana: GrafanaWithDashboards;
   /** ServiceMonitors by application name. */
   public readonly serviceMonitors: Record<string, ApplicationServiceMonitor> = {};

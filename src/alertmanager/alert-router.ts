@@ -125,14 +125,21 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     return { address };
   }
 
+  /** Name of the Deployment (and prefix of the other objects' names). */
   public readonly name: string;
+  /** Namespace of every namespaced object. */
   public readonly namespace: string;
+  /** Name of the Service. */
   public readonly serviceName: string;
   /** `<service>:9093`, resolvable from the same namespace. */
   public readonly address: string;
+  /** Port of the HTTP API and UI. */
   public readonly port = PORT;
+  /** The ConfigMap holding the configuration file(s). */
   public readonly configMap: k8s.KubeConfigMap;
+  /** The Deployment and Service. */
   public readonly workload: ProgramWorkload;
+  /** Labels of the pods, for NetworkPolicies and Services. */
   public readonly podSelector: Record<string, string>;
 
   private readonly props: AlertRouterProps;

@@ -97,14 +97,21 @@ const DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
  * Secret, anonymous access off by default.
  */
 export class GrafanaWithDashboards extends Construct {
+  /** Name of the Deployment (and prefix of the other objects' names). */
   public readonly name: string;
+  /** Namespace of every namespaced object. */
   public readonly namespace: string;
+  /** Name of the Service. */
   public readonly serviceName: string;
+  /** Port of the HTTP API and UI. */
   public readonly port = PORT;
+  /** The ConfigMap holding the configuration file(s). */
   public readonly configMap: k8s.KubeConfigMap;
   /** The dashboards, in the `<name>-dashboards` ConfigMap (and `<name>-dashboards-2`, ... when they outgrow one). */
   public readonly dashboardFiles: ConfigMapShards;
+  /** The Deployment and Service. */
   public readonly workload: ProgramWorkload;
+  /** Labels of the pods, for NetworkPolicies and Services. */
   public readonly podSelector: Record<string, string>;
 
   private readonly dashboardList: GrafanaDashboard[] = [];

@@ -125,16 +125,23 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return { url };
   }
 
+  /** Name of the Deployment (and prefix of the other objects' names). */
   public readonly name: string;
+  /** Namespace of every namespaced object. */
   public readonly namespace: string;
   /** `http://<service>:9090`, resolvable from the same namespace. */
   public readonly url: string;
+  /** Name of the Service. */
   public readonly serviceName: string;
+  /** Port of the HTTP API and UI. */
   public readonly port = PORT;
+  /** ServiceAccount, ClusterRole and ClusterRoleBinding. */
   public readonly rbac: PrometheusRbac;
+  /** The ConfigMap holding the configuration file(s). */
   public readonly configMap: k8s.KubeConfigMap;
   /** The rule files, in the `<name>-rules` ConfigMap (and `<name>-rules-2`, ... when they outgrow one). */
   public readonly rules: ConfigMapShards;
+  /** The Deployment and Service. */
   public readonly workload: ProgramWorkload;
   /** Labels of the Prometheus pods. */
   public readonly podSelector: Record<string, string>;
