@@ -1,6 +1,5 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
@@ -10,6 +9,7 @@ import { anotherApplication } from '../examples/03-another-application';
 import { rulesDashboardsReceivers } from '../examples/04-rules-dashboards-receivers';
 import { alertRouterAlone, grafanaAlone } from '../examples/05-one-construct-alone';
 import { tenFileLayout } from '../examples/06-ten-file-layout';
+import { tempDir } from './support/tools';
 
 // The examples import 'cdk8s-mlops-monitoring' by name, as a consumer does: it resolves through the package's
 // own `exports` to the compiled lib/ (the test task runs `tsc --build` first).
@@ -33,10 +33,6 @@ function get(objects: K8sObject[], kind: string, name: string): K8sObject {
 function images(objects: K8sObject[]): Record<string, string> {
   return Object.fromEntries(objects.filter((o) => o.kind === 'Deployment')
     .map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image]));
-}
-
-function tmpdir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'Namespace']);
@@ -67,7 +63,7 @@ test('README: every ```ts block of the usage section is (an excerpt of) an examp
 });
 
 test('1. the whole stack in one line, in its own chart, synthesized as one file', () => {
-  const outdir = tmpdir('example-01-');
+  const outdir = tempDir('example-01');
   try {
     const app = new App({ outdir });
     wholeStack(app);
@@ -185,7 +181,7 @@ test('5. one construct alone: only AlertRouter, only Grafana on an existing Prom
 });
 
 test('6. the ten-file layout, written into any folder', () => {
-  const outdir = path.join(tmpdir('example-06-'), 'deploy', 'monitoring');
+  const outdir = path.join(tempDir('example-06'), 'deploy', 'monitoring');
   try {
     const written = tenFileLayout(outdir);
     const expected = [

@@ -9,7 +9,7 @@ import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { checksumOf, toYaml } from '../common/serialize';
 import { claimUnique, validateDnsLabel, validateDuration, validateLabelName } from '../common/validation';
-import { AlertmanagerConfigFile, RouteFile } from './config-model';
+import { AlertmanagerConfigFile, ReceiverFile, RouteFile } from './config-model';
 import { Receiver, renderReceiver, validateReceiverName } from './receivers';
 
 /** A child route: alerts whose labels match go to `receiver`. */
@@ -143,7 +143,8 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   public readonly podSelector: Record<string, string>;
 
   private readonly props: AlertRouterProps;
-  private readonly receivers: Receiver[] = [];
+  /** Receivers as written to alertmanager.yml, rendered (and so validated) when added. */
+  private readonly receivers: ReceiverFile[] = [];
   private readonly receiverNames = new Set<string>();
   private readonly routes: Route[] = [];
   private readonly inhibitRules: InhibitRule[];
@@ -220,8 +221,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   public addReceiver(receiver: Receiver): this {
     validateReceiverName(this, receiver.name);
     claimUnique(this, 'receivers', this.receiverNames, receiver.name, 'receiver name');
-    renderReceiver(this, receiver, SECRETS_DIR); // validates the integrations now, not at synth
-    this.receivers.push(receiver);
+    this.receivers.push(renderReceiver(this, receiver, SECRETS_DIR));
     this.rendered = undefined;
     return this;
   }
@@ -265,7 +265,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
         target_matchers: matchers(rule.targetMatch),
         equal: rule.equal,
       })),
-      receivers: this.receivers.map((r) => renderReceiver(this, r, SECRETS_DIR)),
+      receivers: this.receivers,
     };
   }
 

@@ -131,16 +131,6 @@ export function renderReceiver(scope: IConstruct, receiver: Receiver, secretsDir
   };
 }
 
-/** The Secret keys a receiver reads. */
-export function secretKeysOf(receiver: Receiver): string[] {
-  return [
-    ...(receiver.slack ?? []).map((s) => s.apiUrlSecretKey),
-    ...(receiver.email ?? []).map((e) => e.authPasswordSecretKey),
-    ...(receiver.pagerDuty ?? []).map((p) => p.routingKeySecretKey),
-    ...(receiver.webhook ?? []).map((w) => w.bearerTokenSecretKey),
-  ].filter((key): key is string => key !== undefined);
-}
-
 function validateSecretKey(scope: IConstruct, field: string, key: string): void {
   if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(scope, field, `"${key}" is not a valid Secret key`);
 }

@@ -55,14 +55,6 @@ export function validateInteger(scope: IConstruct, field: string, value: number,
   return value;
 }
 
-/** A number within `[min, max]`. */
-export function validateRange(scope: IConstruct, field: string, value: number, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    fail(scope, field, `${value} must be between ${min} and ${max}`);
-  }
-  return value;
-}
-
 /** A Prometheus label name. */
 export function validateLabelName(scope: IConstruct, field: string, value: string): string {
   if (!LABEL_NAME.test(value) || value.startsWith('__')) {

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { IPrometheusEndpoint } from '../common/endpoints';
 import { fail } from '../common/errors';
 import { IngressOptions } from '../common/exposure';
-import { programLabels } from '../common/labels';
+import { programLabels, selectorLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards } from '../common/config-map-shards';
@@ -126,7 +126,8 @@ export class GrafanaWithDashboards extends Construct {
     this.serviceName = `${this.name}-service`;
     const adminSecret = validateDnsLabel(this, 'adminSecretName', props.adminSecretName ?? 'grafana-secrets');
     const scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
-    const prometheus = props.prometheus ?? { url: 'http://prometheus-service:9090', podSelector: { app: 'prometheus', component: 'monitoring' }, port: 9090 };
+    // By default, a PrometheusServer with default props in the same namespace.
+    const prometheus = props.prometheus ?? { url: 'http://prometheus-service:9090', podSelector: selectorLabels('prometheus'), port: 9090 };
     const prometheusUrl = prometheus.url;
     if (!/^https?:\/\/[^\s]+$/.test(prometheusUrl)) fail(this, 'prometheus.url', `"${prometheusUrl}" is not an http(s) URL`);
     const labels = programLabels(this.name, 'grafana');

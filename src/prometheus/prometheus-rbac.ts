@@ -58,7 +58,7 @@ export class PrometheusRbac extends Construct {
 }
 
 /** The ClusterRole rules the given scrape jobs need, merged per API group and sorted. */
-export function policyRulesFor(scrapeConfigs: ScrapeConfig[]): k8s.PolicyRule[] {
+function policyRulesFor(scrapeConfigs: ScrapeConfig[]): k8s.PolicyRule[] {
   const listWatch = new Map<string, Set<string>>();
   let nodeProxy = false;
   for (const job of scrapeConfigs) {
