@@ -25,3 +25,23 @@ export function validatePromQL(scope: IConstruct, field: string, expr: string): 
   } while (cursor.next());
   return expr;
 }
+
+/** RE2 metacharacters, escaped in literal alternatives. */
+const REGEX_META = /[\\.+*?()|[\]{}^$]/g;
+
+/**
+ * A PromQL regex literal (quoted) matching exactly one of `values`: `"/predict|/v1/predict"`, with regex
+ * metacharacters escaped.
+ */
+export function anyOf(values: readonly string[]): string {
+  return JSON.stringify(values.map((v) => v.replace(REGEX_META, '\\$&')).join('|'));
+}
+
+/**
+ * A PromQL regex literal (quoted) matching a histogram bucket's `le` value for `bound`, however the client
+ * wrote it: Python's prometheus_client writes `1.0`, Go's `1`, and Prometheus 3 normalizes on ingestion.
+ */
+export function bucketBound(bound: number): string {
+  const written = String(bound).replace(REGEX_META, '\\$&');
+  return JSON.stringify(Number.isInteger(bound) ? `${written}(\\.0+)?` : `${written}0*`);
+}

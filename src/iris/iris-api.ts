@@ -32,6 +32,17 @@ export interface InferenceApiMetrics {
    * @default 'http_request_duration_seconds'
    */
   readonly requestDuration?: string;
+  /**
+   * Label of `requestDuration` naming the HTTP route (the FastAPI instrumentator's and most clients' `handler`).
+   * @default 'handler'
+   */
+  readonly handlerLabel?: string;
+  /**
+   * Routes that serve inferences: latency alerts and SLOs measure only these, so fast `/health` and
+   * `/metrics` probes cannot hide a slow model.
+   * @default ['/predict']
+   */
+  readonly inferenceHandlers?: string[];
 }
 
 /** {@link InferenceApiMetrics} with every name filled in. */
@@ -45,6 +56,8 @@ export const IRIS_API_METRICS: ResolvedInferenceApiMetrics = {
   modelLoaded: 'model_loaded',
   errors: 'api_errors_total',
   requestDuration: 'http_request_duration_seconds',
+  handlerLabel: 'handler',
+  inferenceHandlers: ['/predict'],
 };
 
 /** The Iris API: Service `iris-api-service`, port `http` (8000), metrics at `/metrics`, label `app: iris-api`. */
