@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertRouter, AlertRouterProps } from './alertmanager/alert-router';
+import { alertmanagerAlertRules } from './alertmanager/alertmanager-rules';
 import { ApplicationServiceMonitor } from './application/application-service-monitor';
 import { MonitoredApplication, validateApplication } from './application/monitored-application';
 import { claimUnique, validateDnsLabel } from './common/validation';
@@ -10,7 +11,7 @@ import { GrafanaWithDashboards, GrafanaWithDashboardsProps } from './grafana/gra
 import { inferenceApiAlertRules, InferenceApiAlertOptions } from './iris/inference-api-alerts';
 import { inferenceApiDashboard } from './iris/inference-api-dashboard';
 import { IRIS_API } from './iris/iris-api';
-import { PrometheusServer, PrometheusServerProps } from './prometheus/prometheus-server';
+import { MONITORING_RULES_FILE, PrometheusServer, PrometheusServerProps } from './prometheus/prometheus-server';
 import { RuleGroup } from './prometheus/rules';
 import { ScrapeJobs } from './prometheus/scrape-jobs';
 
@@ -125,11 +126,12 @@ export class MonitoringStack extends Construct {
       dashboards: [],
     });
 
+    const runbookBaseUrl = props.prometheus?.runbookBaseUrl;
     if (props.irisApi !== false) {
       const { application, ...alertOptions } = props.irisApi ?? {};
       const iris = { ...IRIS_API, ...application };
       this.monitorApplication(iris, {
-        alerts: [inferenceApiAlertRules({ ...alertOptions, job: iris.name })],
+        alerts: [inferenceApiAlertRules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],
         alertsFile: 'api-alerts.yml', // the original stack's file name
         dashboards: [inferenceApiDashboard({ job: iris.name, metrics: alertOptions.metrics })],
       });
@@ -139,8 +141,12 @@ export class MonitoringStack extends Construct {
     }
     (props.grafana?.dashboards ?? []).forEach((d) => this.grafana.addDashboard(d));
 
-    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.alertRouter.name, [this.alertRouter.address]));
-    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.grafana.name, [`${this.grafana.serviceName}:${this.grafana.port}`]));
+    const ownNamespace = { namespace: this.namespace };
+    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.alertRouter.name, [this.alertRouter.address], undefined, ownNamespace));
+    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.grafana.name, [`${this.grafana.serviceName}:${this.grafana.port}`], undefined, ownNamespace));
+    if (props.prometheus?.selfMonitoringAlerts ?? true) {
+      this.prometheus.addRuleGroup(alertmanagerAlertRules({ job: this.alertRouter.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
+    }
     this.prometheus.allowAccessFrom(this.grafana.podSelector);
     this.alertRouter.allowAccessFrom(this.prometheus.podSelector);
   }
@@ -165,8 +171,10 @@ export class MonitoringStack extends Construct {
     (options.alerts ?? []).forEach((group) => this.prometheus.addRuleGroup(group, alertsFile));
     (options.dashboards ?? []).forEach((dashboard) => this.grafana.addDashboard(dashboard));
     if (options.serviceMonitor ?? this.createServiceMonitors) {
+      // The interval is explicit: the Operator's default (30s) would stretch the rate windows the rules assume.
+      const scrapeInterval = application.scrapeInterval ?? this.prometheus.scrapeInterval;
       this.serviceMonitors[application.name] = new ApplicationServiceMonitor(this, `ServiceMonitor-${application.name}`, {
-        application: { ...application, namespace },
+        application: { ...application, namespace, scrapeInterval },
       });
     }
     return this;

@@ -9,15 +9,26 @@ import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { checksumOf, toYaml } from '../common/serialize';
 import { claimUnique, validateDnsLabel, validateDuration, validateLabelName } from '../common/validation';
-import { AlertmanagerConfigFile, ReceiverFile, RouteFile } from './config-model';
+import { fail } from '../common/errors';
+import { AlertmanagerConfigFile, InhibitRuleFile, ReceiverFile, RouteFile } from './config-model';
+import { covers, LabelMatcher, MatchOperator, renderMatcher, toMatchers, validateMatchers } from './matchers';
 import { Receiver, renderReceiver, validateReceiverName } from './receivers';
 
 /** A child route: alerts whose labels match go to `receiver`. */
 export interface Route {
   /** Name of the receiver the matching alerts go to. */
   readonly receiver: string;
-  /** Label equality matchers, such as `{ severity: 'critical' }`. */
-  readonly match: Record<string, string>;
+  /**
+   * Label equality matchers, such as `{ severity: 'critical' }`.
+   * @default - none
+   */
+  readonly match?: Record<string, string>;
+  /**
+   * More matchers (negations, regular expressions), ANDed with `match`. A route with neither matches
+   * every alert.
+   * @default - none
+   */
+  readonly matchers?: LabelMatcher[];
   /**
    * Keep looking for further matching routes after this one.
    * @default false
@@ -32,12 +43,43 @@ export interface Route {
 
 /** Mutes `target` alerts while a `source` alert fires with the same `equal` labels. */
 export interface InhibitRule {
-  /** Labels of the alerts that mute others while they fire. */
-  readonly sourceMatch: Record<string, string>;
-  /** Labels of the alerts that are muted. */
-  readonly targetMatch: Record<string, string>;
-  /** Labels whose values must be equal in the source and target alert. */
+  /**
+   * Label equality matchers of the alerts that mute others while they fire.
+   * @default - none
+   */
+  readonly sourceMatch?: Record<string, string>;
+  /**
+   * More matchers of the muting alerts.
+   * @default - none
+   */
+  readonly sourceMatchers?: LabelMatcher[];
+  /**
+   * Label equality matchers of the alerts that are muted.
+   * @default - none
+   */
+  readonly targetMatch?: Record<string, string>;
+  /**
+   * More matchers of the muted alerts.
+   * @default - none
+   */
+  readonly targetMatchers?: LabelMatcher[];
+  /** Labels whose values must be equal in the source and target alert (absent counts as empty). */
   readonly equal: string[];
+}
+
+/** Where the always-firing Watchdog alert goes: the dead man's switch. */
+export interface WatchdogOptions {
+  /**
+   * Receiver of the Watchdog alert. Give it a webhook to an outside heartbeat service, which pages when
+   * the notifications stop.
+   * @default - a receiver named `watchdog` with no integration
+   */
+  readonly receiver?: Receiver;
+  /**
+   * How often the Watchdog notification is sent again: the heartbeat period.
+   * @default '1m'
+   */
+  readonly repeatInterval?: string;
 }
 
 /** Props of {@link AlertRouter}. */
@@ -82,13 +124,26 @@ export interface AlertRouterProps {
    */
   readonly defaultReceiver?: string;
   /**
-   * Child routes, tried in order.
-   * @default - severity=critical to `critical`, severity=warning to `warning`
+   * Your routes, tried in order before the built-in severity routes, so they take precedence. A route that
+   * an earlier one makes unreachable is an error.
+   * @default - none
    */
   readonly routes?: Route[];
   /**
+   * After your routes, send `severity="critical"` alerts to the receiver `critical` and
+   * `severity="warning"` ones to `warning` (a built-in route that one of yours makes unreachable is left out).
+   * @default true
+   */
+  readonly severityRoutes?: boolean;
+  /**
+   * The Watchdog alert's receiver and heartbeat period; its route comes first.
+   * @default - a receiver `watchdog` with no integration, every minute
+   */
+  readonly watchdog?: WatchdogOptions;
+  /**
    * Inhibit rules.
-   * @default - a critical alert mutes the warning of the same alertname and component
+   * @default - a critical alert about an application (its `job`) mutes the warning and info alerts of the
+   * same job and namespace: the cause mutes its symptoms, never across applications or namespaces
    */
   readonly inhibitRules?: InhibitRule[];
   /**
@@ -146,8 +201,10 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   /** Receivers as written to alertmanager.yml, rendered (and so validated) when added. */
   private readonly receivers: ReceiverFile[] = [];
   private readonly receiverNames = new Set<string>();
-  private readonly routes: Route[] = [];
-  private readonly inhibitRules: InhibitRule[];
+  /** Your routes, validated, with their matchers resolved. */
+  private readonly routes: { readonly route: Route; readonly matchers: LabelMatcher[] }[] = [];
+  private readonly watchdogRoute: RouteFile;
+  private readonly inhibitRules: InhibitRuleFile[];
   private readonly secretName: string;
   private rendered?: Record<string, string>;
 
@@ -166,14 +223,26 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
 
     const receivers = props.receivers ?? [{ name: 'default' }, { name: 'critical' }, { name: 'warning' }];
     receivers.forEach((receiver) => this.addReceiver(receiver));
-    const routes = props.routes ?? [
-      { receiver: 'critical', match: { severity: 'critical' } },
-      { receiver: 'warning', match: { severity: 'warning' } },
-    ];
-    routes.forEach((route) => this.addRoute(route));
-    this.inhibitRules = props.inhibitRules ?? [
-      { sourceMatch: { severity: 'critical' }, targetMatch: { severity: 'warning' }, equal: ['alertname', 'component'] },
-    ];
+    const watchdogReceiver = props.watchdog?.receiver ?? { name: 'watchdog' };
+    this.addReceiver(watchdogReceiver);
+    const heartbeat = validateDuration(this, 'watchdog.repeatInterval', props.watchdog?.repeatInterval ?? '1m');
+    this.watchdogRoute = {
+      receiver: watchdogReceiver.name,
+      matchers: [renderMatcher({ label: 'alertname', value: 'Watchdog' })],
+      group_wait: '0s',
+      group_interval: heartbeat,
+      repeat_interval: heartbeat,
+    };
+    (props.routes ?? []).forEach((route) => this.addRoute(route));
+    this.inhibitRules = (props.inhibitRules ?? DEFAULT_INHIBIT_RULES).map((rule, i) => {
+      const field = `inhibitRules[${i}]`;
+      const source = toMatchers(rule.sourceMatch, rule.sourceMatchers);
+      const target = toMatchers(rule.targetMatch, rule.targetMatchers);
+      validateMatchers(this, `${field}.sourceMatchers`, source);
+      validateMatchers(this, `${field}.targetMatchers`, target);
+      rule.equal.forEach((label) => validateLabelName(this, `${field}.equal`, label));
+      return { source_matchers: source.map(renderMatcher), target_matchers: target.map(renderMatcher), equal: rule.equal };
+    });
     // Routes may name receivers added later, so references are checked when the app is synthesized.
     this.node.addValidation({ validate: () => this.unknownReceivers() });
 
@@ -226,11 +295,21 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     return this;
   }
 
-  /** Adds a child route after the existing ones. */
+  /**
+   * Adds a route after your earlier ones and before the built-in severity routes. It must be reachable:
+   * an earlier route without `continue` must not already catch every alert it matches.
+   */
   public addRoute(route: Route): this {
-    Object.keys(route.match).forEach((label) => validateLabelName(this, 'routes.match', label));
-    if (route.repeatInterval !== undefined) validateDuration(this, 'routes.repeatInterval', route.repeatInterval);
-    this.routes.push(route);
+    const field = `routes[${this.routes.length}]`;
+    const matchers = toMatchers(route.match, route.matchers);
+    validateMatchers(this, `${field}.matchers`, matchers);
+    if (route.repeatInterval !== undefined) validateDuration(this, `${field}.repeatInterval`, route.repeatInterval);
+    this.routes.forEach((earlier, i) => {
+      if (!earlier.route.continue && covers(earlier.matchers, matchers)) {
+        fail(this, field, `can never match: routes[${i}] (${describe(earlier.matchers)} → ${earlier.route.receiver}) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[${i}]`);
+      }
+    });
+    this.routes.push({ route, matchers });
     this.rendered = undefined;
     return this;
   }
@@ -250,23 +329,27 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       group_wait: props.groupWait ?? '30s',
       group_interval: props.groupInterval ?? '5m',
       repeat_interval: props.repeatInterval ?? '12h',
-      routes: this.routes.map((r) => ({
+      routes: [this.watchdogRoute, ...this.routes.map(({ route: r, matchers }) => ({
         receiver: r.receiver,
-        matchers: matchers(r.match),
+        ...(matchers.length ? { matchers: matchers.map(renderMatcher) } : {}),
         ...(r.continue ? { continue: true } : {}),
         ...(r.repeatInterval ? { repeat_interval: r.repeatInterval } : {}),
-      })),
+      })), ...this.severityRoutes()],
     };
     return {
       global: { resolve_timeout: '5m' },
       route,
-      inhibit_rules: this.inhibitRules.map((rule) => ({
-        source_matchers: matchers(rule.sourceMatch),
-        target_matchers: matchers(rule.targetMatch),
-        equal: rule.equal,
-      })),
+      inhibit_rules: this.inhibitRules,
       receivers: this.receivers,
     };
+  }
+
+  /** The built-in severity routes that none of your routes makes unreachable. */
+  private severityRoutes(): RouteFile[] {
+    if (this.props.severityRoutes === false) return [];
+    return SEVERITY_ROUTES
+      .filter((severity) => !this.routes.some((r) => !r.route.continue && covers(r.matchers, [{ label: 'severity', value: severity }])))
+      .map((severity) => ({ receiver: severity, matchers: [renderMatcher({ label: 'severity', value: severity })] }));
   }
 
   private configData(): Record<string, string> {
@@ -277,14 +360,29 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   private unknownReceivers(): string[] {
     const used = [
       { field: 'defaultReceiver', name: this.props.defaultReceiver ?? 'default' },
-      ...this.routes.map((r, i) => ({ field: `routes[${i}].receiver`, name: r.receiver })),
+      ...this.routes.map((r, i) => ({ field: `routes[${i}].receiver`, name: r.route.receiver })),
+      ...this.severityRoutes().map((r) => ({ field: 'severityRoutes', name: r.receiver })),
     ];
     return used
       .filter((u) => !this.receiverNames.has(u.name))
-      .map((u) => `[${this.node.path}] ${u.field}: route to unknown receiver "${u.name}" (known: ${[...this.receiverNames].join(', ')})`);
+      .map((u) => `[${this.node.path}] ${u.field}: route to unknown receiver "${u.name}" (known: ${[...this.receiverNames].join(', ')})${u.field === 'severityRoutes' ? '; add that receiver or set severityRoutes: false' : ''}`);
   }
 }
 
-function matchers(match: Record<string, string>): string[] {
-  return Object.entries(match).map(([label, value]) => `${label}=${JSON.stringify(value)}`);
+/** Receivers of the built-in severity routes, named after the severity they receive. */
+const SEVERITY_ROUTES = ['critical', 'warning'];
+
+/**
+ * A critical alert about an application mutes that application's warning and info alerts: the same
+ * `job` and `namespace`. `job=~".+"` keeps alerts about no job (the infrastructure's) from muting each
+ * other, since Alertmanager treats two absent labels as equal.
+ */
+const DEFAULT_INHIBIT_RULES: InhibitRule[] = [{
+  sourceMatchers: [{ label: 'severity', value: 'critical' }, { label: 'job', operator: MatchOperator.REGEX, value: '.+' }],
+  targetMatchers: [{ label: 'severity', operator: MatchOperator.REGEX, value: 'warning|info' }],
+  equal: ['namespace', 'job'],
+}];
+
+function describe(matchers: LabelMatcher[]): string {
+  return matchers.length ? matchers.map(renderMatcher).join(', ') : 'no matchers';
 }

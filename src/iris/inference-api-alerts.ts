@@ -1,3 +1,5 @@
+import { anyOf, bucketBound } from '../common/promql';
+import { runbookUrl } from '../common/runbooks';
 import { forPhrase, RuleGroup } from '../prometheus/rules';
 import { InferenceApiMetrics, resolveMetrics } from './iris-api';
 
@@ -5,6 +7,12 @@ import { InferenceApiMetrics, resolveMetrics } from './iris-api';
 export interface InferenceApiAlertOptions {
   /** The `job` label of the API's series (the application's name). */
   readonly job: string;
+  /**
+   * Namespace the API runs in: every alert carries it as its `namespace` label, so that Alertmanager's
+   * inhibition keeps to this application (see `AlertRouter`).
+   * @default 'mlops'
+   */
+  readonly namespace?: string;
   /** @default - the Iris API's metric names */
   readonly metrics?: InferenceApiMetrics;
   /**
@@ -18,17 +26,25 @@ export interface InferenceApiAlertOptions {
    */
   readonly errorRatio?: number;
   /**
-   * p95 request duration, in seconds, above which HighLatency fires.
+   * Request duration, in seconds, that inference requests should stay under. It must be one of the
+   * request-duration histogram's bucket bounds (1 is one in the Python, Go and FastAPI-instrumentator
+   * defaults): HighLatency counts the requests above that bucket.
    * @default 1
    */
   readonly latencySeconds?: number;
+  /**
+   * Share of inference requests slower than `latencySeconds` above which HighLatency fires. 0.05 means
+   * "p95 above the threshold", measured from the buckets so that it holds whatever the bucket layout.
+   * @default 0.05
+   */
+  readonly slowRequestRatio?: number;
   /**
    * Predictions per second (over 15m) below which LowPredictionRate fires while the API is up.
    * @default 0.01
    */
   readonly minPredictionsPerSecond?: number;
   /**
-   * How long the API may be down or absent before IrisAPIDown (and ModelNotLoaded) fire.
+   * How long no replica may serve (or no model be loaded anywhere) before IrisAPIDown and ModelNotLoaded page.
    * @default '1m'
    */
   readonly downFor?: string;
@@ -47,36 +63,56 @@ export interface InferenceApiAlertOptions {
    * @default 'Iris'
    */
   readonly downAlertPrefix?: string;
+  /**
+   * Base URL of the runbooks: each alert links to `<base>/<AlertName>.md`.
+   * @default - this repository's docs/runbooks
+   */
+  readonly runbookBaseUrl?: string;
 }
 
 /**
  * The inference-API alerts of the SPEC: IrisAPIDown, HighErrorRate, HighLatency, ModelNotLoaded and
  * LowPredictionRate, as typed rules for the given job and metric names.
+ *
+ * "Critical" means the API is not serving: no replica up, or no replica with a model. One replica of
+ * several down is the job-wide TargetDown warning's business (see `selfMonitoringAlertRules`).
  */
 export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleGroup {
   const m = resolveMetrics(options.metrics);
   const job = `job="${options.job}"`;
   const component = options.component ?? options.job;
+  const labels = { namespace: options.namespace ?? 'mlops' };
   const errorRatio = options.errorRatio ?? 0.05;
   const latency = options.latencySeconds ?? 1;
+  const slowRatio = options.slowRequestRatio ?? 0.05;
   const minRate = options.minPredictionsPerSecond ?? 0.01;
   const downFor = options.downFor ?? '1m';
   const degradedFor = options.degradedFor ?? '5m';
   const idleFor = options.idleFor ?? '15m';
+  const downAlert = `${options.downAlertPrefix ?? 'Iris'}APIDown`;
+  const runbook = (alert: string) => runbookUrl(alert, options.runbookBaseUrl);
   const errors = `sum by (job) (rate(${m.errors}{${job}}[5m]))`;
   const predictions = `sum by (job) (rate(${m.predictions}{${job}}[5m]))`;
   const apiUp = `max by (job) (up{${job}})`;
+  // Inference routes only: fast /health and /metrics probes would otherwise hide a slow model.
+  const inference = `${job}, ${m.handlerLabel}=~${anyOf(m.inferenceHandlers)}`;
+  const requests = `sum by (job) (rate(${m.requestDuration}_count{${inference}}[5m]))`;
+  const fastRequests = `sum by (job) (rate(${m.requestDuration}_bucket{${inference}, le=~${bucketBound(latency)}}[5m]))`;
   return {
     name: `${options.job}-alerts`,
     rules: [
       {
-        alert: `${options.downAlertPrefix ?? 'Iris'}APIDown`,
-        expr: `up{${job}} == 0 or absent(up{${job}})`,
+        alert: downAlert,
+        // Endpoints discovery also lists replicas that are starting or failing readiness: one of them
+        // down is not an outage, so this pages only when no target of the job is up (or none is left).
+        expr: `sum by (job) (up{${job}}) == 0 or absent(up{${job}})`,
         for: downFor,
         severity: 'critical',
         component,
-        summary: `${options.job} is down`,
-        description: `Prometheus could not scrape ${options.job}${forPhrase(downFor)}: either its target is down (up == 0) or it has vanished from service discovery (absent).`,
+        labels,
+        summary: `${options.job} is not serving: no replica can be scraped`,
+        description: `No ${options.job} target has been up${forPhrase(downFor)}: every replica fails its scrape, or none is left in service discovery.`,
+        runbookUrl: runbook(downAlert),
       },
       {
         alert: 'HighErrorRate',
@@ -86,26 +122,36 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         for: degradedFor,
         severity: 'warning',
         component,
+        labels,
         summary: `${options.job} error rate is {{ $value | humanizePercentage }}`,
         description: `errors / (predictions + errors), each a rate over 5m, has been above ${errorRatio * 100}%${forPhrase(degradedFor)}.`,
+        runbookUrl: runbook('HighErrorRate'),
       },
       {
         alert: 'HighLatency',
-        expr: `histogram_quantile(0.95, sum by (job, le) (rate(${m.requestDuration}_bucket{${job}}[5m]))) > ${latency}`,
+        // The share of requests above the threshold's bucket, not histogram_quantile: a quantile cannot
+        // exceed the highest finite bucket, so with coarse buckets a 3 s request reads as 1 s.
+        expr: `(${requests} - ${fastRequests}) / ${requests} > ${slowRatio}`,
         for: degradedFor,
         severity: 'warning',
         component,
-        summary: `${options.job} p95 latency is {{ $value | humanizeDuration }}`,
-        description: `The 95th percentile of ${m.requestDuration} (over 5m) has been above ${latency}s${forPhrase(degradedFor)}.`,
+        labels,
+        summary: `{{ $value | humanizePercentage }} of ${options.job} inference requests take longer than ${latency}s`,
+        description: `More than ${slowRatio * 100}% of the requests to ${m.inferenceHandlers.join(', ')} (over 5m) have been slower than ${latency}s${forPhrase(degradedFor)}: p${100 - slowRatio * 100} latency is above ${latency}s.`,
+        runbookUrl: runbook('HighLatency'),
       },
       {
         alert: 'ModelNotLoaded',
-        expr: `${m.modelLoaded}{${job}} == 0`,
+        // No replica with a model is an outage; one replica without (a pod still loading it) shows up
+        // as errors, which HighErrorRate watches.
+        expr: `max by (job) (${m.modelLoaded}{${job}}) == 0`,
         for: downFor,
         severity: 'critical',
         component,
-        summary: `${options.job} has no model loaded`,
-        description: `${m.modelLoaded} has been 0 on {{ $labels.instance }}${forPhrase(downFor)}: the API answers but cannot predict.`,
+        labels,
+        summary: `${options.job} has no model loaded on any replica`,
+        description: `${m.modelLoaded} has been 0 on every ${options.job} replica${forPhrase(downFor)}: the API answers but cannot predict.`,
+        runbookUrl: runbook('ModelNotLoaded'),
       },
       {
         alert: 'LowPredictionRate',
@@ -114,8 +160,10 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         for: idleFor,
         severity: 'info',
         component,
+        labels,
         summary: `${options.job} serves almost no predictions`,
         description: `Fewer than ${minRate} predictions per second (over 15m)${forPhrase(idleFor)} while the API is up: traffic may be going elsewhere.`,
+        runbookUrl: runbook('LowPredictionRate'),
       },
     ],
   };

@@ -86,6 +86,11 @@ export interface ScrapeConfig {
    */
   readonly honor_labels?: boolean;
   /**
+   * Mark series stale when they disappear from a target that stamps its own samples (cAdvisor).
+   * @default false
+   */
+  readonly track_timestamps_staleness?: boolean;
+  /**
    * Authorization header, its credentials read from a file.
    * @default - none
    */

@@ -17,6 +17,7 @@ import { infrastructureAlertRules, InfrastructureAlertOptions } from './infrastr
 import { PrometheusRbac } from './prometheus-rbac';
 import { renderRuleGroups, RuleGroup, RuleNames, validateRuleFileName, validateRuleGroup } from './rules';
 import { ScrapeJobs } from './scrape-jobs';
+import { selfMonitoringAlertRules } from './self-monitoring-rules';
 
 /** Props of {@link PrometheusServer}. */
 export interface PrometheusServerProps {
@@ -74,9 +75,20 @@ export interface PrometheusServerProps {
   readonly kubernetesMonitoring?: boolean;
   /**
    * Thresholds of the infrastructure alerts.
-   * @default - the namespace of this server, 80% CPU, 90% memory, for 5m
+   * @default - the namespace of this server, 80% CPU, 25% throttled periods, 90% memory
    */
   readonly infrastructureAlerts?: Partial<InfrastructureAlertOptions>;
+  /**
+   * Load the alerts on the monitoring itself (`monitoring-alerts.yml`): Watchdog, TargetDown per job,
+   * and Prometheus's config reloads, rule evaluations and alert delivery.
+   * @default true
+   */
+  readonly selfMonitoringAlerts?: boolean;
+  /**
+   * Base URL of the built-in alerts' runbooks: each alert links to `<base>/<AlertName>.md`.
+   * @default - this repository's docs/runbooks
+   */
+  readonly runbookBaseUrl?: string;
   /**
    * Alertmanagers to send alerts to (an {@link AlertRouter}, or `{ address: 'host:port' }`).
    * @default - none; add with {@link PrometheusServer.addAlertmanager}
@@ -114,6 +126,8 @@ const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
 /** Rule file of the groups given without a file name. */
 export const CUSTOM_RULES_FILE = 'custom-rules.yml';
+/** Rule file of the alerts on the monitoring itself. */
+export const MONITORING_RULES_FILE = 'monitoring-alerts.yml';
 
 /**
  * A Prometheus server: RBAC for Kubernetes service discovery, `prometheus.yml` and alert rules in
@@ -135,6 +149,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly serviceName: string;
   /** Port of the HTTP API and UI. */
   public readonly port = PORT;
+  /** Default scrape interval of its jobs. */
+  public readonly scrapeInterval: string;
   /** ServiceAccount, ClusterRole and ClusterRoleBinding. */
   public readonly rbac: PrometheusRbac;
   /** The ConfigMap holding the configuration file(s). */
@@ -162,7 +178,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
     this.serviceName = `${this.name}-service`;
     this.url = `http://${this.serviceName}:${PORT}`;
-    validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
+    this.scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
     validateDuration(this, 'retention', props.retention ?? '15d');
     Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
@@ -171,11 +187,15 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules',
     });
 
-    this.addScrapeJob(ScrapeJobs.staticTargets(this.name, [`localhost:${PORT}`]));
+    this.addScrapeJob(ScrapeJobs.staticTargets(this.name, [`localhost:${PORT}`], undefined, { namespace: this.namespace }));
+    const runbookBaseUrl = props.runbookBaseUrl;
+    if (props.selfMonitoringAlerts ?? true) {
+      this.addRuleGroup(selfMonitoringAlertRules({ prometheusJob: this.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
+    }
     if (props.kubernetesMonitoring ?? true) {
       this.addScrapeJob(ScrapeJobs.cadvisor());
       this.addScrapeJob(ScrapeJobs.kubeStateMetrics());
-      this.addRuleGroup(infrastructureAlertRules({ namespaces: [this.namespace], ...props.infrastructureAlerts }), 'infrastructure-alerts.yml');
+      this.addRuleGroup(infrastructureAlertRules({ namespaces: [this.namespace], runbookBaseUrl, ...props.infrastructureAlerts }), 'infrastructure-alerts.yml');
     }
     (props.scrapeJobs ?? []).forEach((job) => this.addScrapeJob(job));
     (props.ruleGroups ?? []).forEach((group) => this.addRuleGroup(group));
@@ -276,7 +296,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     const external = this.props.externalLabels;
     return {
       global: {
-        scrape_interval: this.props.scrapeInterval ?? '15s',
+        scrape_interval: this.scrapeInterval,
         evaluation_interval: this.props.evaluationInterval ?? '15s',
         ...(external && Object.keys(external).length ? { external_labels: external } : {}),
       },

@@ -3,8 +3,12 @@ import { fail } from '../common/errors';
 import { validatePromQL } from '../common/promql';
 import { claimUnique, validateDuration, validateLabelName } from '../common/validation';
 
-/** How urgent an alert is; Alertmanager routes on it. */
-export type AlertSeverity = 'critical' | 'warning' | 'info';
+/**
+ * How urgent an alert is; Alertmanager routes on it. `critical` pages (the application is not serving),
+ * `warning` opens a ticket, `info` is for dashboards, and `none` marks alerts that are not incidents (the
+ * always-firing Watchdog).
+ */
+export type AlertSeverity = 'critical' | 'warning' | 'info' | 'none';
 
 /** An alerting rule, as plain typed data. */
 export interface AlertRule {
@@ -101,8 +105,8 @@ export function validateRuleGroup(scope: IConstruct, group: RuleGroup, taken: Ru
       claimUnique(scope, `${where}.alert`, taken.alerts, rule.alert, 'alert name');
       validatePromQL(scope, `${field}.expr`, rule.expr);
       if (rule.for !== undefined) validateDuration(scope, `${field}.for`, rule.for, { allowZero: true });
-      if (!['critical', 'warning', 'info'].includes(rule.severity)) {
-        fail(scope, `${field}.severity`, `"${rule.severity}" must be critical, warning or info`);
+      if (!['critical', 'warning', 'info', 'none'].includes(rule.severity)) {
+        fail(scope, `${field}.severity`, `"${rule.severity}" must be critical, warning, info or none`);
       }
       if (!rule.component) fail(scope, `${field}.component`, 'an alert needs a component label');
       Object.keys(rule.labels ?? {}).forEach((name) => validateLabelName(scope, `${field}.labels`, name));

@@ -29,9 +29,16 @@ export interface KubernetesServiceScrapeOptions {
 
 /** Factories for the scrape jobs the stack uses; each returns plain, typed prometheus.yml data. */
 export class ScrapeJobs {
-  /** Fixed `host:port` targets. */
-  public static staticTargets(jobName: string, targets: string[], metricsPath?: string): ScrapeConfig {
-    return { job_name: jobName, ...(metricsPath ? { metrics_path: metricsPath } : {}), static_configs: [{ targets }] };
+  /**
+   * Fixed `host:port` targets; `labels` are added to their series (the stack gives its own programs a
+   * `namespace` label, so their alerts carry one like those of discovered targets).
+   */
+  public static staticTargets(jobName: string, targets: string[], metricsPath?: string, labels?: Record<string, string>): ScrapeConfig {
+    return {
+      job_name: jobName,
+      ...(metricsPath ? { metrics_path: metricsPath } : {}),
+      static_configs: [{ targets, ...(labels ? { labels } : {}) }],
+    };
   }
 
   /**
@@ -59,6 +66,8 @@ export class ScrapeJobs {
   public static cadvisor(jobName = 'kubernetes-cadvisor'): ScrapeConfig {
     return {
       job_name: jobName,
+      // cAdvisor stamps its samples; without this, series of deleted containers linger for 5 minutes.
+      track_timestamps_staleness: true,
       scheme: 'https',
       authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
       tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` },
@@ -67,6 +76,9 @@ export class ScrapeJobs {
         { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
         { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
         { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' },
+      ],
+      metric_relabel_configs: [
+        { source_labels: ['__name__'], regex: UNUSED_CADVISOR_METRICS, action: 'drop' },
       ],
     };
   }
@@ -82,11 +94,18 @@ export class ScrapeJobs {
       kubernetes_sd_configs: [{ role: 'endpoints' }],
       relabel_configs: [
         keep('__meta_kubernetes_service_label_app_kubernetes_io_name', 'kube-state-metrics'),
-        keep('__meta_kubernetes_endpoint_port_name', 'http-metrics'),
+        // kube-state-metrics' own manifests name the port `http-metrics`; the prometheus-community chart `http`.
+        keep('__meta_kubernetes_endpoint_port_name', 'http-metrics|http'),
       ],
     };
   }
 }
+
+/**
+ * cAdvisor families no rule or dashboard of the stack reads, and whose per-container, per-device series
+ * dominate its output (kube-prometheus drops the same kind).
+ */
+const UNUSED_CADVISOR_METRICS = 'container_(blkio_device_usage_total|cpu_load_average_10s|cpu_system_seconds_total|cpu_user_seconds_total|file_descriptors|fs_.+|memory_failures_total|memory_mapped_file|memory_swap|network_tcp_usage_total|network_udp_usage_total|processes|sockets|tasks_state|threads|threads_max|ulimits_soft)';
 
 function keep(sourceLabel: string, regex: string): RelabelConfig {
   return { source_labels: [sourceLabel], regex, action: 'keep' };
