@@ -47,7 +47,8 @@ export function rulesDashboardsReceivers(app: App): MonitoringStack {
     panels: [{ type: 'stat', title: 'Targets up', targets: [{ expr: 'sum(up)' }] }],
   }));
 
-  // A receiver and the route that sends it the ML team's alerts; the webhook URL stays in a Secret.
+  // A receiver and the route that sends it the ML team's alerts; the webhook URL stays in a Secret. Your
+  // routes come before the built-in severity routes, so NoPredictions (a warning) reaches ml-team.
   stack.alertRouter.addReceiver({
     name: 'ml-team',
     slack: [{ channel: '#ml-alerts', apiUrlSecretKey: 'slack-ml-webhook-url' }],

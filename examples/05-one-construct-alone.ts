@@ -10,6 +10,8 @@ export function alertRouterAlone(app: App): Chart {
       { name: 'oncall', pagerDuty: [{ routingKeySecretKey: 'pagerduty-routing-key' }] },
     ],
     routes: [{ receiver: 'oncall', match: { severity: 'critical' } }],
+    // No `critical`/`warning` receivers here: criticals page `oncall`, everything else goes to `default`.
+    severityRoutes: false,
   });
   return chart;
 }

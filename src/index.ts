@@ -6,7 +6,7 @@ export { FileLayout, writeManifests } from './layout/file-layout';
 export { monitoringStackLayout } from './layout/monitoring-layout';
 
 // Prometheus.
-export { PrometheusServer, type PrometheusServerProps, CUSTOM_RULES_FILE } from './prometheus/prometheus-server';
+export { PrometheusServer, type PrometheusServerProps, CUSTOM_RULES_FILE, MONITORING_RULES_FILE } from './prometheus/prometheus-server';
 export { PrometheusRbac, type PrometheusRbacProps } from './prometheus/prometheus-rbac';
 export { ScrapeJobs, type KubernetesServiceScrapeOptions } from './prometheus/scrape-jobs';
 export {
@@ -15,9 +15,13 @@ export {
 } from './prometheus/config-model';
 export { type AlertRule, type RecordingRule, type RuleGroup, type AlertSeverity, isAlertRule } from './prometheus/rules';
 export { infrastructureAlertRules, type InfrastructureAlertOptions, INFRASTRUCTURE_COMPONENT } from './prometheus/infrastructure-rules';
+export { selfMonitoringAlertRules, type SelfMonitoringAlertOptions, MONITORING_ALERT_COMPONENT } from './prometheus/self-monitoring-rules';
+export { DEFAULT_RUNBOOK_BASE_URL } from './common/runbooks';
 
 // Alertmanager.
-export { AlertRouter, type AlertRouterProps, type Route, type InhibitRule } from './alertmanager/alert-router';
+export { AlertRouter, type AlertRouterProps, type Route, type InhibitRule, type WatchdogOptions } from './alertmanager/alert-router';
+export { MatchOperator, type LabelMatcher } from './alertmanager/matchers';
+export { alertmanagerAlertRules, type AlertmanagerAlertOptions } from './alertmanager/alertmanager-rules';
 export {
   type Receiver, type SlackIntegration, type EmailIntegration, type PagerDutyIntegration,
   type WebhookIntegration,

@@ -1,41 +1,11 @@
 import { parse } from 'yaml';
-import { ALERT_CASES, ruleTestGroups } from './support/alert-cases';
-import { alertRulesOf, checkRules, expectSuccess, RuleFile, synthesizedRuleFiles, testRules } from './support/promtool';
+import { checkRules, expectSuccess, RuleFile, synthesizedRuleFiles } from './support/promtool';
 import { synthStack } from './support/synth';
 import { RuleGroup } from '../src';
 
-// The rule files under test are the ones the constructs synthesize, never a copy.
+// The rule files under test are the ones the constructs synthesize, never a copy. How the alerts behave
+// in incidents is incidents.test.ts's business.
 const ruleFiles = synthesizedRuleFiles(synthStack().objects);
-const alertRules = alertRulesOf(ruleFiles);
-
-describe('promtool test rules: each alert fires, and only when it should', () => {
-  test.each(ALERT_CASES.map((cases) => [cases.alert, cases] as const))('%s', (alert, cases) => {
-    const rule = alertRules.get(alert);
-    if (!rule) throw new Error(`the synthesized rules have no alert ${alert} (have: ${[...alertRules.keys()].join(', ')})`);
-    expectSuccess(testRules(ruleFiles, ruleTestGroups(cases, rule)), `promtool test rules (${alert})`);
-  });
-
-  test('every synthesized alert has a firing and a non-firing case, and every case names a real alert', () => {
-    // promtool passes a test of an alert that does not exist (it expects nothing and finds nothing), so
-    // case names are checked against the rules; a new alert without tests fails here.
-    const tested = ALERT_CASES.map((c) => c.alert);
-    expect([...tested].sort()).toEqual([...alertRules.keys()].sort());
-    expect(new Set(tested).size).toBe(tested.length);
-    for (const cases of ALERT_CASES) {
-      expect({ alert: cases.alert, firing: cases.firing.length > 0, quiet: cases.quiet.length > 0 })
-        .toEqual({ alert: cases.alert, firing: true, quiet: true });
-      cases.firing.forEach((c) => expect(c.exp_alerts.length).toBeGreaterThan(0));
-    }
-  });
-
-  test('a broken expectation makes promtool fail (the gate can fail)', () => {
-    const [cases] = ALERT_CASES;
-    const groups = ruleTestGroups({ ...cases, firing: [{ ...cases.firing[0], exp_alerts: [] }], quiet: [] }, alertRules.get(cases.alert)!);
-    const result = testRules(ruleFiles, groups);
-    expect(result.status).not.toBe(0);
-    expect(result.output).toContain(cases.alert);
-  });
-});
 
 describe('promtool check rules', () => {
   test.each(Object.keys(ruleFiles))('synthesized %s passes', (file) => {

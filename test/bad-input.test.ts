@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { AlertRule, monitoringStackLayout, MonitoringStack, MonitoringStackProps, writeManifests } from '../src';
+import { AlertRule, MatchOperator, monitoringStackLayout, MonitoringStack, MonitoringStackProps, writeManifests } from '../src';
 import { synthStack } from './support/synth';
 import { removeDir, tempDir } from './support/tools';
 
@@ -63,7 +63,32 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
   {
     case: 'route to an unknown receiver (checked at synth, as receivers may be added later)',
     props: { alertmanager: { routes: [{ receiver: 'ops', match: { severity: 'critical' } }] } },
-    message: 'Validation failed:\n  - [monitoring/stack/Alertmanager] routes[0].receiver: route to unknown receiver "ops" (known: default, critical, warning)',
+    message: 'Validation failed:\n  - [monitoring/stack/Alertmanager] routes[0].receiver: route to unknown receiver "ops" (known: default, critical, warning, watchdog)',
+  },
+  {
+    case: 'a route that an earlier one makes unreachable',
+    props: { alertmanager: { routes: [{ receiver: 'warning', match: { team: 'ml' } }, { receiver: 'critical', match: { team: 'ml', severity: 'critical' } }] } },
+    message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (team="ml" → warning) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[0]',
+  },
+  {
+    case: 'a route after a catch-all route',
+    props: { alertmanager: { routes: [{ receiver: 'warning' }, { receiver: 'critical', matchers: [{ label: 'team', operator: MatchOperator.REGEX, value: 'ml|data' }] }] } },
+    message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (no matchers → warning) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[0]',
+  },
+  {
+    case: 'a regex route after an equality route it contains',
+    props: { alertmanager: { routes: [{ receiver: 'warning', matchers: [{ label: 'team', operator: MatchOperator.REGEX, value: 'ml|data' }] }, { receiver: 'critical', match: { team: 'ml' } }] } },
+    message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (team=~"ml|data" → warning) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[0]',
+  },
+  {
+    case: 'a matcher with an invalid regular expression',
+    props: { alertmanager: { routes: [{ receiver: 'warning', matchers: [{ label: 'team', operator: MatchOperator.REGEX, value: '(ml' }] }] } },
+    message: '[monitoring/stack/Alertmanager] routes[0].matchers[0].value: "(ml" is not a valid regular expression',
+  },
+  {
+    case: 'built-in severity routes without their receivers',
+    props: { alertmanager: { receivers: [{ name: 'default' }] } },
+    message: 'Validation failed:\n  - [monitoring/stack/Alertmanager] severityRoutes: route to unknown receiver "critical" (known: default, watchdog); add that receiver or set severityRoutes: false\n  - [monitoring/stack/Alertmanager] severityRoutes: route to unknown receiver "warning" (known: default, watchdog); add that receiver or set severityRoutes: false',
   },
   {
     case: 'duplicate dashboard uid (one of the built-in dashboards)',

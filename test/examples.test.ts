@@ -9,7 +9,14 @@ import { anotherApplication } from '../examples/03-another-application';
 import { rulesDashboardsReceivers } from '../examples/04-rules-dashboards-receivers';
 import { alertRouterAlone, grafanaAlone } from '../examples/05-one-construct-alone';
 import { tenFileLayout } from '../examples/06-ten-file-layout';
+import { amtoolRoutesTest } from './support/alertmanager';
+import { expectSuccess } from './support/promtool';
 import { tempDir } from './support/tools';
+
+/** amtool routes an alert with these labels to exactly `receiver`. */
+function expectRoute(yml: string, labels: Record<string, string>, receiver: string): void {
+  expectSuccess(amtoolRoutesTest(yml, labels, [receiver]), `amtool config routes test ${JSON.stringify(labels)} → ${receiver}`);
+}
 
 // The examples import 'cdk8s-mlops-monitoring' by name, as a consumer does: it resolves through the package's
 // own `exports` to the compiled lib/ (the test task runs `tsc --build` first).
@@ -162,6 +169,11 @@ test('4. added alert rules, recording rules, dashboards (builder and JSON) and r
   });
   expect(alertmanagerYml.route.routes).toContainEqual({ receiver: 'ml-team', matchers: ['team="ml"'] });
   expect(JSON.stringify(alertmanagerYml)).not.toContain('hooks.slack.com');
+  // The real router decides: the example's alert reaches the team, the built-in ones their severity's receiver.
+  const yml = get(objects, 'ConfigMap', 'alertmanager-config').data['alertmanager.yml'];
+  const noPredictions = parse(rules['custom-rules.yml']).groups[0].rules[0];
+  expectRoute(yml, { alertname: 'NoPredictions', ...noPredictions.labels }, 'ml-team');
+  expectRoute(yml, { alertname: 'IrisAPIDown', severity: 'critical', component: 'iris-api', job: 'iris-api' }, 'critical');
 });
 
 test('5. one construct alone: only AlertRouter, only Grafana on an existing Prometheus', () => {
@@ -170,8 +182,12 @@ test('5. one construct alone: only AlertRouter, only Grafana on an existing Prom
   expect(new Set(alerting.map((o) => o.metadata.namespace))).toEqual(new Set(['alerting']));
   expect(alerting.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service']);
   const alertmanagerYml = parse(get(alerting, 'ConfigMap', 'alertmanager-config').data['alertmanager.yml']);
-  expect(alertmanagerYml.receivers.map((r: any) => r.name)).toEqual(['default', 'oncall']);
-  expect(alertmanagerYml.route.routes).toEqual([{ receiver: 'oncall', matchers: ['severity="critical"'] }]);
+  expect(alertmanagerYml.receivers.map((r: any) => r.name)).toEqual(['default', 'oncall', 'watchdog']);
+  expect(alertmanagerYml.route.routes.map((r: any) => r.receiver)).toEqual(['watchdog', 'oncall']);
+  const yml = get(alerting, 'ConfigMap', 'alertmanager-config').data['alertmanager.yml'];
+  expectRoute(yml, { alertname: 'IrisAPIDown', severity: 'critical' }, 'oncall');
+  expectRoute(yml, { alertname: 'HighErrorRate', severity: 'warning' }, 'default');
+  expectRoute(yml, { alertname: 'Watchdog', severity: 'none' }, 'watchdog');
 
   const dashboards = Testing.synth(grafanaAlone(Testing.app())) as K8sObject[];
   expect(new Set(dashboards.map((o) => o.metadata.name.split('-')[0]))).toEqual(new Set(['grafana']));

@@ -157,28 +157,42 @@ describe('alert rules', () => {
   const rules = configMapData(objects, 'prometheus-rules');
   const alerts = Object.values(rules).flatMap((file) => parse(file).groups.flatMap((g: any) => g.rules));
 
-  test('are in api-alerts.yml and infrastructure-alerts.yml', () => {
-    expect(Object.keys(rules)).toEqual(['api-alerts.yml', 'infrastructure-alerts.yml']);
+  test('are in api-alerts.yml, infrastructure-alerts.yml and monitoring-alerts.yml', () => {
+    expect(Object.keys(rules)).toEqual(['api-alerts.yml', 'infrastructure-alerts.yml', 'monitoring-alerts.yml']);
   });
 
+  // The SPEC's eight with the seed's severities, then the stack watching itself.
   test.each([
-    ['IrisAPIDown', 'critical', 'iris-api'],
-    ['HighErrorRate', 'warning', 'iris-api'],
-    ['HighLatency', 'warning', 'iris-api'],
-    ['ModelNotLoaded', 'critical', 'iris-api'],
-    ['LowPredictionRate', 'info', 'iris-api'],
-    ['PodCrashLooping', 'warning', 'infrastructure'],
-    ['HighCPUUsage', 'warning', 'infrastructure'],
-    ['HighMemoryUsage', 'warning', 'infrastructure'],
-  ])('%s is %s, component %s, with summary and description', (alert, severity, component) => {
+    ['IrisAPIDown', 'critical', 'iris-api', 'mlops'],
+    ['HighErrorRate', 'warning', 'iris-api', 'mlops'],
+    ['HighLatency', 'warning', 'iris-api', 'mlops'],
+    ['ModelNotLoaded', 'critical', 'iris-api', 'mlops'],
+    ['LowPredictionRate', 'info', 'iris-api', 'mlops'],
+    ['PodCrashLooping', 'warning', 'infrastructure', undefined],
+    ['HighCPUUsage', 'warning', 'infrastructure', undefined],
+    ['HighMemoryUsage', 'warning', 'infrastructure', undefined],
+    ['CPUThrottlingHigh', 'warning', 'infrastructure', undefined],
+    ['KubeStateMetricsAbsent', 'warning', 'infrastructure', undefined],
+    ['Watchdog', 'none', 'monitoring', 'mlops'],
+    ['TargetDown', 'warning', 'monitoring', undefined],
+    ['PrometheusConfigReloadFailed', 'critical', 'monitoring', 'mlops'],
+    ['PrometheusRuleEvaluationFailures', 'critical', 'monitoring', 'mlops'],
+    ['PrometheusNotConnectedToAlertmanagers', 'critical', 'monitoring', 'mlops'],
+    ['PrometheusAlertDeliveryFailing', 'critical', 'monitoring', 'mlops'],
+    ['AlertmanagerConfigReloadFailed', 'critical', 'monitoring', 'mlops'],
+    ['AlertmanagerNotificationsFailing', 'warning', 'monitoring', 'mlops'],
+  ])('%s is %s, component %s, with summary, description and runbook', (alert, severity, component, namespace) => {
     const rule = alerts.find((r: any) => r.alert === alert);
-    expect(rule.labels).toEqual({ severity, component });
-    expect(rule.annotations.summary).toEqual(expect.any(String));
-    expect(rule.annotations.description).toEqual(expect.any(String));
+    expect(rule.labels).toEqual({ severity, component, ...(namespace ? { namespace } : {}) });
+    expect(rule.annotations).toEqual({
+      summary: expect.any(String),
+      description: expect.any(String),
+      runbook_url: `https://github.com/iris-mlops/cdk8s-mlops-monitoring/blob/main/docs/runbooks/${alert}.md`,
+    });
   });
 
-  test('are the eight of the SPEC, no more', () => {
-    expect(alerts).toHaveLength(8);
+  test('are those eighteen, no more', () => {
+    expect(alerts).toHaveLength(18);
   });
 });
 
@@ -189,17 +203,18 @@ describe('Alertmanager', () => {
     expect(config.route).toMatchObject({ receiver: 'default', group_by: ['alertname', 'severity', 'component'], repeat_interval: '12h' });
   });
 
-  test('routes by severity to the critical and warning receivers', () => {
-    expect(config.receivers.map((r: any) => r.name)).toEqual(['default', 'critical', 'warning']);
+  test('sends the Watchdog to its own receiver every minute, then routes by severity', () => {
+    expect(config.receivers.map((r: any) => r.name)).toEqual(['default', 'critical', 'warning', 'watchdog']);
     expect(config.route.routes).toEqual([
+      { receiver: 'watchdog', matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '1m' },
       { receiver: 'critical', matchers: ['severity="critical"'] },
       { receiver: 'warning', matchers: ['severity="warning"'] },
     ]);
   });
 
-  test('mutes a warning while the critical alert of the same alertname and component fires', () => {
+  test('a critical alert about an application mutes its warning and info alerts (same job and namespace)', () => {
     expect(config.inhibit_rules).toEqual([{
-      source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'component'],
+      source_matchers: ['severity="critical"', 'job=~".+"'], target_matchers: ['severity=~"warning|info"'], equal: ['namespace', 'job'],
     }]);
   });
 });
@@ -258,7 +273,8 @@ describe('Iris API ServiceMonitor', () => {
       jobLabel: 'app',
       selector: { matchLabels: { app: 'iris-api' } },
       namespaceSelector: { matchNames: ['mlops'] },
-      endpoints: [{ port: 'http', path: '/metrics' }],
+      // The rules' rate windows assume the stack's interval, not the Operator's 30s default.
+      endpoints: [{ port: 'http', path: '/metrics', interval: '15s' }],
     });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Where the built-in alerts' runbooks live: one Markdown page per alert, `docs/runbooks/<AlertName>.md` in
- * this repository (and in the npm package). Teams that keep runbooks in their own wiki or fork point
+ * this repository. Teams that keep runbooks in their own wiki or fork point
  * `runbookBaseUrl` there, with the same page names.
  */
 export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/iris-mlops/cdk8s-mlops-monitoring/blob/main/docs/runbooks';

@@ -55,7 +55,7 @@ export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): R
         for: '10m',
         severity: 'warning',
         summary: '{{ $value | humanizePercentage }} of the {{ $labels.job }} targets are down',
-        description: `More than ${targetDown * 100}% of the targets of job {{ $labels.job }} (namespace {{ $labels.namespace }}) have failed their scrapes for 10m: their metrics, and the alerts built on them, are missing.`,
+        description: `More than ${targetDown * 100}% of the targets of job {{ $labels.job }}{{ with $labels.namespace }} (namespace {{ . }}){{ end }} have failed their scrapes for 10m: their metrics, and the alerts built on them, are missing.`,
         runbookUrl: runbook('TargetDown'),
       },
       {
@@ -76,7 +76,7 @@ export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): R
         for: '15m',
         severity: 'critical',
         labels,
-        summary: 'Prometheus fails to evaluate {{ $value | humanize }} rules every 5 minutes',
+        summary: 'Rule group {{ $labels.rule_group }} failed {{ $value | humanize }} evaluations in 5 minutes',
         description: 'Rule group {{ $labels.rule_group }} keeps failing to evaluate for 15m: the alerts and recorded series it holds are not computed.',
         runbookUrl: runbook('PrometheusRuleEvaluationFailures'),
       },

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { configMapData, Manifest } from './synth';
 import { removeDir, requireBinary, run, RunResult, tempDir, writeRuleFiles } from './tools';
@@ -35,18 +33,6 @@ export function alertRulesOf(ruleFiles: Record<string, string>): Map<string, Rul
   return alerts;
 }
 
-/** A Prometheus duration (`30s`, `5m`, `1h`) in seconds; throws on anything else. */
-export function seconds(duration: string): number {
-  const match = /^(\d+)(s|m|h)$/.exec(duration);
-  if (!match) throw new Error(`unsupported duration "${duration}"`);
-  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
-}
-
-/** Seconds as a promtool duration, in minutes when whole. */
-export function duration(totalSeconds: number): string {
-  return totalSeconds % 60 === 0 ? `${totalSeconds / 60}m` : `${totalSeconds}s`;
-}
-
 /** Throws with the tool's full output when it did not exit 0, so a failing test shows why. */
 export function expectSuccess(result: RunResult, what: string): void {
   if (result.status !== 0) throw new Error(`${what} exited ${result.status}:\n${result.output}`);
@@ -76,45 +62,10 @@ export function recordingRuleFile(groupName: string, exprs: string[]): string {
   });
 }
 
-// ---- promtool test rules: the unit-test file format, typed ----
+// ---- promtool test rules ----
 
 /** An input series in promtool's expanding notation (`'0+60x20'`, `'1 1 stale'`). */
 export interface InputSeries {
   readonly series: string;
   readonly values: string;
-}
-
-/** An alert promtool must find firing: all its labels (alertname aside) and rendered annotations. */
-export interface ExpectedAlert {
-  readonly exp_labels: Record<string, string>;
-  readonly exp_annotations: Record<string, string>;
-}
-
-/** At `eval_time`, exactly `exp_alerts` of `alertname` fire (none: the alert must not fire). */
-export interface AlertRuleTest {
-  readonly eval_time: string;
-  readonly alertname: string;
-  readonly exp_alerts: ExpectedAlert[];
-}
-
-/** One test group of a promtool unit-test file. */
-export interface RuleTestGroup {
-  readonly name: string;
-  readonly interval: string;
-  readonly input_series: InputSeries[];
-  readonly alert_rule_test: AlertRuleTest[];
-}
-
-/**
- * Writes the rule files and a unit-test file of `groups` into a temporary folder and runs
- * `promtool test rules` on it.
- */
-export function testRules(ruleFiles: Record<string, string>, groups: RuleTestGroup[]): RunResult {
-  const promtool = requireBinary('promtool');
-  return withTempDir('test-rules', (dir) => {
-    const rules = writeRuleFiles(ruleFiles, path.join(dir, 'rules'));
-    const testFile = path.join(dir, 'tests.yml');
-    fs.writeFileSync(testFile, stringify({ rule_files: rules, evaluation_interval: '1m', tests: groups }));
-    return run(promtool, ['test', 'rules', testFile], dir);
-  });
 }
