@@ -4,7 +4,7 @@ import { AlertRouter, AlertRouterProps } from './alertmanager/alert-router';
 import { alertmanagerAlertRules } from './alertmanager/alertmanager-rules';
 import { ApplicationServiceMonitor } from './application/application-service-monitor';
 import { MonitoredApplication, validateApplication } from './application/monitored-application';
-import { claimUnique, validateDnsLabel } from './common/validation';
+import { claimUnique, validateDnsLabel, validateDuration, validateNumber } from './common/validation';
 import { GrafanaDashboard } from './grafana/dashboard';
 import { kubernetesInfrastructureDashboard } from './grafana/dashboards/kubernetes-infrastructure';
 import { GrafanaWithDashboards, GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
@@ -129,6 +129,7 @@ export class MonitoringStack extends Construct {
     const runbookBaseUrl = props.prometheus?.runbookBaseUrl;
     if (props.irisApi !== false) {
       const { application, ...alertOptions } = props.irisApi ?? {};
+      validateInferenceApiThresholds(this, 'irisApi', alertOptions);
       const iris = { ...IRIS_API, ...application };
       this.monitorApplication(iris, {
         alerts: [inferenceApiAlertRules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],
@@ -178,5 +179,17 @@ export class MonitoringStack extends Construct {
       });
     }
     return this;
+  }
+}
+
+/** Thresholds that PromQL compares against: finite, and ratios between 0 and 1. */
+function validateInferenceApiThresholds(scope: Construct, field: string, options: Partial<InferenceApiAlertOptions>): void {
+  const ratio = { min: 0, max: 1, minExclusive: true, maxExclusive: true };
+  if (options.errorRatio !== undefined) validateNumber(scope, `${field}.errorRatio`, options.errorRatio, ratio);
+  if (options.slowRequestRatio !== undefined) validateNumber(scope, `${field}.slowRequestRatio`, options.slowRequestRatio, ratio);
+  if (options.latencySeconds !== undefined) validateNumber(scope, `${field}.latencySeconds`, options.latencySeconds, { min: 0, minExclusive: true });
+  if (options.minPredictionsPerSecond !== undefined) validateNumber(scope, `${field}.minPredictionsPerSecond`, options.minPredictionsPerSecond, { min: 0, minExclusive: true });
+  for (const key of ['downFor', 'degradedFor', 'idleFor'] as const) {
+    if (options[key] !== undefined) validateDuration(scope, `${field}.${key}`, options[key], { allowZero: true });
   }
 }

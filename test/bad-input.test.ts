@@ -66,6 +66,31 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     message: 'Validation failed:\n  - [monitoring/stack/Alertmanager] routes[0].receiver: route to unknown receiver "ops" (known: default, critical, warning, watchdog)',
   },
   {
+    case: 'an error ratio that is not a number (NaN never compares true: the alert could never fire)',
+    props: { irisApi: { errorRatio: NaN } },
+    message: '[monitoring/stack] irisApi.errorRatio: NaN must be a finite number, 0 < value < 1',
+  },
+  {
+    case: 'an error ratio given in percent',
+    props: { irisApi: { errorRatio: 5 } },
+    message: '[monitoring/stack] irisApi.errorRatio: 5 must be a finite number, 0 < value < 1',
+  },
+  {
+    case: 'an infinite latency threshold',
+    props: { irisApi: { latencySeconds: Infinity } },
+    message: '[monitoring/stack] irisApi.latencySeconds: Infinity must be a finite number, 0 < value',
+  },
+  {
+    case: 'a negative CPU ratio',
+    props: { prometheus: { infrastructureAlerts: { cpuLimitRatio: -1 } } },
+    message: '[monitoring/stack/Prometheus] infrastructureAlerts.cpuLimitRatio: -1 must be a finite number, 0 < value <= 1',
+  },
+  {
+    case: 'an empty namespace list (namespace=~"" matches nothing the stack watches)',
+    props: { prometheus: { infrastructureAlerts: { namespaces: [] } } },
+    message: '[monitoring/stack/Prometheus] infrastructureAlerts.namespaces: must name at least one namespace',
+  },
+  {
     case: 'a route that an earlier one makes unreachable',
     props: { alertmanager: { routes: [{ receiver: 'warning', match: { team: 'ml' } }, { receiver: 'critical', match: { team: 'ml', severity: 'critical' } }] } },
     message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (team="ml" → warning) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[0]',

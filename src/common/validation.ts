@@ -55,6 +55,27 @@ export function validateInteger(scope: IConstruct, field: string, value: number,
   return value;
 }
 
+/** Bounds of {@link validateNumber}; a bound is inclusive unless said otherwise. */
+export interface NumberBounds {
+  readonly min?: number;
+  readonly max?: number;
+  readonly minExclusive?: boolean;
+  readonly maxExclusive?: boolean;
+}
+
+/** A finite number within bounds: thresholds that PromQL compares against (NaN or Infinity would never fire). */
+export function validateNumber(scope: IConstruct, field: string, value: number, bounds: NumberBounds = {}): number {
+  const { min = -Infinity, max = Infinity } = bounds;
+  const belowMin = bounds.minExclusive ? value <= min : value < min;
+  const aboveMax = bounds.maxExclusive ? value >= max : value > max;
+  if (typeof value !== 'number' || !Number.isFinite(value) || belowMin || aboveMax) {
+    const low = Number.isFinite(min) ? `${min} ${bounds.minExclusive ? '<' : '<='} ` : '';
+    const high = Number.isFinite(max) ? ` ${bounds.maxExclusive ? '<' : '<='} ${max}` : '';
+    fail(scope, field, `${value} must be a finite number, ${low}value${high}`);
+  }
+  return value;
+}
+
 /** A Prometheus label name. */
 export function validateLabelName(scope: IConstruct, field: string, value: string): string {
   if (!LABEL_NAME.test(value) || value.startsWith('__')) {

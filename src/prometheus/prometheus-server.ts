@@ -10,7 +10,7 @@ import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards } from '../common/config-map-shards';
 import { checksumOf, toYaml } from '../common/serialize';
 import { PersistenceOptions } from '../common/storage';
-import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateLabelName } from '../common/validation';
+import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateLabelName, validateNumber } from '../common/validation';
 import { fail } from '../common/errors';
 import { PrometheusConfigFile, ScrapeConfig } from './config-model';
 import { infrastructureAlertRules, InfrastructureAlertOptions } from './infrastructure-rules';
@@ -193,6 +193,12 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       this.addRuleGroup(selfMonitoringAlertRules({ prometheusJob: this.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
     }
     if (props.kubernetesMonitoring ?? true) {
+      const infra = props.infrastructureAlerts ?? {};
+      const ratio = { min: 0, max: 1, minExclusive: true };
+      for (const key of ['cpuLimitRatio', 'memoryLimitRatio', 'throttledPeriodsRatio'] as const) {
+        if (infra[key] !== undefined) validateNumber(this, `infrastructureAlerts.${key}`, infra[key], ratio);
+      }
+      if (infra.namespaces?.length === 0) fail(this, 'infrastructureAlerts.namespaces', 'must name at least one namespace');
       this.addScrapeJob(ScrapeJobs.cadvisor());
       this.addScrapeJob(ScrapeJobs.kubeStateMetrics());
       this.addRuleGroup(infrastructureAlertRules({ namespaces: [this.namespace], runbookBaseUrl, ...props.infrastructureAlerts }), 'infrastructure-alerts.yml');
