@@ -14,6 +14,7 @@ import { IRIS_API } from './iris/iris-api';
 import { MONITORING_RULES_FILE, PrometheusServer, PrometheusServerProps } from './prometheus/prometheus-server';
 import { RuleGroup } from './prometheus/rules';
 import { ScrapeJobs } from './prometheus/scrape-jobs';
+import { checkUniqueObjects } from './common/unique-objects';
 
 /** Props of {@link MonitoringStack}. */
 export interface MonitoringStackProps {
@@ -102,6 +103,7 @@ export class MonitoringStack extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
     super(scope, id);
+    checkUniqueObjects(this);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
     this.createServiceMonitors = props.serviceMonitors ?? true;
 

@@ -5,36 +5,68 @@ import { configMapData, find, Manifest, synthStack } from './support/synth';
 const defaults = synthStack();
 const selector = (app: string) => ({ app, component: 'monitoring' });
 
-describe('least-privilege RBAC for Prometheus', () => {
-  const rulesOf = (objects: Manifest[]) => find(objects, 'ClusterRole', 'prometheus').rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 
-  test('read-only verbs, no wildcard, no secrets or configmaps', () => {
-    for (const rule of rulesOf(defaults.objects)) {
-      expect(['get', 'list', 'watch']).toEqual(expect.arrayContaining(rule.verbs));
-      for (const field of [rule.apiGroups, rule.resources, rule.verbs]) expect(field).not.toContain('*');
-      expect(rule.resources).not.toContain('secrets');
-      expect(rule.resources).not.toContain('configmaps');
+describe('least-privilege RBAC for Prometheus', () => {
+  const rbacObjects = (objects: Manifest[]) => objects.filter((o) => ['ClusterRole', 'Role'].includes(o.kind));
+  const rulesOf = (objects: Manifest[], kind: string, namespace?: string) =>
+    objects.find((o) => o.kind === kind && o.metadata.namespace === namespace)?.rules as Rule[] | undefined;
+  const discovery: Rule[] = [
+    { apiGroups: [''], resources: ['pods', 'services'], verbs: ['list', 'watch'] },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+  ];
+
+  test('read-only verbs, no wildcard, no secrets, configmaps or nodes/proxy', () => {
+    for (const role of rbacObjects(defaults.objects)) {
+      for (const rule of role.rules as Rule[]) {
+        expect(['get', 'list', 'watch']).toEqual(expect.arrayContaining(rule.verbs));
+        for (const field of [rule.apiGroups, rule.resources, rule.verbs]) expect(field).not.toContain('*');
+        for (const forbidden of ['secrets', 'configmaps', 'nodes/proxy', 'endpoints']) expect(rule.resources).not.toContain(forbidden);
+      }
     }
   });
 
-  test('exactly what the scrape jobs use: endpoints discovery, node discovery and the cAdvisor node proxy', () => {
-    // endpoints role (Iris API, kube-state-metrics) lists endpoints, pods and services; node role (cAdvisor) lists
-    // nodes; cAdvisor metrics are read through GET /api/v1/nodes/<node>/proxy/metrics/cadvisor.
-    expect(rulesOf(defaults.objects)).toEqual([
-      { apiGroups: [''], resources: ['endpoints', 'nodes', 'pods', 'services'], verbs: ['list', 'watch'] },
-      { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
+  test('cluster-wide only what is cluster-wide: nodes, and the kubelet\'s own metrics', () => {
+    expect(rulesOf(defaults.objects, 'ClusterRole')).toEqual([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
     ]);
   });
 
-  test('without Kubernetes monitoring (no cAdvisor, no kube-state-metrics) the nodes rights go', () => {
-    const { objects } = synthStack({ prometheus: { kubernetesMonitoring: false } });
-    expect(rulesOf(objects)).toEqual([
-      { apiGroups: [''], resources: ['endpoints', 'pods', 'services'], verbs: ['list', 'watch'] },
+  test('EndpointSlice discovery in a Role per namespace the jobs name: mlops (Iris API), kube-system (kube-state-metrics)', () => {
+    expect(rulesOf(defaults.objects, 'Role', 'mlops')).toEqual(discovery);
+    expect(rulesOf(defaults.objects, 'Role', 'kube-system')).toEqual(discovery);
+    const bindings = defaults.objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding');
+    expect(bindings.map((b) => [b.kind, b.metadata.namespace, b.roleRef.name, b.subjects])).toEqual([
+      ['ClusterRoleBinding', undefined, 'prometheus', [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'mlops' }]],
+      ['RoleBinding', 'kube-system', 'prometheus', [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'mlops' }]],
+      ['RoleBinding', 'mlops', 'prometheus', [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'mlops' }]],
     ]);
+  });
+
+  test('without Kubernetes monitoring (no cAdvisor, no kube-state-metrics) there is no ClusterRole at all', () => {
+    const { objects } = synthStack({ prometheus: { kubernetesMonitoring: false } });
+    expect(rbacObjects(objects).map((o) => `${o.kind}/${o.metadata.namespace}`)).toEqual(['Role/mlops']);
+  });
+
+  test('rules follow every kind of job: cluster-wide discovery, the kubelet directly, the node and service proxies', () => {
+    const { objects } = synthStack({}, (stack) => {
+      stack.prometheus.addScrapeJob({ job_name: 'all-pods', kubernetes_sd_configs: [{ role: 'pod' }] });
+      stack.prometheus.addScrapeJob({ job_name: 'kubelet', scheme: 'https', kubernetes_sd_configs: [{ role: 'node' }] });
+      stack.prometheus.addScrapeJob({
+        job_name: 'node-exporter-via-proxy', kubernetes_sd_configs: [{ role: 'node' }],
+        relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics' }],
+      });
+      stack.prometheus.addScrapeJob({ job_name: 'svc-proxy', metrics_path: '/api/v1/namespaces/shop/services/cart:8080/proxy/metrics', static_configs: [{ targets: ['kubernetes.default.svc:443'] }] });
+    });
+    expect(rulesOf(objects, 'ClusterRole')).toEqual([
+      { apiGroups: [''], resources: ['nodes', 'pods'], verbs: ['list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/metrics', 'nodes/proxy'], verbs: ['get'] },
+    ]);
+    expect(rulesOf(objects, 'Role', 'shop')).toEqual([{ apiGroups: [''], resources: ['services/proxy'], verbs: ['get'] }]);
   });
 
   test('bound to the Prometheus ServiceAccount only, whose token only the Prometheus pod mounts', () => {
-    expect(find(defaults.objects, 'ClusterRoleBinding', 'prometheus').subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'mlops' }]);
     expect(find(defaults.objects, 'ServiceAccount', 'prometheus').automountServiceAccountToken).toBe(false);
     const pods = defaults.objects.filter((o) => o.kind === 'Deployment').map((d) => [d.metadata.name, d.spec.template.spec.automountServiceAccountToken]);
     expect(Object.fromEntries(pods)).toEqual({ prometheus: true, alertmanager: false, grafana: false });

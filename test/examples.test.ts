@@ -89,9 +89,12 @@ test('1. the whole stack in one line, in its own chart, synthesized as one file'
 test('2. another namespace and other images/versions', () => {
   const app = Testing.app();
   const objects = Testing.synth(namespaceAndImages(app)) as K8sObject[];
-  const namespaced = objects.filter((o) => !CLUSTER_SCOPED.has(o.kind));
+  // Everything in the stack's namespace, but the Role and RoleBinding that discover kube-state-metrics in kube-system.
+  const namespaced = objects.filter((o) => !CLUSTER_SCOPED.has(o.kind) && o.metadata.namespace !== 'kube-system');
   expect(namespaced.length).toBeGreaterThan(10);
   expect(new Set(namespaced.map((o) => o.metadata.namespace))).toEqual(new Set(['observability']));
+  expect(objects.filter((o) => o.metadata.namespace === 'kube-system').map((o) => `${o.kind}/${o.metadata.name}`))
+    .toEqual(['Role/prometheus-observability', 'RoleBinding/prometheus-observability']);
   expect(images(objects)).toEqual({
     prometheus: 'quay.io/prometheus/prometheus:v2.54.1',
     alertmanager: 'quay.io/prometheus/alertmanager:v0.27.0',
@@ -118,11 +121,11 @@ test('3. another application: its scrape job, alert rules and ServiceMonitor, wi
   expect(checkout).toMatchObject({
     scrape_interval: '30s',
     metrics_path: '/prometheus',
-    kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: ['shop'] } }],
+    kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: ['shop'] } }],
   });
   expect(checkout.relabel_configs).toEqual(expect.arrayContaining([
     { source_labels: ['__meta_kubernetes_service_name'], regex: 'checkout-service', action: 'keep' },
-    { source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: 'metrics', action: 'keep' },
+    { source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: 'metrics', action: 'keep' },
   ]));
   const rules = get(objects, 'ConfigMap', 'prometheus-rules').data;
   expect(Object.keys(rules)).toContain('checkout-alerts.yml');
@@ -137,9 +140,9 @@ test('3. another application: its scrape job, alert rules and ServiceMonitor, wi
     endpoints: [{ port: 'metrics', path: '/prometheus', interval: '30s' }],
   });
   expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['checkout']);
-  // Prometheus may discover endpoints in the other namespace: its ClusterRole grants it.
-  const resources = get(objects, 'ClusterRole', 'prometheus').rules.flatMap((r: any) => r.resources);
-  expect(resources).toEqual(expect.arrayContaining(['endpoints', 'services', 'pods']));
+  // Prometheus may discover endpoint slices in the other namespace: a Role there grants it, nothing cluster-wide.
+  const shopRole = objects.find((o) => o.kind === 'Role' && o.metadata.namespace === 'shop')!;
+  expect(shopRole.rules.flatMap((r: any) => r.resources).sort()).toEqual(['endpointslices', 'pods', 'services']);
 });
 
 test('4. added alert rules, recording rules, dashboards (builder and JSON) and receivers', () => {

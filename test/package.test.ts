@@ -140,7 +140,8 @@ test('npm pack: the tarball installs offline into a fresh cdk8s app and synthesi
     const objects = fs.readdirSync(layoutDir).flatMap((f) =>
       parseAllDocuments(fs.readFileSync(path.join(layoutDir, f), 'utf8')).map((d) => d.toJSON()));
     const namespaces = new Set(objects.filter((o) => !o.kind.startsWith('Cluster')).map((o) => o.metadata.namespace));
-    expect(namespaces).toEqual(new Set(['observability', 'shop'])); // the shop ServiceMonitor lives with its app
+    // The shop ServiceMonitor lives with its app; Roles let Prometheus discover in shop and kube-system.
+    expect(namespaces).toEqual(new Set(['observability', 'shop', 'kube-system']));
     const byName = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
     expect(byName('Deployment', 'grafana').spec.template.spec.containers[0].image).toBe('grafana/grafana:11.4.0');
     expect(byName('ConfigMap', 'prometheus-config').data['prometheus.yml']).toContain('job_name: shop');

@@ -62,6 +62,8 @@ describe('every synthesized object validates strictly (Kubernetes 1.28, ServiceM
       'networking.k8s.io/v1/NetworkPolicy',
       'rbac.authorization.k8s.io/v1/ClusterRole',
       'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+      'rbac.authorization.k8s.io/v1/Role',
+      'rbac.authorization.k8s.io/v1/RoleBinding',
       'v1/ConfigMap',
       'v1/Service',
       'v1/ServiceAccount',

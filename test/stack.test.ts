@@ -30,7 +30,10 @@ describe('the ten files', () => {
   });
 
   test.each([
-    ['prometheus-rbac.yaml', ['ServiceAccount/prometheus', 'ClusterRole/prometheus', 'ClusterRoleBinding/prometheus']],
+    ['prometheus-rbac.yaml', [
+      'ServiceAccount/prometheus', 'ClusterRole/prometheus', 'ClusterRoleBinding/prometheus',
+      'Role/prometheus', 'RoleBinding/prometheus', 'Role/prometheus', 'RoleBinding/prometheus',
+    ]],
     ['prometheus-configmap.yaml', ['ConfigMap/prometheus-config']],
     ['prometheus-rules.yaml', ['ConfigMap/prometheus-rules']],
     ['prometheus-deployment.yaml', ['Deployment/prometheus', 'Service/prometheus-service', 'NetworkPolicy/prometheus']],
@@ -47,7 +50,9 @@ describe('the ten files', () => {
   test('every namespaced object is in mlops; cluster-scoped ones have no namespace', () => {
     for (const o of objects) {
       const clusterScoped = o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding';
-      expect([`${o.kind}/${o.metadata.name}`, o.metadata.namespace]).toEqual([`${o.kind}/${o.metadata.name}`, clusterScoped ? undefined : 'mlops']);
+      // kube-state-metrics is discovered in kube-system too: a Role there, bound to the mlops ServiceAccount.
+      const namespaces: (string | undefined)[] = clusterScoped ? [undefined] : o.kind === 'Role' || o.kind === 'RoleBinding' ? ['mlops', 'kube-system'] : ['mlops'];
+      expect([`${o.kind}/${o.metadata.name}`, namespaces.includes(o.metadata.namespace)]).toEqual([`${o.kind}/${o.metadata.name}`, true]);
     }
   });
 
@@ -56,7 +61,7 @@ describe('the ten files', () => {
       'alertmanager', 'alertmanager', 'alertmanager-config', 'alertmanager-service',
       'grafana', 'grafana', 'grafana-config', 'grafana-dashboards', 'grafana-service',
       'iris-api',
-      'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus-config', 'prometheus-rules', 'prometheus-service',
+      'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus', 'prometheus-config', 'prometheus-rules', 'prometheus-service',
     ]);
   });
 });
@@ -124,18 +129,24 @@ describe('Prometheus', () => {
 
   test('finds the Iris API through Kubernetes service discovery, without the Operator', () => {
     const iris = jobs.get('iris-api');
-    expect(iris.kubernetes_sd_configs).toEqual([{ role: 'endpoints', namespaces: { names: ['mlops'] } }]);
+    expect(iris.kubernetes_sd_configs).toEqual([{ role: 'endpointslice', namespaces: { names: ['mlops'] } }]);
     expect(iris.relabel_configs).toEqual(expect.arrayContaining([
       { source_labels: ['__meta_kubernetes_service_name'], regex: 'iris-api-service', action: 'keep' },
-      { source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: 'http', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: 'http', action: 'keep' },
     ]));
     expect(iris.metrics_path).toBe('/metrics');
   });
 
-  test('reads cAdvisor through the API server proxy', () => {
+  test('reads cAdvisor from each kubelet (nodes/metrics), not through the API server proxy', () => {
     const cadvisor = jobs.get('kubernetes-cadvisor');
     expect(cadvisor.kubernetes_sd_configs).toEqual([{ role: 'node' }]);
-    expect(cadvisor.relabel_configs).toContainEqual(expect.objectContaining({ replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' }));
+    expect(cadvisor).toMatchObject({ scheme: 'https', metrics_path: '/metrics/cadvisor', track_timestamps_staleness: true });
+    expect(JSON.stringify(cadvisor)).not.toContain('/proxy/');
+  });
+
+  test('looks for kube-state-metrics only in kube-system and its own namespace (its series name other pods)', () => {
+    const ksm = jobs.get('kube-state-metrics');
+    expect(ksm).toMatchObject({ honor_labels: true, kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: ['kube-system', 'mlops'] } }] });
   });
 
   test('sends alerts to alertmanager-service:9093 and loads rules from /etc/prometheus/rules', () => {

@@ -13,6 +13,7 @@ import { fail } from '../common/errors';
 import { AlertmanagerConfigFile, InhibitRuleFile, ReceiverFile, RouteFile } from './config-model';
 import { covers, LabelMatcher, MatchOperator, renderMatcher, toMatchers, validateMatchers } from './matchers';
 import { Receiver, renderReceiver, validateReceiverName } from './receivers';
+import { checkUniqueObjects } from '../common/unique-objects';
 
 /** A child route: alerts whose labels match go to `receiver`. */
 export interface Route {
@@ -210,6 +211,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
 
   constructor(scope: Construct, id: string, props: AlertRouterProps = {}) {
     super(scope, id);
+    checkUniqueObjects(this);
     this.props = props;
     this.name = validateDnsLabel(this, 'name', props.name ?? 'alertmanager');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');

@@ -4,6 +4,7 @@ import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { MONITORING_COMPONENT, PART_OF } from '../common/labels';
 import { validateDnsLabel } from '../common/validation';
 import { MonitoredApplication, validateApplication } from './monitored-application';
+import { checkUniqueObjects } from '../common/unique-objects';
 
 /** Props of {@link ApplicationServiceMonitor}. */
 export interface ApplicationServiceMonitorProps {
@@ -26,6 +27,7 @@ export class ApplicationServiceMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: ApplicationServiceMonitorProps) {
     super(scope, id);
+    checkUniqueObjects(this);
     const app = props.application;
     validateApplication(this, 'application', app);
     const appNamespace = app.namespace ?? Chart.of(this).namespace ?? 'mlops';

@@ -14,6 +14,7 @@ import { PersistenceOptions } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
 import { GrafanaDashboard, validateDashboard } from './dashboard';
 import { dashboardProviderProvisioning, datasourceProvisioning, grafanaIni, renderIni } from './provisioning';
+import { checkUniqueObjects } from '../common/unique-objects';
 
 /** Props of {@link GrafanaWithDashboards}. */
 export interface GrafanaWithDashboardsProps {
@@ -121,6 +122,7 @@ export class GrafanaWithDashboards extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaWithDashboardsProps = {}) {
     super(scope, id);
+    checkUniqueObjects(this);
     this.name = validateDnsLabel(this, 'name', props.name ?? 'grafana');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
     this.serviceName = `${this.name}-service`;

@@ -18,6 +18,7 @@ import { PrometheusRbac } from './prometheus-rbac';
 import { renderRuleGroups, RuleGroup, RuleNames, validateRuleFileName, validateRuleGroup } from './rules';
 import { ScrapeJobs } from './scrape-jobs';
 import { selfMonitoringAlertRules } from './self-monitoring-rules';
+import { checkUniqueObjects } from '../common/unique-objects';
 
 /** Props of {@link PrometheusServer}. */
 export interface PrometheusServerProps {
@@ -73,6 +74,11 @@ export interface PrometheusServerProps {
    * @default true
    */
   readonly kubernetesMonitoring?: boolean;
+  /**
+   * Namespaces searched for kube-state-metrics (its series are trusted to name other namespaces' pods).
+   * @default - kube-system and this server's namespace
+   */
+  readonly kubeStateMetricsNamespaces?: string[];
   /**
    * Thresholds of the infrastructure alerts.
    * @default - the namespace of this server, 80% CPU, 25% throttled periods, 90% memory
@@ -151,7 +157,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly port = PORT;
   /** Default scrape interval of its jobs. */
   public readonly scrapeInterval: string;
-  /** ServiceAccount, ClusterRole and ClusterRoleBinding. */
+  /** ServiceAccount, and the Roles and ClusterRole its scrape jobs need, with their bindings. */
   public readonly rbac: PrometheusRbac;
   /** The ConfigMap holding the configuration file(s). */
   public readonly configMap: k8s.KubeConfigMap;
@@ -173,6 +179,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
 
   constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
     super(scope, id);
+    checkUniqueObjects(this);
     this.props = props;
     this.name = validateDnsLabel(this, 'name', props.name ?? 'prometheus');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
@@ -187,6 +194,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules',
     });
 
+    this.rbac = new PrometheusRbac(this, 'Rbac', { name: this.name, namespace: this.namespace, labels });
     this.addScrapeJob(ScrapeJobs.staticTargets(this.name, [`localhost:${PORT}`], undefined, { namespace: this.namespace }));
     const runbookBaseUrl = props.runbookBaseUrl;
     if (props.selfMonitoringAlerts ?? true) {
@@ -198,18 +206,16 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       for (const key of ['cpuLimitRatio', 'memoryLimitRatio', 'throttledPeriodsRatio'] as const) {
         if (infra[key] !== undefined) validateNumber(this, `infrastructureAlerts.${key}`, infra[key], ratio);
       }
+      (props.kubeStateMetricsNamespaces ?? []).forEach((ns, i) => validateDnsLabel(this, `kubeStateMetricsNamespaces[${i}]`, ns));
       if (infra.namespaces?.length === 0) fail(this, 'infrastructureAlerts.namespaces', 'must name at least one namespace');
       this.addScrapeJob(ScrapeJobs.cadvisor());
-      this.addScrapeJob(ScrapeJobs.kubeStateMetrics());
+      this.addScrapeJob(ScrapeJobs.kubeStateMetrics(props.kubeStateMetricsNamespaces ?? ['kube-system', this.namespace]));
       this.addRuleGroup(infrastructureAlertRules({ namespaces: [this.namespace], runbookBaseUrl, ...props.infrastructureAlerts }), 'infrastructure-alerts.yml');
     }
     (props.scrapeJobs ?? []).forEach((job) => this.addScrapeJob(job));
     (props.ruleGroups ?? []).forEach((group) => this.addRuleGroup(group));
     (props.alertmanagers ?? []).forEach((endpoint) => this.addAlertmanager(endpoint));
 
-    this.rbac = new PrometheusRbac(this, 'Rbac', {
-      name: this.name, namespace: this.namespace, labels, scrapeConfigs: () => this.scrapeConfigs,
-    });
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: `${this.name}-config`, namespace: this.namespace, labels },
       data: Lazy.any({ produce: () => this.configData() }),
@@ -255,6 +261,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     if (job.scrape_interval !== undefined) validateDuration(this, `scrapeJobs[${job.job_name}].scrape_interval`, job.scrape_interval);
     if (job.metrics_path !== undefined) validateHttpPath(this, `scrapeJobs[${job.job_name}].metrics_path`, job.metrics_path);
     this.scrapeConfigs.push(job);
+    this.rbac.addScrapeJob(job);
     this.rendered = undefined;
     return this;
   }

@@ -50,18 +50,20 @@ export class ScrapeJobs {
       job_name: options.jobName,
       ...(options.interval ? { scrape_interval: options.interval } : {}),
       metrics_path: options.metricsPath ?? '/metrics',
-      kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [options.namespace] } }],
+      // EndpointSlices: the v1 Endpoints API is deprecated from Kubernetes 1.33.
+      kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [options.namespace] } }],
       relabel_configs: [
         keep('__meta_kubernetes_service_name', options.serviceName),
-        keep('__meta_kubernetes_endpoint_port_name', options.portName ?? 'http'),
+        keep('__meta_kubernetes_endpointslice_port_name', options.portName ?? 'http'),
         ...ENDPOINT_LABELS,
       ],
     };
   }
 
   /**
-   * Container CPU and memory from each node's cAdvisor, read through the API server proxy
-   * (`/api/v1/nodes/<node>/proxy/metrics/cadvisor`), so no node port has to be reachable.
+   * Container CPU and memory from each node's cAdvisor, scraped from the kubelet itself
+   * (`https://<node>:10250/metrics/cadvisor`), as kube-prometheus does: it needs `get nodes/metrics`, not
+   * the API server's `nodes/proxy`, which would open the whole kubelet API.
    */
   public static cadvisor(jobName = 'kubernetes-cadvisor'): ScrapeConfig {
     return {
@@ -69,13 +71,14 @@ export class ScrapeJobs {
       // cAdvisor stamps its samples; without this, series of deleted containers linger for 5 minutes.
       track_timestamps_staleness: true,
       scheme: 'https',
+      metrics_path: '/metrics/cadvisor',
       authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
-      tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` },
+      // Kubelet serving certificates are usually self-signed, not issued by the cluster CA.
+      tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt`, insecure_skip_verify: true },
+      // Node discovery's address is the kubelet's (InternalIP:10250).
       kubernetes_sd_configs: [{ role: 'node' }],
       relabel_configs: [
         { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
-        { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
-        { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' },
       ],
       metric_relabel_configs: [
         { source_labels: ['__name__'], regex: UNUSED_CADVISOR_METRICS, action: 'drop' },
@@ -84,18 +87,20 @@ export class ScrapeJobs {
   }
 
   /**
-   * kube-state-metrics (pod phases, restarts, waiting reasons), wherever the cluster runs it: any Service
-   * labelled `app.kubernetes.io/name: kube-state-metrics`. A cluster without it simply has no such target.
+   * kube-state-metrics (pod phases, restarts, waiting reasons): a Service labelled
+   * `app.kubernetes.io/name: kube-state-metrics` in one of `namespaces`. Its series carry the namespace and
+   * pod they describe (`honor_labels`), so only these trusted namespaces are searched: a Service elsewhere
+   * with the same label could otherwise publish any series. A cluster without it has no such target.
    */
-  public static kubeStateMetrics(jobName = 'kube-state-metrics'): ScrapeConfig {
+  public static kubeStateMetrics(namespaces: string[], jobName = 'kube-state-metrics'): ScrapeConfig {
     return {
       job_name: jobName,
       honor_labels: true,
-      kubernetes_sd_configs: [{ role: 'endpoints' }],
+      kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: namespaces } }],
       relabel_configs: [
         keep('__meta_kubernetes_service_label_app_kubernetes_io_name', 'kube-state-metrics'),
         // kube-state-metrics' own manifests name the port `http-metrics`; the prometheus-community chart `http`.
-        keep('__meta_kubernetes_endpoint_port_name', 'http-metrics|http'),
+        keep('__meta_kubernetes_endpointslice_port_name', 'http-metrics|http'),
       ],
     };
   }

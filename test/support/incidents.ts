@@ -180,10 +180,10 @@ export interface ContainerUsage {
 
 const MIB = 1024 * 1024;
 
-/** The cAdvisor series of one container (kubelet's cAdvisor through the API server proxy). */
+/** The cAdvisor series of one container (scraped from the kubelet, with the node's labels). */
 export function containerSeries(c: ContainerUsage, minutes: number): InputSeries[] {
   const labels = {
-    job: 'kubernetes-cadvisor', instance: 'kubernetes.default.svc:443', node: 'node-1',
+    job: 'kubernetes-cadvisor', instance: '10.0.0.11:10250', kubernetes_io_hostname: 'node-1',
     namespace: c.namespace ?? 'mlops', pod: c.pod, container: c.container,
     id: `/kubepods/burstable/pod-${c.pod}/${c.container}`, image: `example/${c.container}:1.0`,
   };

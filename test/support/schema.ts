@@ -44,6 +44,8 @@ const KINDS: Record<string, { readonly pkg: string; readonly definition: string 
   'networking.k8s.io/v1/NetworkPolicy': core('IoK8sApiNetworkingV1NetworkPolicy'),
   'rbac.authorization.k8s.io/v1/ClusterRole': core('IoK8sApiRbacV1ClusterRole'),
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': core('IoK8sApiRbacV1ClusterRoleBinding'),
+  'rbac.authorization.k8s.io/v1/Role': core('IoK8sApiRbacV1Role'),
+  'rbac.authorization.k8s.io/v1/RoleBinding': core('IoK8sApiRbacV1RoleBinding'),
   'monitoring.coreos.com/v1/ServiceMonitor': {
     pkg: '@kubernetes-models/prometheus-operator',
     definition: 'ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1ServiceMonitor',
