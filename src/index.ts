@@ -49,7 +49,7 @@ export { IrisApiServiceMonitor, type IrisApiServiceMonitorProps } from './iris/i
 export { ServiceMonitor, type ServiceMonitorProps, type ServiceMonitorSpec } from '../imports/monitoring.coreos.com';
 
 // Shared handles and options.
-export { type IPrometheusEndpoint, type IAlertmanagerEndpoint } from './common/endpoints';
+export { type IPrometheusEndpoint, type IAlertmanagerEndpoint, type NetworkPeer, type DnsEgress } from './common/endpoints';
 export { MonitoringValidationError } from './common/errors';
 export { type IngressOptions } from './common/exposure';
 export { type PersistenceOptions } from './common/storage';

@@ -150,8 +150,8 @@ export class MonitoringStack extends Construct {
     if (props.prometheus?.selfMonitoringAlerts ?? true) {
       this.prometheus.addRuleGroup(alertmanagerAlertRules({ job: this.alertRouter.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
     }
-    this.prometheus.allowAccessFrom(this.grafana.podSelector);
-    this.alertRouter.allowAccessFrom(this.prometheus.podSelector);
+    this.prometheus.allowAccessFrom(this.grafana.podSelector, this.grafana.namespace);
+    this.alertRouter.allowAccessFrom(this.prometheus.podSelector, this.prometheus.namespace);
   }
 
   /**

@@ -76,7 +76,8 @@ describe('least-privilege RBAC for Prometheus', () => {
 describe('NetworkPolicies', () => {
   const policy = (objects: Manifest[], name: string) => find(objects, 'NetworkPolicy', name).spec;
   const dnsEgress = {
-    to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    // CoreDNS/kube-dns pods anywhere, and NodeLocal DNSCache (host network, so an address).
+    to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }, { ipBlock: { cidr: '169.254.20.10/32' } }],
     ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
   };
 
@@ -217,4 +218,14 @@ describe('optional Ingress with TLS for the three UIs', () => {
   test('Grafana knows its public https URL (redirects and links)', () => {
     expect(configMapData(objects, 'grafana-config')['grafana.ini']).toContain('root_url = https://grafana.mlops.local/');
   });
+});
+
+test('DNS egress can name the cluster\'s own DNS servers (OpenShift)', () => {
+  const { objects } = synthStack({
+    grafana: { dnsEgress: { podLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, namespaceLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' }, ipBlocks: [] } },
+  });
+  expect(find(objects, 'NetworkPolicy', 'grafana').spec.egress[0].to).toEqual([{
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' } },
+    podSelector: { matchLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' } },
+  }]);
 });

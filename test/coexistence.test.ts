@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { MonitoringStack } from '../src';
+import { AlertRouter, GrafanaWithDashboards, MonitoringStack, PrometheusServer } from '../src';
 
 interface K8sObject { kind: string; metadata: { name: string; namespace?: string }; [key: string]: any }
 
@@ -70,5 +70,45 @@ describe('stacks that coexist in one app', () => {
       new k8s.KubeConfigMap(chart, 'Elsewhere', { metadata: { name: 'prometheus-config', namespace: 'other' } });
       ApiObject.of(new k8s.KubeServiceAccount(chart, 'SameNameOtherKind', { metadata: { name: 'prometheus-config', namespace: 'mlops' } }));
     })).not.toThrow();
+  });
+});
+
+describe('components in different namespaces, wired together', () => {
+  const objects = synth((app) => {
+    const metrics = new Chart(app, 'metrics', { namespace: 'metrics' });
+    const alerting = new Chart(app, 'alerting', { namespace: 'alerting' });
+    const dashboards = new Chart(app, 'dashboards', { namespace: 'dashboards' });
+    const router = new AlertRouter(alerting, 'alertmanager');
+    const prometheus = new PrometheusServer(metrics, 'prometheus', { alertmanagers: [router] });
+    router.allowAccessFrom(prometheus.podSelector, prometheus.namespace);
+    const grafana = new GrafanaWithDashboards(dashboards, 'grafana', { prometheus });
+    prometheus.allowAccessFrom(grafana.podSelector, grafana.namespace);
+  });
+  const policy = (namespace: string) => objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === namespace)!.spec;
+  const configMap = (name: string) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!.data;
+  const peer = (app: string, namespace: string) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+    podSelector: { matchLabels: { app, component: 'monitoring' } },
+  });
+
+  test('URLs are namespace-qualified across namespaces', () => {
+    expect(configMap('grafana-config')['datasources.yaml']).toContain('url: http://prometheus-service.metrics.svc:9090');
+    expect(configMap('prometheus-config')['prometheus.yml']).toContain('- alertmanager-service.alerting.svc:9093');
+  });
+
+  test('NetworkPolicies admit the peers in their own namespaces, and Grafana may reach Prometheus there', () => {
+    expect(policy('metrics').ingress[0].from).toContainEqual(peer('grafana', 'dashboards'));
+    expect(policy('alerting').ingress[0].from).toContainEqual(peer('prometheus', 'metrics'));
+    expect(policy('dashboards').egress).toContainEqual({ to: [peer('prometheus', 'metrics')], ports: [{ protocol: 'TCP', port: 9090 }] });
+  });
+
+  test('a standalone AlertRouter admits the Prometheus you already run, named by props', () => {
+    const alone = synth((app) => new AlertRouter(new Chart(app, 'alerting', { namespace: 'alerting' }), 'alertmanager', {
+      allowedClients: [{ podLabels: { 'app.kubernetes.io/name': 'prometheus' }, namespace: 'monitoring' }],
+    }));
+    expect(alone.find((o) => o.kind === 'NetworkPolicy')!.spec.ingress[0].from).toContainEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    });
   });
 });

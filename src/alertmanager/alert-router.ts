@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IAlertmanagerEndpoint } from '../common/endpoints';
+import { IAlertmanagerEndpoint, NetworkPeer } from '../common/endpoints';
 import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
@@ -162,6 +162,12 @@ export interface AlertRouterProps {
   readonly networkPolicy?: boolean;
   /** @default - no Ingress */
   readonly ingress?: IngressOptions;
+  /**
+   * Pods allowed through the NetworkPolicy besides the stack's own (e.g. a Prometheus you already run, in
+   * its namespace). The same as `allowAccessFrom`.
+   * @default - none
+   */
+  readonly allowedClients?: NetworkPeer[];
 }
 
 const PORT = 9093;
@@ -189,6 +195,8 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   public readonly serviceName: string;
   /** `<service>:9093`, resolvable from the same namespace. */
   public readonly address: string;
+  /** `<service>.<namespace>.svc:9093`, resolvable from any namespace. */
+  public readonly clusterAddress: string;
   /** Port of the HTTP API and UI. */
   public readonly port = PORT;
   /** The ConfigMap holding the configuration file(s). */
@@ -218,6 +226,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     this.secretName = validateDnsLabel(this, 'secretName', props.secretName ?? 'alertmanager-secrets');
     this.serviceName = `${this.name}-service`;
     this.address = `${this.serviceName}:${PORT}`;
+    this.clusterAddress = `${this.serviceName}.${this.namespace}.svc:${PORT}`;
     validateDuration(this, 'groupWait', props.groupWait ?? '30s', { allowZero: true });
     validateDuration(this, 'groupInterval', props.groupInterval ?? '5m');
     validateDuration(this, 'repeatInterval', props.repeatInterval ?? '12h');
@@ -283,6 +292,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       configChecksum: () => checksumOf(this.configData()),
     });
     this.podSelector = this.workload.podSelector;
+    (props.allowedClients ?? []).forEach((peer) => this.allowAccessFrom(peer.podLabels, peer.namespace));
   }
 
   /**
@@ -316,9 +326,9 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     return this;
   }
 
-  /** Lets pods with these labels (same namespace) reach Alertmanager through its NetworkPolicy. */
-  public allowAccessFrom(podSelector: Record<string, string>): this {
-    this.workload.allowAccessFrom(podSelector);
+  /** Lets pods with these labels (in `namespace`, by default this one) reach Alertmanager through its NetworkPolicy. */
+  public allowAccessFrom(podSelector: Record<string, string>, namespace?: string): this {
+    this.workload.allowAccessFrom({ podLabels: podSelector, namespace });
     return this;
   }
 

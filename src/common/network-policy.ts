@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DnsEgress, NetworkPeer } from './endpoints';
 
 /** Props of {@link ProgramNetworkPolicy}. */
 export interface ProgramNetworkPolicyProps {
@@ -12,15 +13,20 @@ export interface ProgramNetworkPolicyProps {
   /** The port that may be reached. */
   readonly port: number;
   /**
-   * Pods (of the same namespace) allowed in, read at synth time; `undefined` lets every source in.
+   * Pods allowed in, read at synth time; `undefined` lets every source in.
    * @default - every source
    */
-  readonly allowFromPods?: () => Record<string, string>[] | undefined;
+  readonly allowFromPods?: () => NetworkPeer[] | undefined;
   /**
-   * When set, egress is restricted to DNS and these pods/ports (of the same namespace).
+   * When set, egress is restricted to DNS and these pods/ports.
    * @default - egress is not restricted
    */
-  readonly egressToPods?: { readonly podSelector: Record<string, string>; readonly port: number }[];
+  readonly egressToPods?: { readonly peer: NetworkPeer; readonly port: number }[];
+  /**
+   * The DNS servers egress may reach, with `egressToPods`.
+   * @default - kube-dns/CoreDNS pods in any namespace, and NodeLocal DNSCache
+   */
+  readonly dns?: DnsEgress;
 }
 
 /**
@@ -30,16 +36,19 @@ export interface ProgramNetworkPolicyProps {
 export class ProgramNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ProgramNetworkPolicyProps) {
     super(scope, id);
-    const ingressFrom = () => props.allowFromPods?.()?.map((labels) => ({ podSelector: { matchLabels: labels } }));
+    const ingressFrom = () => props.allowFromPods?.()?.map((peer) => peerOf(peer, props.namespace));
     const egress = props.egressToPods && [
       {
         // DNS, wherever the cluster runs it.
-        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        to: [
+          { namespaceSelector: { matchLabels: props.dns?.namespaceLabels }, podSelector: { matchLabels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' } } },
+          ...(props.dns?.ipBlocks ?? ['169.254.20.10/32']).map((cidr) => ({ ipBlock: { cidr } })),
+        ],
         ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
       },
-      ...props.egressToPods.map((peer) => ({
-        to: [{ podSelector: { matchLabels: peer.podSelector } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(peer.port) }],
+      ...props.egressToPods.map(({ peer, port }) => ({
+        to: [peerOf(peer, props.namespace)],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }],
       })),
     ];
     new k8s.KubeNetworkPolicy(this, 'Resource', {
@@ -55,4 +64,12 @@ export class ProgramNetworkPolicy extends Construct {
       },
     });
   }
+}
+
+/** A NetworkPolicy peer: the pods by their labels, in another namespace by its name label when not our own. */
+function peerOf(peer: NetworkPeer, ownNamespace: string): k8s.NetworkPolicyPeer {
+  const podSelector = { matchLabels: peer.podLabels };
+  return peer.namespace && peer.namespace !== ownNamespace
+    ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } }, podSelector }
+    : { podSelector };
 }

@@ -1,6 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DnsEgress, NetworkPeer } from './endpoints';
 import { IngressOptions, ProgramIngress, validateIngress } from './exposure';
 import { imageVersion, programLabels, selectorLabels } from './labels';
 import { ProgramNetworkPolicy } from './network-policy';
@@ -36,10 +37,15 @@ export interface ProgramNetworkAccess {
    */
   readonly restrictIngress: boolean;
   /**
-   * When set, egress is restricted to DNS and these pods (of the same namespace).
+   * When set, egress is restricted to DNS and these pods.
    * @default - egress is not restricted
    */
-  readonly egressToPods?: { readonly podSelector: Record<string, string>; readonly port: number }[];
+  readonly egressToPods?: { readonly peer: NetworkPeer; readonly port: number }[];
+  /**
+   * The DNS servers egress may reach, with `egressToPods`.
+   * @default - kube-dns/CoreDNS pods in any namespace, and NodeLocal DNSCache
+   */
+  readonly dns?: DnsEgress;
 }
 
 /** Props of {@link ProgramWorkload}. */
@@ -126,7 +132,7 @@ export class ProgramWorkload extends Construct {
   /** Labels of the pods, to select them from NetworkPolicies. */
   public readonly podSelector: Record<string, string>;
 
-  private readonly clientSelectors: Record<string, string>[] = [];
+  private readonly clients: NetworkPeer[] = [];
 
   constructor(scope: Construct, id: string, props: ProgramWorkloadProps) {
     super(scope, id);
@@ -207,8 +213,9 @@ export class ProgramWorkload extends Construct {
     if (access) {
       new ProgramNetworkPolicy(this, 'NetworkPolicy', {
         name: props.name, namespace: props.namespace, labels, podSelector: this.podSelector, port: props.port,
-        allowFromPods: access.restrictIngress && !props.ingress ? () => [this.podSelector, ...this.clientSelectors] : undefined,
+        allowFromPods: access.restrictIngress && !props.ingress ? () => [{ podLabels: this.podSelector }, ...this.clients] : undefined,
         egressToPods: access.egressToPods,
+        dns: access.dns,
       });
     }
     if (props.ingress) {
@@ -218,9 +225,9 @@ export class ProgramWorkload extends Construct {
     }
   }
 
-  /** Lets pods with these labels (same namespace) through the program's NetworkPolicy. */
-  public allowAccessFrom(podSelector: Record<string, string>): void {
-    this.clientSelectors.push(podSelector);
+  /** Lets these pods through the program's NetworkPolicy. */
+  public allowAccessFrom(peer: NetworkPeer): void {
+    this.clients.push(peer);
   }
 }
 

@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IPrometheusEndpoint } from '../common/endpoints';
+import { DnsEgress, IPrometheusEndpoint, prometheusUrlFrom } from '../common/endpoints';
 import { fail } from '../common/errors';
 import { IngressOptions } from '../common/exposure';
 import { programLabels, selectorLabels } from '../common/labels';
@@ -86,6 +86,12 @@ export interface GrafanaWithDashboardsProps {
   readonly networkPolicy?: boolean;
   /** @default - no Ingress */
   readonly ingress?: IngressOptions;
+  /**
+   * Where Grafana resolves names, when its NetworkPolicy restricts egress (OpenShift: `podLabels:
+   * { 'dns.operator.openshift.io/daemonset-dns': 'default' }`).
+   * @default - kube-dns/CoreDNS pods in any namespace, and NodeLocal DNSCache at 169.254.20.10
+   */
+  readonly dnsEgress?: DnsEgress;
 }
 
 const PORT = 3000;
@@ -130,7 +136,7 @@ export class GrafanaWithDashboards extends Construct {
     const scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
     // By default, a PrometheusServer with default props in the same namespace.
     const prometheus = props.prometheus ?? { url: 'http://prometheus-service:9090', podSelector: selectorLabels('prometheus'), port: 9090 };
-    const prometheusUrl = prometheus.url;
+    const prometheusUrl = prometheusUrlFrom(prometheus, this.namespace);
     if (!/^https?:\/\/[^\s]+$/.test(prometheusUrl)) fail(this, 'prometheus.url', `"${prometheusUrl}" is not an http(s) URL`);
     const labels = programLabels(this.name, 'grafana');
     this.dashboardFiles = new ConfigMapShards(this, 'Dashboards', {
@@ -188,7 +194,10 @@ export class GrafanaWithDashboards extends Construct {
       persistence: props.persistence,
       networkPolicy: (props.networkPolicy ?? true) ? {
         restrictIngress: false, // users reach the UI from anywhere
-        egressToPods: prometheus.podSelector && prometheus.port ? [{ podSelector: prometheus.podSelector, port: prometheus.port }] : undefined,
+        egressToPods: prometheus.podSelector && prometheus.port
+          ? [{ peer: { podLabels: prometheus.podSelector, namespace: prometheus.namespace }, port: prometheus.port }]
+          : undefined,
+        dns: props.dnsEgress,
       } : undefined,
       ingress: props.ingress,
       configChecksum: () => checksumOf({ ...configData(), ...this.dashboardFiles.data() }),

@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IAlertmanagerEndpoint, IPrometheusEndpoint } from '../common/endpoints';
+import { alertmanagerAddressFrom, IAlertmanagerEndpoint, IPrometheusEndpoint, NetworkPeer } from '../common/endpoints';
 import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
@@ -122,6 +122,12 @@ export interface PrometheusServerProps {
    * @default - no Ingress
    */
   readonly ingress?: IngressOptions;
+  /**
+   * Pods allowed through the NetworkPolicy besides the stack's own (e.g. a Grafana elsewhere). The same as
+   * `allowAccessFrom`.
+   * @default - none
+   */
+  readonly allowedClients?: NetworkPeer[];
 }
 
 const PORT = 9090;
@@ -151,6 +157,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly namespace: string;
   /** `http://<service>:9090`, resolvable from the same namespace. */
   public readonly url: string;
+  /** `http://<service>.<namespace>.svc:9090`, resolvable from any namespace. */
+  public readonly clusterUrl: string;
   /** Name of the Service. */
   public readonly serviceName: string;
   /** Port of the HTTP API and UI. */
@@ -185,6 +193,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
     this.serviceName = `${this.name}-service`;
     this.url = `http://${this.serviceName}:${PORT}`;
+    this.clusterUrl = `http://${this.serviceName}.${this.namespace}.svc:${PORT}`;
     this.scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
     validateDuration(this, 'retention', props.retention ?? '15d');
@@ -252,6 +261,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     });
     this.rules.mountInto(this.workload.container);
     this.podSelector = this.workload.podSelector;
+    (props.allowedClients ?? []).forEach((peer) => this.allowAccessFrom(peer.podLabels, peer.namespace));
   }
 
   /** Adds a scrape job; its `job_name` must be unique. */
@@ -288,9 +298,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return this;
   }
 
-  /** Lets pods with these labels (same namespace) reach Prometheus through its NetworkPolicy. */
-  public allowAccessFrom(podSelector: Record<string, string>): this {
-    this.workload.allowAccessFrom(podSelector);
+  /** Lets pods with these labels (in `namespace`, by default this one) reach Prometheus through its NetworkPolicy. */
+  public allowAccessFrom(podSelector: Record<string, string>, namespace?: string): this {
+    this.workload.allowAccessFrom({ podLabels: podSelector, namespace });
     return this;
   }
 
@@ -314,7 +324,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
         ...(external && Object.keys(external).length ? { external_labels: external } : {}),
       },
       ...(this.alertmanagers.length
-        ? { alerting: { alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.map((a) => a.address) }] }] } }
+        ? { alerting: { alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.map((a) => alertmanagerAddressFrom(a, this.namespace)) }] }] } }
         : {}),
       rule_files: this.rules.shards.map((shard) => `${shard.mountPath}/*.yml`),
       scrape_configs: this.scrapeConfigs,
