@@ -157,8 +157,8 @@ describe('alert rules', () => {
   const rules = configMapData(objects, 'prometheus-rules');
   const alerts = Object.values(rules).flatMap((file) => parse(file).groups.flatMap((g: any) => g.rules));
 
-  test('are in api-alerts.yml and infrastructure-alerts.yml', () => {
-    expect(Object.keys(rules)).toEqual(['api-alerts.yml', 'infrastructure-alerts.yml']);
+  test('are in api-alerts.yml and infrastructure-alerts.yml; the Iris API\'s SLO rules in iris-api-slos.yml', () => {
+    expect(Object.keys(rules)).toEqual(['api-alerts.yml', 'infrastructure-alerts.yml', 'iris-api-slos.yml']);
   });
 
   test.each([
@@ -177,8 +177,11 @@ describe('alert rules', () => {
     expect(rule.annotations.description).toEqual(expect.any(String));
   });
 
-  test('are the eight of the SPEC, no more', () => {
-    expect(alerts).toHaveLength(8);
+  test('are the eight of the SPEC and the four SLO burn-rate alerts (test/slo.test.ts), no more', () => {
+    expect(alerts.filter((r: any) => r.alert && !r.labels.slo)).toHaveLength(8);
+    expect(alerts.filter((r: any) => r.alert && r.labels.slo).map((r: any) => r.alert)).toEqual([
+      'IrisApiAvailabilityFastBurn', 'IrisApiAvailabilitySlowBurn', 'IrisApiLatencyFastBurn', 'IrisApiLatencySlowBurn',
+    ]);
   });
 });
 
