@@ -46,7 +46,15 @@ export { IRIS_API, IRIS_API_METRICS, type InferenceApiMetrics, type ResolvedInfe
 export { inferenceApiAlertRules, type InferenceApiAlertOptions } from './iris/inference-api-alerts';
 export { inferenceApiDashboard, type InferenceApiDashboardOptions } from './iris/inference-api-dashboard';
 export { IrisApiServiceMonitor, type IrisApiServiceMonitorProps } from './iris/iris-api-service-monitor';
+export { inferenceApiSlos, type InferenceApiSloOptions } from './iris/inference-api-slos';
 export { ServiceMonitor, type ServiceMonitorProps, type ServiceMonitorSpec } from '../imports/monitoring.coreos.com';
+
+// Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.
+export { ServiceLevelObjective, type ServiceLevelObjectiveOptions } from './slo/service-level-objective';
+export { AvailabilitySlo, type AvailabilitySloProps } from './slo/availability-slo';
+export { LatencySlo, type LatencySloProps } from './slo/latency-slo';
+export { ApplicationSlos, type ApplicationSlosProps } from './slo/application-slos';
+export { sloDashboard, type SloDashboardOptions } from './slo/slo-dashboard';
 
 // Shared handles and options.
 export { type IPrometheusEndpoint, type IAlertmanagerEndpoint, type NetworkPeer, type DnsEgress } from './common/endpoints';

@@ -10,11 +10,14 @@ import { kubernetesInfrastructureDashboard } from './grafana/dashboards/kubernet
 import { GrafanaWithDashboards, GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
 import { inferenceApiAlertRules, InferenceApiAlertOptions } from './iris/inference-api-alerts';
 import { inferenceApiDashboard } from './iris/inference-api-dashboard';
+import { inferenceApiSlos } from './iris/inference-api-slos';
 import { IRIS_API } from './iris/iris-api';
 import { MONITORING_RULES_FILE, PrometheusServer, PrometheusServerProps } from './prometheus/prometheus-server';
 import { RuleGroup } from './prometheus/rules';
 import { ScrapeJobs } from './prometheus/scrape-jobs';
 import { checkUniqueObjects } from './common/unique-objects';
+import { ApplicationSlos } from './slo/application-slos';
+import { ServiceLevelObjective } from './slo/service-level-objective';
 
 /** Props of {@link MonitoringStack}. */
 export interface MonitoringStackProps {
@@ -45,6 +48,11 @@ export interface MonitoringStackProps {
    */
   readonly irisApi?: false | Omit<InferenceApiAlertOptions, 'job'> & { readonly application?: Partial<MonitoredApplication> };
   /**
+   * SLOs of the Iris API (see {@link inferenceApiSlos}); `[]` for none. Ignored when `irisApi` is false.
+   * @default - availability 99.5% and latency 99% under 1s, over 28d
+   */
+  readonly irisApiSlos?: ServiceLevelObjective[];
+  /**
    * Create the NetworkPolicies of all three programs (a component's own `networkPolicy` prop wins).
    * @default true
    */
@@ -74,6 +82,11 @@ export interface ApplicationMonitoringOptions {
    * @default - none
    */
   readonly dashboards?: GrafanaDashboard[];
+  /**
+   * SLOs of the application: recording rules, burn-rate alerts (in `<name>-slos.yml`) and a dashboard.
+   * @default - none
+   */
+  readonly slos?: ServiceLevelObjective[];
   /**
    * Create a ServiceMonitor for it.
    * @default - the stack's `serviceMonitors` setting
@@ -137,6 +150,7 @@ export class MonitoringStack extends Construct {
         alerts: [inferenceApiAlertRules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],
         alertsFile: 'api-alerts.yml', // the original stack's file name
         dashboards: [inferenceApiDashboard({ job: iris.name, metrics: alertOptions.metrics })],
+        slos: props.irisApiSlos ?? inferenceApiSlos({ metrics: alertOptions.metrics }),
       });
     }
     if (props.prometheus?.kubernetesMonitoring ?? true) {
@@ -173,6 +187,12 @@ export class MonitoringStack extends Construct {
     const alertsFile = options.alertsFile ?? `${application.name}-alerts.yml`;
     (options.alerts ?? []).forEach((group) => this.prometheus.addRuleGroup(group, alertsFile));
     (options.dashboards ?? []).forEach((dashboard) => this.grafana.addDashboard(dashboard));
+    if (options.slos?.length) {
+      new ApplicationSlos(this, `Slos-${application.name}`, {
+        application: application.name, namespace, slos: options.slos, prometheus: this.prometheus, grafana: this.grafana,
+        runbookBaseUrl: this.prometheus.runbookBaseUrl,
+      });
+    }
     if (options.serviceMonitor ?? this.createServiceMonitors) {
       // The interval is explicit: the Operator's default (30s) would stretch the rate windows the rules assume.
       const scrapeInterval = application.scrapeInterval ?? this.prometheus.scrapeInterval;

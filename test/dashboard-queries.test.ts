@@ -1,5 +1,5 @@
 import {
-  panelQueries, provisionedDashboards, scrapeJobNames, selectorsOf, substituteGrafanaVariables, uncollectedSelectors,
+  panelQueries, provisionedDashboards, recordedSeries, scrapeJobNames, selectorsOf, substituteGrafanaVariables, uncollectedSelectors,
 } from './support/dashboard-queries';
 import { checkRules, expectSuccess, recordingRuleFile } from './support/promtool';
 import { synthStack } from './support/synth';
@@ -21,13 +21,13 @@ const userDashboard = (expr = 'max_over_time(up{job="iris-api"}[$__range])'): Gr
   ],
 });
 
-/** The stack with its built-in dashboards and a user's: its dashboards and scrape jobs. */
+/** The stack with its built-in dashboards and a user's: its dashboards, scrape jobs and recorded series. */
 function stackWith(dashboard: GrafanaDashboard) {
   const { objects } = synthStack({}, (stack) => stack.grafana.addDashboard(dashboard));
-  return { dashboards: provisionedDashboards(objects), jobs: scrapeJobNames(objects) };
+  return { dashboards: provisionedDashboards(objects), jobs: scrapeJobNames(objects), recorded: recordedSeries(objects) };
 }
 
-const { dashboards, jobs } = stackWith(userDashboard());
+const { dashboards, jobs, recorded } = stackWith(userDashboard());
 const checked = new Map<string, number>();
 
 afterAll(() => {
@@ -35,8 +35,8 @@ afterAll(() => {
   console.log(`dashboard queries checked: ${total} (${[...checked].map(([file, n]) => `${file}: ${n}`).join(', ')})`);
 });
 
-test('the stack provisions both built-in dashboards and the user one', () => {
-  expect(Object.keys(dashboards).sort()).toEqual(['iris-api-overview.json', 'kubernetes-infrastructure.json', 'team-inference.json']);
+test('the stack provisions the built-in dashboards (overview, SLOs, infrastructure) and the user one', () => {
+  expect(Object.keys(dashboards).sort()).toEqual(['iris-api-overview.json', 'iris-api-slos.json', 'kubernetes-infrastructure.json', 'team-inference.json']);
 });
 
 describe.each(Object.keys(dashboards))('%s', (file) => {
@@ -56,8 +56,8 @@ describe.each(Object.keys(dashboards))('%s', (file) => {
     checked.set(file, queries.length);
   });
 
-  test('every metric of every query is collected by a scrape job of the stack', () => {
-    expect(uncollectedSelectors(queries, jobs)).toEqual([]);
+  test('every metric of every query is collected by a scrape job of the stack, or recorded by its rules', () => {
+    expect(uncollectedSelectors(queries, jobs, recorded)).toEqual([]);
   });
 });
 
@@ -76,6 +76,12 @@ describe('the checks can fail', () => {
   ])('%s is reported', (_name, expr, reported) => {
     const queries = panelQueries(stackWith(userDashboard(expr)).dashboards['team-inference.json']);
     expect(uncollectedSelectors(queries, jobs)).toEqual([`team-inference / Availability: ${reported} in ${expr}`]);
+  });
+
+  test('a recorded series asked with a label no recording rule gives is reported', () => {
+    const expr = 'job:slo_errors_per_request:ratio_rate5m{job="iris-api", slo="throughput"}';
+    const queries = panelQueries(stackWith(userDashboard(expr)).dashboards['team-inference.json']);
+    expect(uncollectedSelectors(queries, jobs, recorded)).toEqual([`team-inference / Availability: job:slo_errors_per_request:ratio_rate5m (job="iris-api") in ${expr}`]);
   });
 
   test('the tokenizer takes no function, keyword, label or string for a metric', () => {

@@ -9,8 +9,9 @@ import { anotherApplication } from '../examples/03-another-application';
 import { rulesDashboardsReceivers } from '../examples/04-rules-dashboards-receivers';
 import { alertRouterAlone, grafanaAlone } from '../examples/05-one-construct-alone';
 import { tenFileLayout } from '../examples/06-ten-file-layout';
+import { slosForAnotherApplication } from '../examples/07-slos-for-another-application';
 import { amtoolRoutesTest } from './support/alertmanager';
-import { expectSuccess } from './support/promtool';
+import { checkRules, expectSuccess } from './support/promtool';
 import { tempDir } from './support/tools';
 
 /** amtool routes an alert with these labels to exactly `receiver`. */
@@ -58,12 +59,12 @@ test('README: every ```ts block of the usage section is (an excerpt of) an examp
   const usage = readme.slice(readme.indexOf('<!-- usage:start -->'), readme.indexOf('<!-- usage:end -->'));
   const blocks = [...usage.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1].trimEnd());
   const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts')).map((f) => ({ f, text: fs.readFileSync(path.join(EXAMPLES, f), 'utf8') }));
-  expect(blocks.length).toBeGreaterThanOrEqual(6);
+  expect(blocks.length).toBeGreaterThanOrEqual(7);
   for (const block of blocks) {
     const home = files.find(({ text }) => text.includes(block));
     if (!home) throw new Error(`README code block is in no examples/*.ts file (edit the example, then copy it):\n${block}`);
   }
-  // Every use case 01-06 is shown.
+  // Every use case 01-07 is shown.
   for (const { f, text } of files) {
     expect({ f, shown: blocks.some((b) => text.includes(b)) }).toEqual({ f, shown: true });
   }
@@ -159,7 +160,7 @@ test('4. added alert rules, recording rules, dashboards (builder and JSON) and r
 
   const dashboards = get(objects, 'ConfigMap', 'grafana-dashboards').data;
   expect(Object.keys(dashboards)).toEqual(expect.arrayContaining(['predictions-recorded.json', 'scrape-health.json']));
-  expect(Object.keys(dashboards)).toHaveLength(4); // with the two built-in ones
+  expect(Object.keys(dashboards)).toHaveLength(5); // with the three built-in ones
   const recorded = JSON.parse(dashboards['predictions-recorded.json']);
   expect(recorded.title).toBe('Predictions (recorded)');
   expect(recorded.panels[0]).toMatchObject({ id: 1, targets: [{ expr: 'job:model_predictions:rate5m', refId: 'A' }] });
@@ -217,4 +218,27 @@ test('6. the ten-file layout, written into any folder', () => {
   } finally {
     fs.rmSync(path.dirname(path.dirname(outdir)), { recursive: true, force: true });
   }
+});
+
+test('7. SLOs for another application: recording rules, burn-rate alerts and a dashboard', () => {
+  const app = Testing.app();
+  const stack = slosForAnotherApplication(app);
+  const objects = Testing.synth(stack.node.scope as any) as K8sObject[];
+  const rules = get(objects, 'ConfigMap', 'prometheus-rules').data;
+  expect(Object.keys(rules)).toEqual(expect.arrayContaining(['iris-api-slos.yml', 'checkout-slos.yml']));
+  expectSuccess(checkRules({ 'checkout-slos.yml': rules['checkout-slos.yml'] }), 'promtool check rules checkout-slos.yml');
+  const checkout = parse(rules['checkout-slos.yml']).groups.flatMap((g: any) => g.rules);
+  expect(checkout.filter((r: any) => r.alert).map((r: any) => [r.alert, r.labels])).toEqual([
+    ['CheckoutAvailabilityFastBurn', { severity: 'critical', component: 'checkout', job: 'checkout', namespace: 'shop', slo: 'availability' }],
+    ['CheckoutAvailabilitySlowBurn', { severity: 'warning', component: 'checkout', job: 'checkout', namespace: 'shop', slo: 'availability' }],
+    ['CheckoutLatencyFastBurn', { severity: 'critical', component: 'checkout', job: 'checkout', namespace: 'shop', slo: 'latency' }],
+    ['CheckoutLatencySlowBurn', { severity: 'warning', component: 'checkout', job: 'checkout', namespace: 'shop', slo: 'latency' }],
+  ]);
+  expect(checkout.find((r: any) => r.record === 'job:slo_errors_per_request:ratio_rate30d' && r.labels.slo === 'availability').expr)
+    .toBe('(sum(rate(http_requests_total{job="checkout", code=~"5.."}[30d])) or vector(0)) / (sum(rate(http_requests_total{job="checkout"}[30d])) > 0)');
+  const dashboard = JSON.parse(get(objects, 'ConfigMap', 'grafana-dashboards').data['checkout-slos.json']);
+  expect(dashboard.panels.map((p: any) => p.title)).toEqual([
+    'availability: SLI over 30d', 'availability: error budget left', 'availability: burn rate',
+    'latency: SLI over 30d', 'latency: error budget left', 'latency: burn rate',
+  ]);
 });

@@ -4,13 +4,18 @@ import { DEFAULT_RUNBOOK_BASE_URL } from '../src/common/runbooks';
 import { alertRulesOf, RuleFileRule, synthesizedRuleFiles } from './support/promtool';
 import { synthStack } from './support/synth';
 
-// Every built-in alert links to docs/runbooks/<AlertName>.md; this keeps the links, the pages and the
-// index in step with the alerts the stack actually synthesizes.
+// Every built-in alert links to docs/runbooks/<AlertName>.md (the SLO burn-rate alerts of every SLO share
+// SloFastBurn.md and SloSlowBurn.md); this keeps the links, the pages and the index in step with the
+// alerts the stack actually synthesizes.
 const RUNBOOKS = path.join(__dirname, '..', 'docs', 'runbooks');
 const INDEX = 'README.md';
 const SECTIONS = ['Meaning', 'Impact', 'Confirm', 'Mitigate'];
 
 const alerts = alertRulesOf(synthesizedRuleFiles(synthStack().objects));
+/** The runbook page of an alert: its own, or its SLO alert family's. */
+const pageOf = (alert: string, rule: RuleFileRule) => (rule.labels?.slo ? `Slo${alert.endsWith('FastBurn') ? 'FastBurn' : 'SlowBurn'}` : alert);
+/** Severity of the alerts that link to each page. */
+const severityOfPage = new Map([...alerts].map(([alert, rule]) => [pageOf(alert, rule), rule.labels?.severity]));
 const pages = fs.readdirSync(RUNBOOKS).filter((f) => f.endsWith('.md') && f !== INDEX).sort();
 
 /** A page's title and its level-2 sections (heading and body), ignoring `#` lines inside code fences. */
@@ -41,16 +46,17 @@ test('the default stack synthesizes alerts (the rest of this file checks each)',
 });
 
 describe.each([...alerts.entries()])('%s', (alert: string, rule: RuleFileRule) => {
-  const file = path.join(RUNBOOKS, `${alert}.md`);
+  const pageName = pageOf(alert, rule);
+  const file = path.join(RUNBOOKS, `${pageName}.md`);
 
-  test('runbook_url is <DEFAULT_RUNBOOK_BASE_URL>/<alert>.md', () => {
-    expect(rule.annotations?.runbook_url).toBe(`${DEFAULT_RUNBOOK_BASE_URL}/${alert}.md`);
+  test('runbook_url is <DEFAULT_RUNBOOK_BASE_URL>/<page>.md', () => {
+    expect(rule.annotations?.runbook_url).toBe(`${DEFAULT_RUNBOOK_BASE_URL}/${pageName}.md`);
   });
 
-  test(`docs/runbooks/${alert}.md: # ${alert}, then ${SECTIONS.join(', ')}, each with content`, () => {
-    if (!fs.existsSync(file)) throw new Error(`no runbook for ${alert}: write docs/runbooks/${alert}.md`);
+  test(`docs/runbooks/${pageName}.md: # ${pageName}, then ${SECTIONS.join(', ')}, each with content`, () => {
+    if (!fs.existsSync(file)) throw new Error(`no runbook for ${alert}: write docs/runbooks/${pageName}.md`);
     const page = parsePage(fs.readFileSync(file, 'utf8'));
-    expect(page.title).toBe(`# ${alert}`);
+    expect(page.title).toBe(`# ${pageName}`);
     expect(page.sections.map((s) => s.heading)).toEqual(SECTIONS);
     for (const section of page.sections) {
       expect({ section: section.heading, empty: section.body.trim() === '' }).toEqual({ section: section.heading, empty: false });
@@ -67,7 +73,7 @@ describe.each([...alerts.entries()])('%s', (alert: string, rule: RuleFileRule) =
 
 describe('docs/runbooks', () => {
   test('every page belongs to an alert of the default stack', () => {
-    const orphans = pages.filter((page) => !alerts.has(page.replace(/\.md$/, '')));
+    const orphans = pages.filter((page) => !severityOfPage.has(page.replace(/\.md$/, '')));
     expect(orphans).toEqual([]);
   });
 
@@ -75,9 +81,8 @@ describe('docs/runbooks', () => {
     const rows = indexRows(fs.readFileSync(path.join(RUNBOOKS, INDEX), 'utf8'));
     expect(rows.map((r) => r.link).sort()).toEqual(pages);
     for (const row of rows) {
-      const alert = row.link.replace(/\.md$/, '');
-      expect({ alert: row.alert, severity: row.severity })
-        .toEqual({ alert, severity: alerts.get(alert)?.labels?.severity });
+      const page = row.link.replace(/\.md$/, '');
+      expect({ alert: row.alert, severity: row.severity }).toEqual({ alert: page, severity: severityOfPage.get(page) });
     }
   });
 });
@@ -90,6 +95,6 @@ describe('runbookBaseUrl', () => {
     const custom = alertRulesOf(synthesizedRuleFiles(synthStack({ prometheus: { runbookBaseUrl } }).objects));
     expect([...custom.keys()].sort()).toEqual([...alerts.keys()].sort());
     const urls = [...custom.entries()].map(([alert, rule]) => [alert, rule.annotations?.runbook_url]);
-    expect(urls).toEqual([...custom.keys()].map((alert) => [alert, `${expectedBase}/${alert}.md`]));
+    expect(urls).toEqual([...custom.entries()].map(([alert, rule]) => [alert, `${expectedBase}/${pageOf(alert, rule)}.md`]));
   });
 });

@@ -168,8 +168,8 @@ describe('alert rules', () => {
   const rules = configMapData(objects, 'prometheus-rules');
   const alerts = Object.values(rules).flatMap((file) => parse(file).groups.flatMap((g: any) => g.rules));
 
-  test('are in api-alerts.yml, infrastructure-alerts.yml and monitoring-alerts.yml', () => {
-    expect(Object.keys(rules)).toEqual(['api-alerts.yml', 'infrastructure-alerts.yml', 'monitoring-alerts.yml']);
+  test('are in api-alerts.yml, infrastructure-alerts.yml and monitoring-alerts.yml; the Iris API\'s SLO rules in iris-api-slos.yml', () => {
+    expect(Object.keys(rules)).toEqual(['api-alerts.yml', 'infrastructure-alerts.yml', 'iris-api-slos.yml', 'monitoring-alerts.yml']);
   });
 
   // The SPEC's eight with the seed's severities, then the stack watching itself.
@@ -202,8 +202,11 @@ describe('alert rules', () => {
     });
   });
 
-  test('are those eighteen, no more', () => {
-    expect(alerts).toHaveLength(18);
+  test('are those eighteen and the four SLO burn-rate alerts (test/slo.test.ts), no more', () => {
+    expect(alerts.filter((r: any) => r.alert && !r.labels.slo)).toHaveLength(18);
+    expect(alerts.filter((r: any) => r.alert && r.labels.slo).map((r: any) => r.alert)).toEqual([
+      'IrisApiAvailabilityFastBurn', 'IrisApiAvailabilitySlowBurn', 'IrisApiLatencyFastBurn', 'IrisApiLatencySlowBurn',
+    ]);
   });
 });
 

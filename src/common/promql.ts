@@ -45,3 +45,25 @@ export function bucketBound(bound: number): string {
   const written = String(bound).replace(REGEX_META, '\\$&');
   return JSON.stringify(Number.isInteger(bound) ? `${written}(\\.0+)?` : `${written}0*`);
 }
+
+/** One label matcher with a double-quoted value: `code=~"5.."`. */
+const MATCHER = String.raw`[a-zA-Z_][a-zA-Z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"`;
+/** A metric name, optionally followed by label matchers: `http_requests_total{code=~"5.."}`. */
+const SELECTOR = new RegExp(String.raw`^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?:\{\s*(${MATCHER}(?:\s*,\s*${MATCHER})*)?\s*,?\s*\})?\s*$`);
+
+/** Checks that `selector` is one series selector: a metric name with optional label matchers. */
+export function validateSelector(scope: IConstruct, field: string, selector: string): string {
+  if (!SELECTOR.test(selector)) {
+    fail(scope, field, `"${selector}" must be a metric name with optional label matchers, such as http_requests_total{code=~"5.."}`);
+  }
+  return selector;
+}
+
+/**
+ * A selector checked by {@link validateSelector} with `matchers` put in front of its own:
+ * `withMatchers('x{a="b"}', ['job="j"'])` is `x{job="j", a="b"}`.
+ */
+export function withMatchers(selector: string, matchers: string[]): string {
+  const [, metric, own] = SELECTOR.exec(selector) ?? [];
+  return `${metric}{${[...matchers, ...(own ? [own] : [])].join(', ')}}`;
+}

@@ -23,6 +23,13 @@ export function validateDuration(scope: IConstruct, field: string, value: string
   return value;
 }
 
+/** The length of a valid Prometheus duration (see {@link validateDuration}), in seconds. */
+export function durationSeconds(value: string): number {
+  const units = [365 * 86400, 7 * 86400, 86400, 3600, 60, 1, 0.001];
+  const match = DURATION.exec(value) ?? [];
+  return units.reduce((total, unit, i) => total + Number(match[2 * i + 2] ?? 0) * unit, 0);
+}
+
 /** A DNS-1123 label (namespaces, Service and container names): at most 63 characters. */
 export function validateDnsLabel(scope: IConstruct, field: string, value: string): string {
   if (value.length > 63 || !DNS_LABEL.test(value)) {

@@ -165,6 +165,11 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly port = PORT;
   /** Default scrape interval of its jobs. */
   public readonly scrapeInterval: string;
+  /**
+   * Base URL of the built-in alerts' runbooks.
+   * @default - this repository's docs/runbooks
+   */
+  public readonly runbookBaseUrl?: string;
   /** ServiceAccount, and the Roles and ClusterRole its scrape jobs need, with their bindings. */
   public readonly rbac: PrometheusRbac;
   /** The ConfigMap holding the configuration file(s). */
@@ -195,6 +200,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.url = `http://${this.serviceName}:${PORT}`;
     this.clusterUrl = `http://${this.serviceName}.${this.namespace}.svc:${PORT}`;
     this.scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
+    this.runbookBaseUrl = props.runbookBaseUrl;
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
     validateDuration(this, 'retention', props.retention ?? '15d');
     Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
@@ -205,7 +211,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
 
     this.rbac = new PrometheusRbac(this, 'Rbac', { name: this.name, namespace: this.namespace, labels });
     this.addScrapeJob(ScrapeJobs.staticTargets(this.name, [`localhost:${PORT}`], undefined, { namespace: this.namespace }));
-    const runbookBaseUrl = props.runbookBaseUrl;
+    const runbookBaseUrl = this.runbookBaseUrl;
     if (props.selfMonitoringAlerts ?? true) {
       this.addRuleGroup(selfMonitoringAlertRules({ prometheusJob: this.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
     }

@@ -113,15 +113,31 @@ export function collectingJobs(selector: Selector, configuredJobs: string[]): st
   return configuredJobs.filter((job) => provides(job) && (selector.equals.job === undefined || selector.equals.job === job));
 }
 
+/** The series the synthesized recording rules write: each record's name and static labels. */
+export function recordedSeries(objects: Manifest[]): Selector[] {
+  const files = Object.values(configMapData(objects, 'prometheus-rules'));
+  return files.flatMap((file) => (parse(file) as { groups: { rules: { record?: string; labels?: Record<string, string> }[] }[] }).groups
+    .flatMap((group) => group.rules.filter((rule) => rule.record).map((rule) => ({ metric: rule.record!, equals: rule.labels ?? {} }))));
+}
+
+/** Whether a recording rule writes series that `selector` selects: same name, no contradicting label. */
+function isRecorded(selector: Selector, recorded: Selector[]): boolean {
+  return recorded.some((r) => r.metric === selector.metric
+    && Object.entries(selector.equals).every(([label, value]) => r.equals[label] === undefined || r.equals[label] === value));
+}
+
 /** The job names of a synthesized prometheus.yml. */
 export function scrapeJobNames(objects: Manifest[]): string[] {
   const config = parse(configMapData(objects, 'prometheus-config')['prometheus.yml']) as { scrape_configs: { job_name: string }[] };
   return config.scrape_configs.map((job) => job.job_name);
 }
 
-/** Each query's selectors that no configured job collects, as readable lines (empty: all collected). */
-export function uncollectedSelectors(queries: PanelQuery[], configuredJobs: string[]): string[] {
+/**
+ * Each query's selectors that no configured job collects and no recording rule writes, as readable lines
+ * (empty: all collected).
+ */
+export function uncollectedSelectors(queries: PanelQuery[], configuredJobs: string[], recorded: Selector[] = []): string[] {
   return queries.flatMap((q) => selectorsOf(substituteGrafanaVariables(q.expr))
-    .filter((s) => collectingJobs(s, configuredJobs).length === 0)
+    .filter((s) => collectingJobs(s, configuredJobs).length === 0 && !isRecorded(s, recorded))
     .map((s) => `${q.dashboard} / ${q.panel}: ${s.metric}${s.equals.job ? ` (job="${s.equals.job}")` : ''} in ${q.expr}`));
 }

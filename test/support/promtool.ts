@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { configMapData, Manifest } from './synth';
 import { removeDir, requireBinary, run, RunResult, tempDir, writeRuleFiles } from './tools';
@@ -68,4 +70,47 @@ export function recordingRuleFile(groupName: string, exprs: string[]): string {
 export interface InputSeries {
   readonly series: string;
   readonly values: string;
+}
+
+/** An alert promtool must find firing: all its labels (alertname aside) and rendered annotations. */
+export interface ExpectedAlert {
+  readonly exp_labels: Record<string, string>;
+  readonly exp_annotations: Record<string, string>;
+}
+
+/** At `eval_time`, exactly `exp_alerts` of `alertname` fire (none: the alert must not fire). */
+export interface AlertRuleTest {
+  readonly eval_time: string;
+  readonly alertname: string;
+  readonly exp_alerts: ExpectedAlert[];
+}
+
+/** At `eval_time`, `expr` returns exactly `exp_samples` (labels in series notation, `{}` for none). */
+export interface PromqlExprTest {
+  readonly expr: string;
+  readonly eval_time: string;
+  readonly exp_samples: { readonly labels: string; readonly value: number }[];
+}
+
+/** One test group of a promtool unit-test file. */
+export interface RuleTestGroup {
+  readonly name: string;
+  readonly interval: string;
+  readonly input_series: InputSeries[];
+  readonly alert_rule_test?: AlertRuleTest[];
+  readonly promql_expr_test?: PromqlExprTest[];
+}
+
+/**
+ * Writes the rule files and a unit-test file of `groups` into a temporary folder and runs
+ * `promtool test rules` on it.
+ */
+export function testRules(ruleFiles: Record<string, string>, groups: RuleTestGroup[]): RunResult {
+  const promtool = requireBinary('promtool');
+  return withTempDir('test-rules', (dir) => {
+    const rules = writeRuleFiles(ruleFiles, path.join(dir, 'rules'));
+    const testFile = path.join(dir, 'tests.yml');
+    fs.writeFileSync(testFile, stringify({ rule_files: rules, evaluation_interval: '1m', tests: groups }));
+    return run(promtool, ['test', 'rules', testFile], dir);
+  });
 }

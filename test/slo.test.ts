@@ -1,0 +1,319 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { inhibits } from './support/alertmanager';
+import {
+  alertRulesOf, checkRules, expectSuccess, PromqlExprTest, RuleFile, RuleTestGroup, synthesizedRuleFiles, testRules,
+} from './support/promtool';
+import { synthStack } from './support/synth';
+import { Client, irisApiSeries, Phase, totalMinutes } from './support/traffic';
+import { AlertmanagerConfigFile, AvailabilitySlo, inferenceApiSlos, LatencySlo, MonitoringStackProps, ServiceLevelObjective } from '../src';
+
+// The SLO rules under test are the ones the stack synthesizes for the Iris API, alone (so an incident is
+// judged by the SLO alerts it fires, not by the threshold alerts of test/alert-rules.test.ts).
+const SLO_FILE = 'iris-api-slos.yml';
+const { objects } = synthStack();
+const sloRules = { [SLO_FILE]: synthesizedRuleFiles(objects)[SLO_FILE] };
+const alerts = alertRulesOf(sloRules);
+const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '28d'];
+
+describe('recording rules', () => {
+  const groups = (parse(sloRules[SLO_FILE]) as RuleFile).groups;
+  const records = groups.flatMap((g) => g.rules.filter((r) => r.record));
+
+  test('one error ratio per SLO and window, named job:slo_errors_per_request:ratio_rate<window>, labelled job and slo', () => {
+    const expected = ['availability', 'latency'].flatMap((slo) => WINDOWS.map((w) => `job:slo_errors_per_request:ratio_rate${w} ${slo}`));
+    expect(records.map((r) => `${r.record} ${r.labels?.slo}`).sort()).toEqual(expected.sort());
+    records.forEach((r) => expect(Object.keys(r.labels ?? {}).sort()).toEqual(['job', 'slo']));
+  });
+
+  test('the 28d ratios have their own group, evaluated every 2m; the alerts follow the ratios they read', () => {
+    expect(groups.map((g) => g.name)).toEqual(['iris-api-slos', 'iris-api-slo-windows']);
+    expect(parse(sloRules[SLO_FILE]).groups[1].interval).toBe('2m');
+    expect(groups[0].rules.findIndex((r) => r.alert)).toBe(14);
+  });
+
+  test('latency counts inference routes only, and the 1s bound however the client writes it', () => {
+    const latency = records.find((r) => r.record === 'job:slo_errors_per_request:ratio_rate5m' && r.labels?.slo === 'latency')!;
+    expect(latency.expr).toContain('http_request_duration_seconds_bucket{job="iris-api", handler=~"/predict", le=~"1(\\\\.0+)?"}[5m]');
+    expect(latency.expr).toContain('http_request_duration_seconds_count{job="iris-api", handler=~"/predict"}[5m]');
+  });
+});
+
+describe('alerts', () => {
+  const sloAlerts = [...alerts.values()];
+
+  test('a page and a ticket per SLO, each with the labels of the inhibition contract and a runbook', () => {
+    expect(sloAlerts.map((a) => `${a.alert} ${a.labels?.severity}`)).toEqual([
+      'IrisApiAvailabilityFastBurn critical', 'IrisApiAvailabilitySlowBurn warning',
+      'IrisApiLatencyFastBurn critical', 'IrisApiLatencySlowBurn warning',
+    ]);
+    for (const alert of sloAlerts) {
+      expect(alert.labels).toEqual({ severity: alert.labels!.severity, component: 'iris-api', job: 'iris-api', namespace: 'mlops', slo: alert.labels!.slo });
+      const page = /\/docs\/runbooks\/(\w+\.md)$/.exec(alert.annotations!.runbook_url)![1];
+      expect(fs.existsSync(path.join(__dirname, '..', 'docs', 'runbooks', page))).toBe(true);
+    }
+  });
+
+  test('burn rates 14.4 and 6 page (1h/5m, 6h/30m); 3 and 1 open a ticket (1d/2h, 3d/6h)', () => {
+    expect(alerts.get('IrisApiAvailabilityFastBurn')!.expr).toBe(
+      '(job:slo_errors_per_request:ratio_rate1h{job="iris-api", slo="availability"} / 0.005 > 14.4 and job:slo_errors_per_request:ratio_rate5m{job="iris-api", slo="availability"} / 0.005 > 14.4)'
+      + ' or (job:slo_errors_per_request:ratio_rate6h{job="iris-api", slo="availability"} / 0.005 > 6 and job:slo_errors_per_request:ratio_rate30m{job="iris-api", slo="availability"} / 0.005 > 6)');
+    expect(alerts.get('IrisApiLatencySlowBurn')!.expr).toBe(
+      '(job:slo_errors_per_request:ratio_rate1d{job="iris-api", slo="latency"} / 0.01 > 3 and job:slo_errors_per_request:ratio_rate2h{job="iris-api", slo="latency"} / 0.01 > 3)'
+      + ' or (job:slo_errors_per_request:ratio_rate3d{job="iris-api", slo="latency"} / 0.01 > 1 and job:slo_errors_per_request:ratio_rate6h{job="iris-api", slo="latency"} / 0.01 > 1)');
+  });
+
+  // The inhibit rule another change adds to the AlertRouter: a critical alert about an application mutes
+  // that application's warning and info alerts. The SLO alerts' labels are made for it.
+  const contract = { inhibit_rules: [{ source_matchers: ['severity="critical"', 'job!=""'], target_matchers: ['severity=~"warning|info"'], equal: ['job', 'namespace'] }] } as unknown as AlertmanagerConfigFile;
+  const labelsOf = (alert: string, overrides: Record<string, string> = {}) => ({ alertname: alert, ...alerts.get(alert)!.labels, ...overrides });
+
+  test.each([
+    ['an SLO\'s page mutes its ticket', 'IrisApiAvailabilityFastBurn', 'IrisApiAvailabilitySlowBurn', {}, true],
+    ['a page mutes the tickets of the application\'s other SLOs', 'IrisApiLatencyFastBurn', 'IrisApiAvailabilitySlowBurn', {}, true],
+    ['a ticket mutes no page', 'IrisApiAvailabilitySlowBurn', 'IrisApiAvailabilityFastBurn', {}, false],
+    ['a page mutes nothing of another application', 'IrisApiAvailabilityFastBurn', 'IrisApiAvailabilitySlowBurn', { job: 'checkout', component: 'checkout' }, false],
+    ['a page mutes nothing in another namespace', 'IrisApiAvailabilityFastBurn', 'IrisApiAvailabilitySlowBurn', { namespace: 'staging' }, false],
+  ] as const)('inhibition contract: %s', (_name, source, target, targetOverrides, muted) => {
+    expect(inhibits(contract, labelsOf(source), labelsOf(target, targetOverrides))).toBe(muted);
+  });
+});
+
+// ---- Proof by incident: realistic traffic through promtool, judged by which SLO alert fires at which minute ----
+
+/** A day of healthy traffic, 2 predictions a second, with a container restart (counter reset) at 10:00. */
+const DAY: Phase[] = [{ minutes: 600, predictPerSecond: 2 }, { minutes: 840, predictPerSecond: 2, restart: true }];
+/** The same day at night-time traffic, 0.25 predictions a second: probes outnumber inferences two to one. */
+const NIGHT: Phase[] = DAY.map((phase) => ({ ...phase, predictPerSecond: 0.25 }));
+
+interface Incident {
+  readonly name: string;
+  readonly history: Phase[];
+  readonly incident: Phase[];
+  readonly client?: Client;
+  /** Every alert that fires during the run, with the minute of the incident at which it first fires. */
+  readonly fires: Record<string, number>;
+  /** An alert whose annotations are checked, rendered at a minute of the incident. */
+  readonly annotations?: { readonly alert: string; readonly minute: number; readonly summary: string; readonly description: string };
+}
+
+/*
+ * Minutes follow from the windows: with errors at e times the budget, a window of w minutes that saw m
+ * minutes of it burns at about e * m / w. The page needs more than 14.4 over 1h, the ticket more than 1 over
+ * the 3d window (here: the day of history and the incident), and both their short windows.
+ */
+const INCIDENTS: Incident[] = [
+  {
+    // 200x the budget: 1h reaches 14.4 after 60 * 14.4 / 200 = 4.3 minutes; 3d (1 day + m) reaches 1 after 7.2.
+    name: 'total outage: every prediction fails (100% errors against 99.5%)',
+    history: DAY,
+    incident: [{ minutes: 60, predictPerSecond: 2, errorRatio: 1 }],
+    fires: { IrisApiAvailabilityFastBurn: 5, IrisApiAvailabilitySlowBurn: 8 },
+  },
+  {
+    // 40x: 1h reaches 14.4 after 21.6 minutes; 3d reaches 1 after 36.9.
+    name: 'fast burn: 20% of predictions fail',
+    history: DAY,
+    incident: [{ minutes: 90, predictPerSecond: 2, errorRatio: 0.2 }],
+    fires: { IrisApiAvailabilityFastBurn: 22, IrisApiAvailabilitySlowBurn: 37 },
+    annotations: {
+      alert: 'IrisApiAvailabilityFastBurn',
+      minute: 90,
+      summary: 'iris-api availability SLO: burning its error budget at 40.0x',
+      description: 'SLO: 99.5% of requests succeed over 28d. The error ratio is above 14.4x the budget over both 1h and 5m '
+        + '(2.1% of the 28d budget in 1h), or above 6x over both 6h and 30m (5.4% of the 28d budget in 6h); '
+        + 'it is 40.0x the budget over the long window. -134.6% of the error budget is left.',
+    },
+  },
+  {
+    // 4x: never the 6 of a page; 3d reaches 1 after 24h / 3 = 8h (18h with three days of history).
+    name: 'slow burn: 2% of predictions fail for 9 hours',
+    history: DAY,
+    incident: [{ minutes: 540, predictPerSecond: 2, errorRatio: 0.02 }],
+    fires: { IrisApiAvailabilitySlowBurn: 472 },
+  },
+  {
+    // 0.2x: within budget over every window.
+    name: 'budget-neutral noise: 0.1% of predictions fail for two days, through a restart',
+    history: [],
+    incident: [{ minutes: 1500, predictPerSecond: 2, errorRatio: 0.001 }, { minutes: 1380, predictPerSecond: 2, errorRatio: 0.001, restart: true }],
+    fires: {},
+  },
+  {
+    // 5m burns at 20x, but 1h at 1.7x and 30m at 3.3x: the long windows keep it quiet. (Quiet cases need
+    // no full day of history: ten hours cover every window but 1d and 3d, which only dilute more.)
+    name: 'deploy blip: a restart and one minute of 50% errors',
+    history: DAY.slice(0, 1),
+    incident: [{ minutes: 1, predictPerSecond: 2, errorRatio: 0.5, restart: true }, { minutes: 120, predictPerSecond: 2 }],
+    fires: {},
+  },
+  {
+    // 30x on /predict (probes, twice as many, would dilute it to 10x: no page); 1h reaches 14.4 after 28.8.
+    name: 'slow model: 30% of inferences over 1s, probes fast (Python, le="1.0")',
+    history: NIGHT,
+    incident: [{ minutes: 90, predictPerSecond: 0.25, slowRatio: 0.3 }],
+    fires: { IrisApiLatencyFastBurn: 29, IrisApiLatencySlowBurn: 50 },
+  },
+  {
+    name: 'slow model: 30% of inferences over 1s, probes fast (Go, le="1")',
+    history: NIGHT,
+    incident: [{ minutes: 90, predictPerSecond: 0.25, slowRatio: 0.3 }],
+    client: 'go',
+    fires: { IrisApiLatencyFastBurn: 29, IrisApiLatencySlowBurn: 50 },
+  },
+  {
+    name: 'slow probes only: every /health answer over 1s, inferences fast',
+    history: NIGHT.slice(0, 1),
+    incident: [{ minutes: 120, predictPerSecond: 0.25, probeSlowRatio: 1 }],
+    client: 'go',
+    fires: {},
+  },
+  {
+    // 4x: the ticket after 8h, no page.
+    name: 'slow latency burn: 4% of inferences over 1s for 9 hours',
+    history: NIGHT,
+    incident: [{ minutes: 540, predictPerSecond: 0.25, slowRatio: 0.04 }],
+    fires: { IrisApiLatencySlowBurn: 479 },
+  },
+];
+
+/** The promtool test group of an incident: first-firing minutes, labels, annotations, and nothing else firing. */
+function incidentGroup(incident: Incident): RuleTestGroup {
+  const start = totalMinutes(incident.history);
+  const end = start + totalMinutes(incident.incident);
+  const firing = (alert: string): string => `ALERTS{alertname="${alert}", alertstate="firing"}`;
+  const labels = (alert: string): string => `ALERTS${JSON.stringify({ alertname: alert, alertstate: 'firing', ...alerts.get(alert)!.labels }).replace(/"(\w+)":/g, '$1=')}`;
+  const promql_expr_test: PromqlExprTest[] = [
+    ...Object.entries(incident.fires).flatMap(([alert, minute]) => [
+      // Never firing before that minute ...
+      { expr: `max_over_time(${firing(alert)}[${start + minute - 1}m])`, eval_time: `${start + minute - 1}m`, exp_samples: [] },
+      // ... firing at it, with exactly the labels of the contract.
+      { expr: firing(alert), eval_time: `${start + minute}m`, exp_samples: [{ labels: labels(alert), value: 1 }] },
+    ]),
+    // Over the whole run, exactly these alerts fired.
+    {
+      expr: `count by (alertname) (count_over_time(ALERTS{alertstate="firing"}[${end}m]))`,
+      eval_time: `${end}m`,
+      exp_samples: Object.keys(incident.fires).map((alert) => ({ labels: `{alertname="${alert}"}`, value: 1 })),
+    },
+  ];
+  const a = incident.annotations;
+  return {
+    name: incident.name,
+    interval: '1m',
+    input_series: irisApiSeries([...incident.history, ...incident.incident], incident.client),
+    promql_expr_test,
+    alert_rule_test: a ? [{
+      eval_time: `${start + a.minute}m`,
+      alertname: a.alert,
+      exp_alerts: [{
+        exp_labels: alerts.get(a.alert)!.labels!,
+        exp_annotations: { summary: a.summary, description: a.description, runbook_url: alerts.get(a.alert)!.annotations!.runbook_url },
+      }],
+    }] : [],
+  };
+}
+
+describe('promtool test rules: incidents, judged by which SLO alert fires at which minute', () => {
+  test.each(INCIDENTS.map((incident) => [incident.name, incident] as const))('%s', (_name, incident) => {
+    expectSuccess(testRules(sloRules, [incidentGroup(incident)]), `promtool test rules (${incident.name})`);
+  }, 300_000);
+
+  test('what the issue asks: a total outage pages within 5 minutes, a fast burn within 25, a slow burn never pages', () => {
+    const [outage, fast, slow] = INCIDENTS;
+    expect(outage.fires.IrisApiAvailabilityFastBurn).toBeLessThanOrEqual(5);
+    expect(fast.fires.IrisApiAvailabilityFastBurn).toBeLessThanOrEqual(25);
+    expect(Object.keys(slow.fires)).toEqual(['IrisApiAvailabilitySlowBurn']);
+  });
+
+  test('a wrong expectation makes promtool fail (the judge can fail)', () => {
+    const [outage] = INCIDENTS;
+    const early = { ...outage, history: DAY.slice(0, 1), fires: { IrisApiAvailabilityFastBurn: 4 } };
+    const result = testRules(sloRules, [incidentGroup(early)]);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('IrisApiAvailabilityFastBurn');
+  }, 120_000);
+});
+
+// ---- Other applications, opting out, bad input ----
+
+describe('SLOs of another application', () => {
+  const checkoutSlos = [
+    new AvailabilitySlo({ name: 'availability', objectivePercent: 99.9, requestCounters: ['http_requests_total'], errorCounter: 'http_requests_total{code=~"5.."}' }),
+    new LatencySlo({ name: 'latency', objectivePercent: 95, window: '30d', thresholdSeconds: 0.25, handlers: ['/cart', '/pay'] }),
+  ];
+  const { objects: withCheckout } = synthStack({}, (stack) => stack.monitorApplication(
+    { name: 'checkout', namespace: 'shop', serviceName: 'checkout-service' }, { slos: checkoutSlos },
+  ));
+  const rules = synthesizedRuleFiles(withCheckout);
+  const dashboardsOf = (objs: typeof objects): string[] => Object.keys(objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'grafana-dashboards')!.data);
+
+  test('get their own rule file, passing promtool check rules', () => {
+    expect(Object.keys(rules)).toContain('checkout-slos.yml');
+    expectSuccess(checkRules({ 'checkout-slos.yml': rules['checkout-slos.yml'] }), 'promtool check rules checkout-slos.yml');
+  });
+
+  test('alerts named after the application and SLO, labelled with its namespace; ratios from its own selectors', () => {
+    const checkout = alertRulesOf({ f: rules['checkout-slos.yml'] });
+    expect([...checkout.keys()]).toEqual(['CheckoutAvailabilityFastBurn', 'CheckoutAvailabilitySlowBurn', 'CheckoutLatencyFastBurn', 'CheckoutLatencySlowBurn']);
+    expect(checkout.get('CheckoutLatencyFastBurn')!.labels).toMatchObject({ job: 'checkout', namespace: 'shop', component: 'checkout', slo: 'latency' });
+    const records = (parse(rules['checkout-slos.yml']) as RuleFile).groups.flatMap((g) => g.rules);
+    expect(records[0].expr).toBe('(sum(rate(http_requests_total{job="checkout", code=~"5.."}[5m])) or vector(0)) / (sum(rate(http_requests_total{job="checkout"}[5m])) > 0)');
+    expect(records.map((r) => r.record)).toContain('job:slo_errors_per_request:ratio_rate30d');
+    expect(records.find((r) => r.labels?.slo === 'latency')!.expr).toContain('handler=~"/cart|/pay", le=~"0\\\\.250*"');
+  });
+
+  test('get their dashboard, beside the Iris API\'s', () => {
+    expect(dashboardsOf(withCheckout)).toEqual(expect.arrayContaining(['iris-api-slos.json', 'checkout-slos.json']));
+  });
+
+  test('irisApiSlos: [] leaves the Iris API without SLOs', () => {
+    const { objects: without } = synthStack({ irisApiSlos: [] });
+    expect(Object.keys(synthesizedRuleFiles(without))).not.toContain(SLO_FILE);
+    expect(dashboardsOf(without)).not.toContain('iris-api-slos.json');
+  });
+
+  test('irisApiSlos with other objectives', () => {
+    const { objects: custom } = synthStack({ irisApiSlos: inferenceApiSlos({ availabilityObjectivePercent: 99.9, latencyThresholdSeconds: 0.5 }) });
+    const customAlerts = alertRulesOf(synthesizedRuleFiles(custom));
+    expect(customAlerts.get('IrisApiAvailabilityFastBurn')!.expr).toContain('/ 0.001 > 14.4');
+    expect(customAlerts.get('IrisApiLatencyFastBurn')!.annotations!.description).toContain('99% of requests to /predict take at most 0.5s over 28d');
+  });
+});
+
+describe('bad SLOs fail at synth, naming the construct path and the field', () => {
+  const availability = (overrides: Partial<ConstructorParameters<typeof AvailabilitySlo>[0]>): ServiceLevelObjective => new AvailabilitySlo({
+    name: 'availability', objectivePercent: 99.5, requestCounters: ['http_requests_total'], errorCounter: 'http_errors_total', ...overrides,
+  });
+  const at = '[monitoring/stack/Slos-iris-api]';
+  const objective = (value: number) => `${at} slos[availability].objectivePercent: ${value} must be a percentage strictly between 0 and 100 (e.g. 99.5)`;
+  const CASES: [string, ServiceLevelObjective[], string][] = [
+    ['objective 0', [availability({ objectivePercent: 0 })], objective(0)],
+    ['objective 100', [availability({ objectivePercent: 100 })], objective(100)],
+    ['objective -1', [availability({ objectivePercent: -1 })], objective(-1)],
+    ['objective NaN', [availability({ objectivePercent: NaN })], objective(NaN)],
+    ['objective Infinity', [availability({ objectivePercent: Infinity })], objective(Infinity)],
+    ['window 28x', [availability({ window: '28x' })], `${at} slos[availability].window: "28x" is not a Prometheus duration (e.g. 30s, 5m, 1h30m, 15d)`],
+    ['window shorter than the alerts', [availability({ window: '2d' })], `${at} slos[availability].window: "2d" is shorter than 3d, the longest alerting window`],
+    ['name that cannot be a label value and an alert name', [availability({ name: 'Availability' })],
+      `${at} slos[Availability].name: "Availability" is not a valid DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`],
+    ['two SLOs of one name', [availability({}), availability({})], `${at} slos: duplicate SLO name "availability"`],
+    ['no request counter', [availability({ requestCounters: [] })], `${at} slos[availability].requestCounters: at least one counter of requests is needed`],
+    ['error counter that is an expression', [availability({ errorCounter: 'rate(http_errors_total[5m])' })],
+      `${at} slos[availability].errorCounter: "rate(http_errors_total[5m])" must be a metric name with optional label matchers, such as http_requests_total{code=~"5.."}`],
+    ['latency threshold of 0', [new LatencySlo({ name: 'latency', objectivePercent: 99, thresholdSeconds: 0 })],
+      `${at} slos[latency].thresholdSeconds: 0 must be a positive number of seconds, a bucket bound of the histogram`],
+  ];
+  test.each(CASES)('%s', (_name, slos, message) => {
+    const props: MonitoringStackProps = { irisApiSlos: slos };
+    // Exact equality (not a substring), so the message itself is what is asserted.
+    let error: unknown;
+    try {
+      synthStack(props);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error | undefined)?.message).toBe(message);
+  });
+});
