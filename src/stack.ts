@@ -166,6 +166,7 @@ export class MonitoringStack extends Construct {
     }
     this.prometheus.allowAccessFrom(this.grafana.podSelector, this.grafana.namespace);
     this.alertRouter.allowAccessFrom(this.prometheus.podSelector, this.prometheus.namespace);
+    this.grafana.allowAccessFrom(this.prometheus.podSelector, this.prometheus.namespace);
   }
 
   /**

@@ -1,21 +1,55 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { validateDnsSubdomain } from './validation';
+import { fail } from './errors';
+import { validateDnsLabel, validateDnsSubdomain } from './validation';
+
+/** Who may use a UI that has no login of its own (Prometheus, Alertmanager) once an Ingress exposes it. */
+export enum IngressAuthentication {
+  /**
+   * The ingress controller authenticates, as the Ingress's `annotations` tell it (for example ingress-nginx's
+   * `nginx.ingress.kubernetes.io/auth-url` pointing at an oauth2-proxy, or `auth-type: basic`).
+   */
+  ANNOTATIONS = 'annotations',
+  /** Nobody: whoever reaches the host uses the UI (and, for Alertmanager, can silence every alert). */
+  NONE = 'none',
+}
 
 /** How a UI of the stack is exposed outside the cluster through an Ingress. */
 export interface IngressOptions {
   /** Host name, such as `prometheus.mlops.local`. */
   readonly host: string;
   /**
-   * Secret (type kubernetes.io/tls) holding the certificate for `host`.
-   * @default - no TLS: plain HTTP
+   * Secret (type kubernetes.io/tls) holding the certificate for `host`; with a cert-manager annotation,
+   * cert-manager creates it.
+   * @default - none: an error unless `allowPlainHttp`
    */
   readonly tlsSecretName?: string;
+  /**
+   * Serve the UI over plain HTTP: passwords and session cookies cross the network in clear text.
+   * @default false
+   */
+  readonly allowPlainHttp?: boolean;
   /**
    * IngressClass to use.
    * @default - the cluster's default IngressClass
    */
   readonly ingressClassName?: string;
+  /**
+   * Annotations of the Ingress: a cert-manager issuer, the controller's authentication, rate limits.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * How users of a UI without its own login authenticate (required for Prometheus and Alertmanager).
+   * @default - required for Prometheus and Alertmanager; Grafana has its own login
+   */
+  readonly authentication?: IngressAuthentication;
+  /**
+   * Namespace of the ingress controller's pods, which the program's NetworkPolicy admits (and nothing
+   * else from outside the stack).
+   * @default 'ingress-nginx'
+   */
+  readonly controllerNamespace?: string;
 }
 
 /** Props of {@link ProgramIngress}. */
@@ -27,10 +61,27 @@ export interface ProgramIngressProps extends IngressOptions {
   readonly servicePort: number;
 }
 
-/** Checks the options, naming the fields as the user wrote them on `scope`. */
-export function validateIngress(scope: Construct, options: IngressOptions): void {
+/** The controller's namespace when none is given: ingress-nginx's own manifests and chart use it. */
+export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'ingress-nginx';
+
+/**
+ * Checks the options, naming the fields as the user wrote them on `scope`. `hasLogin`: the program
+ * authenticates its users itself (Grafana); otherwise the Ingress must say who authenticates them.
+ */
+export function validateIngress(scope: Construct, options: IngressOptions, hasLogin: boolean): void {
   validateDnsSubdomain(scope, 'ingress.host', options.host);
   if (options.tlsSecretName !== undefined) validateDnsSubdomain(scope, 'ingress.tlsSecretName', options.tlsSecretName);
+  else if (!options.allowPlainHttp) {
+    fail(scope, 'ingress.tlsSecretName', 'an Ingress serves TLS: name the certificate\'s Secret (cert-manager can create it), or set allowPlainHttp: true to serve plain HTTP');
+  }
+  if (options.controllerNamespace !== undefined) validateDnsLabel(scope, 'ingress.controllerNamespace', options.controllerNamespace);
+  if (hasLogin) return;
+  if (options.authentication === undefined) {
+    fail(scope, 'ingress.authentication', 'this UI has no login of its own: set IngressAuthentication.ANNOTATIONS with your controller\'s auth annotations (e.g. nginx.ingress.kubernetes.io/auth-url), or IngressAuthentication.NONE to open it to whoever reaches the host');
+  }
+  if (options.authentication === IngressAuthentication.ANNOTATIONS && Object.keys(options.annotations ?? {}).length === 0) {
+    fail(scope, 'ingress.annotations', 'authentication by annotations needs the annotations that configure it');
+  }
 }
 
 /**
@@ -41,7 +92,7 @@ export class ProgramIngress extends Construct {
   constructor(scope: Construct, id: string, props: ProgramIngressProps) {
     super(scope, id);
     new k8s.KubeIngress(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: props.annotations },
       spec: {
         ingressClassName: props.ingressClassName,
         tls: props.tlsSecretName ? [{ hosts: [props.host], secretName: props.tlsSecretName }] : undefined,

@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DnsEgress, NetworkPeer } from './endpoints';
-import { IngressOptions, ProgramIngress, validateIngress } from './exposure';
+import { DEFAULT_INGRESS_CONTROLLER_NAMESPACE, IngressOptions, ProgramIngress, validateIngress } from './exposure';
 import { imageVersion, programLabels, selectorLabels } from './labels';
 import { ProgramNetworkPolicy } from './network-policy';
 import { ResourceSpec, toContainerResources } from './resources';
@@ -32,8 +32,8 @@ export interface ProgramMount {
 /** Who may talk to a program, enforced by a NetworkPolicy. */
 export interface ProgramNetworkAccess {
   /**
-   * Let in only the program's own pods and those given to `allowAccessFrom`; otherwise every source may
-   * connect to its port. An Ingress always opens the port (the controller's pods can be anywhere).
+   * Let in only the program's own pods, those given to `allowAccessFrom` and, with an Ingress, the ingress
+   * controller's namespace; otherwise every source may connect to its port.
    */
   readonly restrictIngress: boolean;
   /**
@@ -114,6 +114,11 @@ export interface ProgramWorkloadProps {
    */
   readonly ingress?: IngressOptions;
   /**
+   * The program authenticates its users itself (Grafana): an Ingress needs no `authentication`.
+   * @default false
+   */
+  readonly hasLogin?: boolean;
+  /**
    * Produces a checksum of the program's configuration, written as a pod annotation so config changes roll the pods.
    * @default - no checksum annotation
    */
@@ -148,7 +153,7 @@ export class ProgramWorkload extends Construct {
     }
     validateImage(scope, props.image);
     if (props.persistence) validatePersistence(scope, props.persistence);
-    if (props.ingress) validateIngress(scope, props.ingress);
+    if (props.ingress) validateIngress(scope, props.ingress, props.hasLogin ?? false);
     validateResources(scope, props.resources);
 
     const labels = programLabels(props.name, props.program, imageVersion(props.image));
@@ -210,10 +215,14 @@ export class ProgramWorkload extends Construct {
     }
 
     const access = props.networkPolicy;
+    // The controller's pods, whatever their labels: they proxy the users of the Ingress.
+    const controller: NetworkPeer[] = props.ingress
+      ? [{ podLabels: {}, namespace: props.ingress.controllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE }]
+      : [];
     if (access) {
       new ProgramNetworkPolicy(this, 'NetworkPolicy', {
         name: props.name, namespace: props.namespace, labels, podSelector: this.podSelector, port: props.port,
-        allowFromPods: access.restrictIngress && !props.ingress ? () => [{ podLabels: this.podSelector }, ...this.clients] : undefined,
+        allowFromPods: access.restrictIngress ? () => [{ podLabels: this.podSelector }, ...this.clients, ...controller] : undefined,
         egressToPods: access.egressToPods,
         dns: access.dns,
       });

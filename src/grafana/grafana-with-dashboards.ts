@@ -54,7 +54,8 @@ export interface GrafanaWithDashboardsProps {
    */
   readonly dashboardFolder?: string;
   /**
-   * Secret with keys `admin-user` and `admin-password`, created out of band
+   * Secret with keys `admin-user`, `admin-password` and `secret-key` (the key Grafana encrypts its stored
+   * credentials with, instead of its public built-in default), created out of band
    * (`kubectl create secret generic grafana-secrets ...`): credentials never appear in the manifests.
    * @default 'grafana-secrets'
    */
@@ -64,6 +65,12 @@ export interface GrafanaWithDashboardsProps {
    * @default false
    */
   readonly anonymousAccess?: boolean;
+  /**
+   * Allow `anonymousAccess` through an Ingress that serves plain HTTP (`ingress.allowPlainHttp`): every
+   * dashboard is then readable, in clear text, by whoever reaches the host.
+   * @default false
+   */
+  readonly anonymousAccessOverPlainHttp?: boolean;
   /**
    * Number of Grafana pods. Provisioned datasources and dashboards are the same on every pod, but each pod
    * keeps its own SQLite database (users, sessions): with more than one, logins need sticky sessions or a
@@ -79,8 +86,9 @@ export interface GrafanaWithDashboardsProps {
    */
   readonly persistence?: PersistenceOptions;
   /**
-   * Create a NetworkPolicy: port 3000 open to all; egress only to DNS and Prometheus when Prometheus is a
-   * {@link PrometheusServer} of the same namespace (an external one can be anywhere).
+   * Create a NetworkPolicy: port 3000 open to Grafana's peers, the pods given to `allowAccessFrom`
+   * (Prometheus, which scrapes it) and the ingress controller; egress only to DNS and Prometheus when
+   * Prometheus is a {@link PrometheusServer} (an external one can be anywhere).
    * @default true
    */
   readonly networkPolicy?: boolean;
@@ -144,12 +152,17 @@ export class GrafanaWithDashboards extends Construct {
     });
     (props.dashboards ?? []).forEach((d) => this.addDashboard(d));
 
+    const tls = props.ingress?.tlsSecretName !== undefined;
+    if (props.anonymousAccess && props.ingress && !tls && !props.anonymousAccessOverPlainHttp) {
+      fail(this, 'anonymousAccess', 'anonymous access through a plain-HTTP Ingress shows every dashboard, in clear text, to whoever reaches the host: serve TLS (ingress.tlsSecretName), or also set anonymousAccessOverPlainHttp: true');
+    }
     const staticConfig = {
       'grafana.ini': renderIni(grafanaIni({
         port: PORT,
         dataDir: DATA_DIR,
         anonymousAccess: props.anonymousAccess ?? false,
-        rootUrl: props.ingress ? `${props.ingress.tlsSecretName ? 'https' : 'http'}://${props.ingress.host}/` : undefined,
+        rootUrl: props.ingress ? `${tls ? 'https' : 'http'}://${props.ingress.host}/` : undefined,
+        secureCookies: tls,
       })),
       'datasources.yaml': toYaml(datasourceProvisioning(prometheusUrl, scrapeInterval)),
     };
@@ -177,6 +190,7 @@ export class GrafanaWithDashboards extends Construct {
       env: {
         GF_SECURITY_ADMIN_USER: kplus.EnvValue.fromSecretValue({ secret, key: 'admin-user' }),
         GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'admin-password' }),
+        GF_SECURITY_SECRET_KEY: kplus.EnvValue.fromSecretValue({ secret, key: 'secret-key' }),
       },
       port: PORT,
       livenessPath: '/api/health',
@@ -193,17 +207,25 @@ export class GrafanaWithDashboards extends Construct {
       dataPath: DATA_DIR,
       persistence: props.persistence,
       networkPolicy: (props.networkPolicy ?? true) ? {
-        restrictIngress: false, // users reach the UI from anywhere
+        // Prometheus (scraping it) and the ingress controller; `kubectl port-forward` does not cross NetworkPolicies.
+        restrictIngress: true,
         egressToPods: prometheus.podSelector && prometheus.port
           ? [{ peer: { podLabels: prometheus.podSelector, namespace: prometheus.namespace }, port: prometheus.port }]
           : undefined,
         dns: props.dnsEgress,
       } : undefined,
       ingress: props.ingress,
+      hasLogin: true,
       configChecksum: () => checksumOf({ ...configData(), ...this.dashboardFiles.data() }),
     });
     this.dashboardFiles.mountInto(this.workload.container);
     this.podSelector = this.workload.podSelector;
+  }
+
+  /** Lets pods with these labels (in `namespace`, by default this one) reach Grafana through its NetworkPolicy. */
+  public allowAccessFrom(podSelector: Record<string, string>, namespace?: string): this {
+    this.workload.allowAccessFrom({ podLabels: podSelector, namespace });
+    return this;
   }
 
   /** Adds a dashboard; its uid must be unique. */

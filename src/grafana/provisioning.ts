@@ -16,18 +16,26 @@ export interface GrafanaIniOptions {
   readonly dataDir: string;
   readonly anonymousAccess: boolean;
   readonly rootUrl?: string;
+  /** Users reach Grafana over HTTPS only: its cookies get the Secure flag. */
+  readonly secureCookies: boolean;
 }
 
 /**
- * The stack's grafana.ini: admin credentials come from the environment (a Secret), anonymous access only
- * when asked for and then read-only, no sign-up, no phoning home.
+ * The stack's grafana.ini: admin credentials and the encryption key come from the environment (a Secret),
+ * anonymous access only when asked for and then read-only, secure cookies behind TLS, no sign-up, no
+ * phoning home.
  */
 export function grafanaIni(options: GrafanaIniOptions): GrafanaIni {
   return {
     'server': { http_port: options.port, ...(options.rootUrl ? { root_url: options.rootUrl } : {}) },
     'paths': { data: options.dataDir, logs: `${options.dataDir}/log`, plugins: `${options.dataDir}/plugins`, provisioning: '/etc/grafana/provisioning' },
     'log': { mode: 'console' },
-    'security': { disable_gravatar: true, cookie_samesite: 'strict', disable_initial_admin_creation: false },
+    'security': {
+      disable_gravatar: true,
+      cookie_samesite: 'strict',
+      ...(options.secureCookies ? { cookie_secure: true } : {}),
+      disable_initial_admin_creation: false,
+    },
     'users': { allow_sign_up: false, allow_org_create: false },
     'auth.anonymous': options.anonymousAccess ? { enabled: true, org_role: 'Viewer' } : { enabled: false },
     'analytics': { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
