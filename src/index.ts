@@ -59,7 +59,7 @@ export { sloDashboard, type SloDashboardOptions } from './slo/slo-dashboard';
 // Shared handles and options.
 export { type IPrometheusEndpoint, type IAlertmanagerEndpoint, type NetworkPeer, type DnsEgress } from './common/endpoints';
 export { MonitoringValidationError } from './common/errors';
-export { type IngressOptions } from './common/exposure';
+export { type IngressOptions, IngressAuthentication } from './common/exposure';
 export { type PersistenceOptions } from './common/storage';
 export { type ResourceSpec } from './common/resources';
 export { ConfigMapShards, type ConfigMapShardsProps, type ConfigMapShard } from './common/config-map-shards';

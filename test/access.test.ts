@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { AlertRouterProps } from '../src';
+import { AlertRouterProps, IngressAuthentication, MonitoringStackProps } from '../src';
 import { configMapData, find, Manifest, synthStack } from './support/synth';
 
 const defaults = synthStack();
@@ -99,11 +99,12 @@ describe('NetworkPolicies', () => {
     });
   });
 
-  test('Grafana\'s UI port is open; it may reach only DNS and Prometheus', () => {
+  test('only Prometheus (which scrapes it) and Grafana\'s own peers reach Grafana; it may reach only DNS and Prometheus', () => {
+    // Users come through `kubectl port-forward` (which no NetworkPolicy sees) or an Ingress.
     expect(policy(defaults.objects, 'grafana')).toEqual({
       podSelector: { matchLabels: selector('grafana') },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ ports: [{ protocol: 'TCP', port: 3000 }] }],
+      ingress: [{ from: [{ podSelector: { matchLabels: selector('grafana') } }, { podSelector: { matchLabels: selector('prometheus') } }], ports: [{ protocol: 'TCP', port: 3000 }] }],
       egress: [dnsEgress, { to: [{ podSelector: { matchLabels: selector('prometheus') } }], ports: [{ protocol: 'TCP', port: 9090 }] }],
     });
   });
@@ -117,9 +118,16 @@ describe('NetworkPolicies', () => {
     expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 
-  test('with an Ingress, the program\'s port is opened to the ingress controller (wherever it runs)', () => {
-    const { objects } = synthStack({ prometheus: { ingress: { host: 'prometheus.mlops.local' } } });
-    expect(policy(objects, 'prometheus').ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 9090 }] }]);
+  test('with an Ingress, the program\'s port is opened to the ingress controller\'s namespace, not the world', () => {
+    const controller = (namespace: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } }, podSelector: { matchLabels: {} } });
+    const { objects } = synthStack({
+      prometheus: { ingress: { host: 'prometheus.mlops.local', tlsSecretName: 'tls', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' } } },
+      grafana: { ingress: { host: 'grafana.mlops.local', tlsSecretName: 'tls', controllerNamespace: 'traefik' } },
+    });
+    expect(policy(objects, 'prometheus').ingress[0].from).toEqual([
+      { podSelector: { matchLabels: selector('prometheus') } }, { podSelector: { matchLabels: selector('grafana') } }, controller('ingress-nginx'),
+    ]);
+    expect(policy(objects, 'grafana').ingress[0].from).toContainEqual(controller('traefik'));
     expect(policy(objects, 'alertmanager').ingress[0].from).toHaveLength(2); // the others stay closed
   });
 });
@@ -132,6 +140,8 @@ describe('Grafana credentials and anonymous access', () => {
     expect(env).toEqual([
       { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'admin-user' } } },
       { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'admin-password' } } },
+      // Grafana's own encryption key, not its public built-in default.
+      { name: 'GF_SECURITY_SECRET_KEY', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'secret-key' } } },
     ]);
     expect(defaults.objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
@@ -151,6 +161,47 @@ describe('Grafana credentials and anonymous access', () => {
     const ini = iniOf(synthStack({ grafana: { anonymousAccess: true } }).objects);
     expect(ini).toContain('[auth.anonymous]\nenabled = true\norg_role = Viewer\n');
     expect(ini).toContain('allow_sign_up = false');
+  });
+
+  test('behind a TLS Ingress, cookies are Secure and the root URL https', () => {
+    const ini = iniOf(synthStack({ grafana: { ingress: { host: 'grafana.mlops.local', tlsSecretName: 'grafana-tls' } } }).objects);
+    expect(ini).toContain('cookie_secure = true');
+    expect(ini).toContain('root_url = https://grafana.mlops.local/');
+    expect(iniOf(defaults.objects)).not.toContain('cookie_secure');
+  });
+
+  test('anonymous access through a plain-HTTP Ingress takes a second opt-in', () => {
+    const plain = { host: 'grafana.mlops.local', allowPlainHttp: true };
+    expect(() => synthStack({ grafana: { anonymousAccess: true, ingress: plain } })).toThrow(
+      '[monitoring/stack/Grafana] anonymousAccess: anonymous access through a plain-HTTP Ingress shows every dashboard, in clear text, to whoever reaches the host: serve TLS (ingress.tlsSecretName), or also set anonymousAccessOverPlainHttp: true');
+    const ini = iniOf(synthStack({ grafana: { anonymousAccess: true, anonymousAccessOverPlainHttp: true, ingress: plain } }).objects);
+    expect(ini).toContain('root_url = http://grafana.mlops.local/');
+    expect(ini).not.toContain('cookie_secure');
+  });
+});
+
+describe('a safe Ingress', () => {
+  test.each([
+    ['no TLS without an explicit opt-out', { grafana: { ingress: { host: 'grafana.mlops.local' } } },
+      '[monitoring/stack/Grafana] ingress.tlsSecretName: an Ingress serves TLS: name the certificate\'s Secret (cert-manager can create it), or set allowPlainHttp: true to serve plain HTTP'],
+    ['Prometheus without a choice of authentication', { prometheus: { ingress: { host: 'p.mlops.local', tlsSecretName: 'tls' } } },
+      '[monitoring/stack/Prometheus] ingress.authentication: this UI has no login of its own: set IngressAuthentication.ANNOTATIONS with your controller\'s auth annotations (e.g. nginx.ingress.kubernetes.io/auth-url), or IngressAuthentication.NONE to open it to whoever reaches the host'],
+    ['authentication by annotations without any', { alertmanager: { ingress: { host: 'a.mlops.local', tlsSecretName: 'tls', authentication: IngressAuthentication.ANNOTATIONS } } },
+      '[monitoring/stack/Alertmanager] ingress.annotations: authentication by annotations needs the annotations that configure it'],
+  ] as const)('%s is refused', (_name, props, message) => {
+    expect(() => synthStack(props as MonitoringStackProps)).toThrow(message);
+  });
+
+  test('an explicit open UI, annotations for cert-manager and auth reach the Ingress', () => {
+    const { objects } = synthStack({
+      alertmanager: { ingress: { host: 'a.mlops.local', tlsSecretName: 'a-tls', authentication: IngressAuthentication.NONE } },
+      prometheus: { ingress: { host: 'p.mlops.local', tlsSecretName: 'p-tls', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' } } },
+      grafana: { ingress: { host: 'g.mlops.local', tlsSecretName: 'g-tls', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } } },
+    });
+    const ingress = (name: string) => find(objects, 'Ingress', name);
+    expect(ingress('alertmanager').metadata.annotations).toBeUndefined();
+    expect(ingress('prometheus').metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' });
+    expect(ingress('grafana').metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
   });
 });
 
@@ -198,8 +249,8 @@ describe('Alertmanager receivers read their credentials from the mounted Secret'
 describe('optional Ingress with TLS for the three UIs', () => {
   const HOSTS = { prometheus: ['prometheus.mlops.local', 9090], alertmanager: ['alertmanager.mlops.local', 9093], grafana: ['grafana.mlops.local', 3000] } as const;
   const { objects } = synthStack({
-    prometheus: { ingress: { host: HOSTS.prometheus[0], tlsSecretName: 'monitoring-tls', ingressClassName: 'nginx' } },
-    alertmanager: { ingress: { host: HOSTS.alertmanager[0], tlsSecretName: 'monitoring-tls', ingressClassName: 'nginx' } },
+    prometheus: { ingress: { host: HOSTS.prometheus[0], tlsSecretName: 'monitoring-tls', ingressClassName: 'nginx', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' } } },
+    alertmanager: { ingress: { host: HOSTS.alertmanager[0], tlsSecretName: 'monitoring-tls', ingressClassName: 'nginx', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' } } },
     grafana: { ingress: { host: HOSTS.grafana[0], tlsSecretName: 'monitoring-tls', ingressClassName: 'nginx' } },
   });
 

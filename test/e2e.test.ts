@@ -55,7 +55,9 @@ describe('end to end: the synthesized stack alerts on a live Iris API through re
     // monitoring stays on (its default), so the real Prometheus also loads the infrastructure rules.
     const { objects } = synthStack({
       prometheus: { scrapeInterval: '1s', evaluationInterval: '1s' },
-      irisApi: { downFor: '0s', degradedFor: '0s' },
+      // As in production, the cause (ModelNotLoaded, downFor) fires before its symptom (HighErrorRate,
+      // degradedFor), so Alertmanager already knows the cause when the symptom arrives.
+      irisApi: { downFor: '0s', degradedFor: '5s' },
       alertmanager: {
         groupWait: '1s',
         groupInterval: '1s',

@@ -1,4 +1,4 @@
-import { MonitoringStack, MonitoringStackProps } from '../src';
+import { MonitoringStack, MonitoringStackProps, IngressAuthentication } from '../src';
 import { checksumOf } from '../src/common/serialize';
 import { APPARMOR_SUPPLEMENT, checkPodSecurity, podTemplateOwners } from './support/pod-security';
 import { configMapData, find, Manifest, synthStack } from './support/synth';
@@ -7,9 +7,9 @@ import { configMapData, find, Manifest, synthStack } from './support/synth';
 const PERSISTENT_WITH_INGRESS: MonitoringStackProps = {
   prometheus: {
     persistence: { size: '50Gi', storageClassName: 'fast-ssd' },
-    ingress: { host: 'prometheus.mlops.local', tlsSecretName: 'prometheus-tls' },
+    ingress: { host: 'prometheus.mlops.local', tlsSecretName: 'prometheus-tls', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' } },
   },
-  alertmanager: { ingress: { host: 'alertmanager.mlops.local', tlsSecretName: 'alertmanager-tls' } },
+  alertmanager: { ingress: { host: 'alertmanager.mlops.local', tlsSecretName: 'alertmanager-tls', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' } } },
   grafana: {
     persistence: { size: '5Gi', storageClassName: 'standard' },
     ingress: { host: 'grafana.mlops.local', tlsSecretName: 'grafana-tls' },

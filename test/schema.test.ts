@@ -1,4 +1,4 @@
-import { MonitoringStackProps } from '../src';
+import { MonitoringStackProps, IngressAuthentication } from '../src';
 import { SUPPORTED_KINDS, validateManifest } from './support/schema';
 import { Manifest, synthStack } from './support/synth';
 
@@ -10,7 +10,7 @@ const ALL_OPTIONS: MonitoringStackProps = {
     externalLabels: { cluster: 'prod-eu-1' },
     resources: { cpuRequestMillis: 500, cpuLimitMillis: 2000, memoryRequestMebibytes: 1024, memoryLimitMebibytes: 4096 },
     persistence: { size: '50Gi', storageClassName: 'fast-ssd' },
-    ingress: { host: 'prometheus.mlops.example.com', tlsSecretName: 'prometheus-tls', ingressClassName: 'nginx' },
+    ingress: { host: 'prometheus.mlops.example.com', tlsSecretName: 'prometheus-tls', ingressClassName: 'nginx', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' } },
   },
   alertmanager: {
     receivers: [
@@ -32,7 +32,7 @@ const ALL_OPTIONS: MonitoringStackProps = {
         webhook: [{ url: 'https://hooks.example.com/warnings', bearerTokenSecretKey: 'webhook-token', sendResolved: false }],
       },
     ],
-    ingress: { host: 'alertmanager.mlops.example.com', tlsSecretName: 'alertmanager-tls', ingressClassName: 'nginx' },
+    ingress: { host: 'alertmanager.mlops.example.com', tlsSecretName: 'alertmanager-tls', ingressClassName: 'nginx', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' } },
   },
   grafana: {
     anonymousAccess: true,

@@ -270,6 +270,7 @@ describe('Grafana', () => {
     expect(env).toEqual([
       { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'admin-user' } } },
       { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'admin-password' } } },
+      { name: 'GF_SECURITY_SECRET_KEY', valueFrom: { secretKeyRef: { name: 'grafana-secrets', key: 'secret-key' } } },
     ]);
   });
 
