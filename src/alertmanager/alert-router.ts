@@ -9,6 +9,7 @@ import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { checksumOf, toYaml } from '../common/serialize';
 import { claimUnique, validateDnsLabel, validateDuration, validateLabelName } from '../common/validation';
+import { DEFAULT_ALERTMANAGER_IMAGE } from '../common/versions';
 import { AlertmanagerConfigFile, ReceiverFile, RouteFile } from './config-model';
 import { Receiver, renderReceiver, validateReceiverName } from './receivers';
 
@@ -54,7 +55,7 @@ export interface AlertRouterProps {
   readonly namespace?: string;
   /**
    * Container image, pinned.
-   * @default 'prom/alertmanager:v0.27.0'
+   * @default DEFAULT_ALERTMANAGER_IMAGE
    */
   readonly image?: string;
   /**
@@ -189,7 +190,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       name: this.name,
       namespace: this.namespace,
       program: 'alertmanager',
-      image: props.image ?? 'prom/alertmanager:v0.27.0',
+      image: props.image ?? DEFAULT_ALERTMANAGER_IMAGE,
       args: [
         `--config.file=${CONFIG_DIR}/alertmanager.yml`,
         `--storage.path=${DATA_DIR}`,
