@@ -1,19 +1,19 @@
 import { App, Chart } from 'cdk8s';
-import { MonitoringStack } from 'cdk8s-mlops-monitoring';
+import { ALERTMANAGER_VERSION, GRAFANA_VERSION, MonitoringStack, PROMETHEUS_VERSION } from 'cdk8s-mlops-monitoring';
 
-/** Another namespace, other images and versions, other settings. */
+/** Another namespace, images from other registries (at the versions the library is tested with), other settings. */
 export function namespaceAndImages(app: App): Chart {
   const chart = new Chart(app, 'monitoring');
   new MonitoringStack(chart, 'monitoring', {
     namespace: 'observability',
     prometheus: {
-      image: 'quay.io/prometheus/prometheus:v2.54.1',
+      image: `quay.io/prometheus/prometheus:v${PROMETHEUS_VERSION}`,
       retention: '30d',
       scrapeInterval: '30s',
       externalLabels: { cluster: 'prod-eu' },
     },
-    alertmanager: { image: 'quay.io/prometheus/alertmanager:v0.27.0' },
-    grafana: { image: 'docker.io/grafana/grafana:11.4.0', adminSecretName: 'grafana-admin' },
+    alertmanager: { image: `quay.io/prometheus/alertmanager:v${ALERTMANAGER_VERSION}` },
+    grafana: { image: `docker.io/grafana/grafana:${GRAFANA_VERSION}`, adminSecretName: 'grafana-admin' },
   });
   return chart;
 }

@@ -64,3 +64,7 @@ export { type PersistenceOptions } from './common/storage';
 export { type ResourceSpec } from './common/resources';
 export { ConfigMapShards, type ConfigMapShardsProps, type ConfigMapShard } from './common/config-map-shards';
 export { ProgramWorkload, type ProgramWorkloadProps, type ProgramMount } from './common/program-workload';
+export {
+  PROMETHEUS_VERSION, ALERTMANAGER_VERSION, GRAFANA_VERSION,
+  DEFAULT_PROMETHEUS_IMAGE, DEFAULT_ALERTMANAGER_IMAGE, DEFAULT_GRAFANA_IMAGE,
+} from './common/versions';

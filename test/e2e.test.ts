@@ -1,12 +1,12 @@
 /*
- * End to end, on loopback only: the real Prometheus (2.42) and Alertmanager (0.25) from Debian run the
- * synthesized prometheus.yml, alert rules and alertmanager.yml against a simulated Iris API, and a local
- * webhook server records what Alertmanager sends. It proves that the stack's alerts fire, are routed by
- * severity to the right receiver, and resolve, and that the public construct API is enough to tune the
- * stack for a run that lasts seconds instead of minutes.
+ * End to end, on loopback only: the real Prometheus and Alertmanager, at the versions the library deploys
+ * (built by tools/install.sh), run the synthesized prometheus.yml, alert rules and alertmanager.yml against
+ * a simulated Iris API, and a local webhook server records what Alertmanager sends. It proves that the
+ * stack's alerts fire, are routed by severity to the right receiver, and resolve, and that the public
+ * construct API is enough to tune the stack for a run that lasts seconds instead of minutes.
  *
- * The only rewrite outside the public API is localPrometheusConfig (see there): Debian's Prometheus has no
- * Kubernetes service discovery, so the Iris API job gets a static target.
+ * The only rewrite outside the public API is localPrometheusConfig (see there): there is no cluster to
+ * discover targets in, so the Iris API job gets a static target.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -41,7 +41,7 @@ describe('end to end: the synthesized stack alerts on a live Iris API through re
   beforeAll(async () => {
     // Missing binaries fail the suite with the install command; the test is never skipped.
     const prometheusBinary = requireBinary('prometheus');
-    const alertmanagerBinary = requireBinary('prometheus-alertmanager');
+    const alertmanagerBinary = requireBinary('alertmanager');
     workDir = tempDir('iris-e2e');
     iris = await IrisApiSimulator.start('model-not-loaded');
     webhooks = await WebhookRecorder.start();

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
+import { ALERTMANAGER_VERSION, GRAFANA_VERSION, PROMETHEUS_VERSION } from '../src';
 import { wholeStack } from '../examples/01-whole-stack';
 import { namespaceAndImages } from '../examples/02-namespace-and-images';
 import { anotherApplication } from '../examples/03-another-application';
@@ -87,7 +88,7 @@ test('1. the whole stack in one line, in its own chart, synthesized as one file'
   }
 });
 
-test('2. another namespace and other images/versions', () => {
+test('2. another namespace and images from other registries', () => {
   const app = Testing.app();
   const objects = Testing.synth(namespaceAndImages(app)) as K8sObject[];
   // Everything in the stack's namespace, but the Role and RoleBinding that discover kube-state-metrics in kube-system.
@@ -97,9 +98,9 @@ test('2. another namespace and other images/versions', () => {
   expect(objects.filter((o) => o.metadata.namespace === 'kube-system').map((o) => `${o.kind}/${o.metadata.name}`))
     .toEqual(['Role/prometheus-observability', 'RoleBinding/prometheus-observability']);
   expect(images(objects)).toEqual({
-    prometheus: 'quay.io/prometheus/prometheus:v2.54.1',
-    alertmanager: 'quay.io/prometheus/alertmanager:v0.27.0',
-    grafana: 'docker.io/grafana/grafana:11.4.0',
+    prometheus: `quay.io/prometheus/prometheus:v${PROMETHEUS_VERSION}`,
+    alertmanager: `quay.io/prometheus/alertmanager:v${ALERTMANAGER_VERSION}`,
+    grafana: `docker.io/grafana/grafana:${GRAFANA_VERSION}`,
   });
   expect(get(objects, 'Deployment', 'prometheus').spec.template.spec.containers[0].args).toContain('--storage.tsdb.retention.time=30d');
   const prometheusYml = parse(get(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);

@@ -21,7 +21,7 @@ let workDir: string | undefined;
 let url: string;
 
 beforeAll(async () => {
-  const binary = requireBinary('prometheus-alertmanager');
+  const binary = requireBinary('alertmanager');
   const wanted = ['every replica down', 'fails to load on every replica', 'crash loop', 'Prometheus side'];
   timelines = replayIncidents(synthesizedRuleFiles(objects), SCENARIOS.filter((s) => wanted.some((w) => s.name.includes(w))).map(incidentOf));
   workDir = tempDir('inhibition');

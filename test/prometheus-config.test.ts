@@ -1,26 +1,44 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { alertmanagerConfig, amtoolCheckConfig, synthesizedAlertmanagerYml } from './support/alertmanager';
-import { expectSuccess, synthesizedRuleFiles, withTempDir } from './support/promtool';
+import { expectSuccess, RuleFile, synthesizedRuleFiles, withTempDir } from './support/promtool';
 import { configMapData, synthStack } from './support/synth';
-import { promtoolFriendlyConfig, requireBinary, run, writeRuleFiles } from './support/tools';
+import { requireBinary, run, withLocalFiles, writeRuleFiles } from './support/tools';
 import { Receiver } from '../src';
 
 describe('promtool check config', () => {
-  test('the synthesized prometheus.yml, with the synthesized rule files, passes', () => {
+  const { objects } = synthStack();
+  const prometheusYml = configMapData(objects, 'prometheus-config')['prometheus.yml'];
+
+  /** `promtool check config` on `yml`, with the synthesized rule files and files for the credentials. */
+  function checkConfig(yml: string) {
     const promtool = requireBinary('promtool');
-    const { objects } = synthStack();
-    const result = withTempDir('check-config', (dir) => {
+    return withTempDir('check-config', (dir) => {
       // Rules in a subfolder, so the rule glob cannot match prometheus.yml itself.
       const rulesDir = path.join(dir, 'rules');
       writeRuleFiles(synthesizedRuleFiles(objects), rulesDir);
       const configFile = path.join(dir, 'prometheus.yml');
-      fs.writeFileSync(configFile, promtoolFriendlyConfig(configMapData(objects, 'prometheus-config')['prometheus.yml'], dir, rulesDir));
+      fs.writeFileSync(configFile, withLocalFiles(yml, dir, rulesDir));
       return run(promtool, ['check', 'config', configFile]);
     });
+  }
+
+  test('the synthesized prometheus.yml, with the synthesized rule files, passes', () => {
+    const result = checkConfig(prometheusYml);
     expectSuccess(result, 'promtool check config');
-    // promtool also loaded and checked both rule files through rule_files.
-    expect(result.output).toMatch(/SUCCESS: 5 rules found[\s\S]*SUCCESS: 3 rules found/);
+    // promtool also loaded and checked every rule file through rule_files, each with all its rules.
+    for (const [file, content] of Object.entries(synthesizedRuleFiles(objects))) {
+      const rules = (parse(content) as RuleFile).groups.reduce((n, g) => n + g.rules.length, 0);
+      expect(result.output).toMatch(new RegExp(`rules/${file.replace(/\./g, '\\.')}\\s+SUCCESS: ${rules} rules found`));
+    }
+  });
+
+  test('its Kubernetes service discovery is checked too: promtool rejects an unknown role', () => {
+    expect(prometheusYml).toContain('- role: endpointslice');
+    const result = checkConfig(prometheusYml.replace('- role: endpointslice', '- role: endpointslices'));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('unknown Kubernetes SD role "endpointslices"');
   });
 });
 

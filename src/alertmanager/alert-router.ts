@@ -12,6 +12,7 @@ import { claimUnique, validateDnsLabel, validateDuration, validateLabelName } fr
 import { fail } from '../common/errors';
 import { AlertmanagerConfigFile, InhibitRuleFile, ReceiverFile, RouteFile } from './config-model';
 import { covers, LabelMatcher, MatchOperator, renderMatcher, toMatchers, validateMatchers } from './matchers';
+import { DEFAULT_ALERTMANAGER_IMAGE } from '../common/versions';
 import { Receiver, renderReceiver, validateReceiverName } from './receivers';
 import { checkUniqueObjects } from '../common/unique-objects';
 
@@ -97,7 +98,7 @@ export interface AlertRouterProps {
   readonly namespace?: string;
   /**
    * Container image, pinned.
-   * @default 'prom/alertmanager:v0.27.0'
+   * @default DEFAULT_ALERTMANAGER_IMAGE
    */
   readonly image?: string;
   /**
@@ -269,7 +270,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       name: this.name,
       namespace: this.namespace,
       program: 'alertmanager',
-      image: props.image ?? 'prom/alertmanager:v0.27.0',
+      image: props.image ?? DEFAULT_ALERTMANAGER_IMAGE,
       args: [
         `--config.file=${CONFIG_DIR}/alertmanager.yml`,
         `--storage.path=${DATA_DIR}`,

@@ -55,7 +55,7 @@ export interface PagerDutyIntegration {
 export interface WebhookIntegration {
   /**
    * URL that receives the alerts as JSON. It is written into the ConfigMap: keep secrets out of it and use
-   * `bearerTokenSecretKey` (the `url_file` field needs Alertmanager 0.26+, which the pinned toolchain cannot check).
+   * `bearerTokenSecretKey`.
    */
   readonly url: string;
   /**

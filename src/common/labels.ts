@@ -29,7 +29,7 @@ export function selectorLabels(app: string): Record<string, string> {
   return { app, component: MONITORING_COMPONENT };
 }
 
-/** The image tag (`prom/prometheus:v2.53.2` → `v2.53.2`), used as `app.kubernetes.io/version`. */
+/** The image tag (`prom/prometheus:v1.2.3` → `v1.2.3`), used as `app.kubernetes.io/version`. */
 export function imageVersion(image: string): string | undefined {
   const tag = image.split('@')[0].split('/').pop()!.split(':')[1];
   return tag && /^[A-Za-z0-9_.-]{1,63}$/.test(tag) ? tag : undefined;

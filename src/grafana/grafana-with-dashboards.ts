@@ -12,6 +12,7 @@ import { ConfigMapShards } from '../common/config-map-shards';
 import { checksumOf, toJson, toYaml } from '../common/serialize';
 import { PersistenceOptions } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
+import { DEFAULT_GRAFANA_IMAGE } from '../common/versions';
 import { GrafanaDashboard, validateDashboard } from './dashboard';
 import { dashboardProviderProvisioning, datasourceProvisioning, grafanaIni, renderIni } from './provisioning';
 import { checkUniqueObjects } from '../common/unique-objects';
@@ -30,7 +31,7 @@ export interface GrafanaWithDashboardsProps {
   readonly namespace?: string;
   /**
    * Container image, pinned.
-   * @default 'grafana/grafana:11.3.0'
+   * @default DEFAULT_GRAFANA_IMAGE
    */
   readonly image?: string;
   /**
@@ -186,7 +187,7 @@ export class GrafanaWithDashboards extends Construct {
       name: this.name,
       namespace: this.namespace,
       program: 'grafana',
-      image: props.image ?? 'grafana/grafana:11.3.0',
+      image: props.image ?? DEFAULT_GRAFANA_IMAGE,
       env: {
         GF_SECURITY_ADMIN_USER: kplus.EnvValue.fromSecretValue({ secret, key: 'admin-user' }),
         GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'admin-password' }),

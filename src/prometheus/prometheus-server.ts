@@ -11,6 +11,7 @@ import { ConfigMapShards } from '../common/config-map-shards';
 import { checksumOf, toYaml } from '../common/serialize';
 import { PersistenceOptions } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateLabelName, validateNumber } from '../common/validation';
+import { DEFAULT_PROMETHEUS_IMAGE } from '../common/versions';
 import { fail } from '../common/errors';
 import { PrometheusConfigFile, ScrapeConfig } from './config-model';
 import { infrastructureAlertRules, InfrastructureAlertOptions } from './infrastructure-rules';
@@ -35,7 +36,7 @@ export interface PrometheusServerProps {
   readonly namespace?: string;
   /**
    * Container image, pinned.
-   * @default 'prom/prometheus:v2.53.2'
+   * @default DEFAULT_PROMETHEUS_IMAGE
    */
   readonly image?: string;
   /**
@@ -54,7 +55,8 @@ export interface PrometheusServerProps {
    */
   readonly retention?: string;
   /**
-   * Labels added to every series and alert sent out (e.g. `{ cluster: 'prod' }`).
+   * Labels added to every series and alert sent out (e.g. `{ cluster: 'prod' }`). Prometheus 3 replaces
+   * `$VAR` and `${VAR}` in the values with its environment variables: write `$$` for a literal `$`.
    * @default - none
    */
   readonly externalLabels?: Record<string, string>;
@@ -240,7 +242,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       name: this.name,
       namespace: this.namespace,
       program: 'prometheus',
-      image: props.image ?? 'prom/prometheus:v2.53.2',
+      image: props.image ?? DEFAULT_PROMETHEUS_IMAGE,
       args: [
         `--config.file=${CONFIG_DIR}/prometheus.yml`,
         `--storage.tsdb.path=${DATA_DIR}`,

@@ -3,17 +3,46 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import { ALERTMANAGER_VERSION, PROMETHEUS_VERSION } from '../../src/common/versions';
+
+/** The programs tools/install.sh builds, and the release each is built from. */
+const PROGRAMS = {
+  promtool: { release: 'prometheus', version: PROMETHEUS_VERSION },
+  prometheus: { release: 'prometheus', version: PROMETHEUS_VERSION },
+  amtool: { release: 'alertmanager', version: ALERTMANAGER_VERSION },
+  alertmanager: { release: 'alertmanager', version: ALERTMANAGER_VERSION },
+} as const;
+
+export type ToolName = keyof typeof PROGRAMS;
+
+/** Where tools/install.sh puts a release's binaries: a per-version folder of the user's cache. */
+function toolsBinDir(release: string, version: string): string {
+  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(cache, 'cdk8s-mlops-monitoring', 'tools', `${release}-${version}`, 'bin');
+}
+
+// Binaries whose version was checked: promtool runs hundreds of times in a suite, `--version` once.
+const checked = new Map<ToolName, string>();
 
 /**
- * The Prometheus and Alertmanager binaries from Debian's `prometheus` and `prometheus-alertmanager`
- * packages. A missing binary fails the test with the install command: suites are never skipped.
+ * A program built by tools/install.sh at the version the library deploys (src/common/versions.ts), never one
+ * found on the PATH. A missing binary, or one of another version, fails the test with the install command:
+ * suites are never skipped.
  */
-export function requireBinary(name: 'promtool' | 'amtool' | 'prometheus' | 'prometheus-alertmanager'): string {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  const binary = found.stdout.trim();
-  if (found.status !== 0 || !binary) {
-    throw new Error(`${name} is not installed: apt-get install -y --no-install-recommends prometheus prometheus-alertmanager (see .ci/run)`);
+export function requireBinary(name: ToolName): string {
+  const known = checked.get(name);
+  if (known) return known;
+  const { release, version } = PROGRAMS[name];
+  const binary = path.join(toolsBinDir(release, version), name);
+  if (!fs.existsSync(binary)) {
+    throw new Error(`${name} ${version} is not built (no ${binary}): run tools/install.sh (see .ci/run)`);
   }
+  const reported = run(binary, ['--version']);
+  const found = /version (\S+)/.exec(reported.output)?.[1];
+  if (reported.status !== 0 || found !== version) {
+    throw new Error(`${binary} reports version ${found ?? '(none)'}, not ${version}: run tools/install.sh\n${reported.output}`);
+  }
+  checked.set(name, binary);
   return binary;
 }
 
@@ -39,19 +68,15 @@ export function removeDir(dir: string): void {
 }
 
 /**
- * Makes a synthesized prometheus.yml checkable by Debian's promtool, which is built without Kubernetes
- * service discovery: `kubernetes_sd_configs` become `file_sd_configs` (relabeling is kept and still
- * checked), credential files point at files that exist, and rule files are read from `rulesDir`.
+ * Points the files a synthesized prometheus.yml reads in the pod at local ones, so that `promtool check config`
+ * can open them: credential and CA files at a file that exists, rule files at those extracted into `rulesDir`.
+ * Everything else (Kubernetes service discovery included) is checked as synthesized.
  */
-export function promtoolFriendlyConfig(prometheusYml: string, workDir: string, rulesDir: string): string {
+export function withLocalFiles(prometheusYml: string, workDir: string, rulesDir: string): string {
   const config = parse(prometheusYml);
   const credentials = path.join(workDir, 'token');
   fs.writeFileSync(credentials, 'test-token\n');
   for (const job of config.scrape_configs ?? []) {
-    if (job.kubernetes_sd_configs) {
-      delete job.kubernetes_sd_configs;
-      job.file_sd_configs = [{ files: [path.join(workDir, 'sd', '*.json')] }];
-    }
     if (job.authorization?.credentials_file) job.authorization.credentials_file = credentials;
     if (job.tls_config?.ca_file) job.tls_config.ca_file = credentials;
   }

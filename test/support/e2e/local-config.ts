@@ -35,8 +35,8 @@ export interface LocalPrometheusConfig {
  *
  * - Only the jobs named in `targets` are kept; the others need a cluster (cAdvisor through the API server,
  *   kube-state-metrics) or a program not run here (Grafana), and are dropped.
- * - A kept job is scraped at its local address through `static_configs`. Debian's Prometheus has no
- *   Kubernetes service discovery at all, and the job's relabel steps that read `__meta_kubernetes_*` labels
+ * - A kept job is scraped at its local address through `static_configs`. There is no Kubernetes API server
+ *   to discover targets through, and the job's relabel steps that read `__meta_kubernetes_*` labels
  *   would see empty values on a static target: the `keep` steps would drop it and the `replace` steps would
  *   write empty labels. So those steps go, and `labels` sets what they would have set.
  * - Alerts go to the local Alertmanager; rules are read from `rulesDir`.

@@ -1,0 +1,17 @@
+// The versions the stack deploys by default, in one place. The tests run promtool, prometheus, amtool and
+// alertmanager built at exactly these versions (tools/install.sh), and test/tool-versions.test.ts fails when
+// tools/*/go.mod require other ones.
+
+/** Prometheus 3.13, the long-term support release (supported until July 2027), at its latest patch. */
+export const PROMETHEUS_VERSION = '3.13.5';
+/** The latest Alertmanager release. */
+export const ALERTMANAGER_VERSION = '0.35.0';
+/** The latest Grafana release (the version of its npm packages, `@grafana/data`, published with each release). */
+export const GRAFANA_VERSION = '13.2.3';
+
+/** Default image of {@link PrometheusServer}. */
+export const DEFAULT_PROMETHEUS_IMAGE = `prom/prometheus:v${PROMETHEUS_VERSION}` as const;
+/** Default image of {@link AlertRouter}. */
+export const DEFAULT_ALERTMANAGER_IMAGE = `prom/alertmanager:v${ALERTMANAGER_VERSION}` as const;
+/** Default image of {@link GrafanaWithDashboards}. */
+export const DEFAULT_GRAFANA_IMAGE = `grafana/grafana:${GRAFANA_VERSION}` as const;
