@@ -97,12 +97,20 @@ export interface AlertRuleTest {
   readonly exp_alerts: ExpectedAlert[];
 }
 
+/** At `eval_time`, `expr` returns exactly `exp_samples` (none: an empty result, what Grafana shows as no data). */
+export interface PromqlExprTest {
+  readonly expr: string;
+  readonly eval_time: string;
+  readonly exp_samples: { readonly labels: string; readonly value: number }[];
+}
+
 /** One test group of a promtool unit-test file. */
 export interface RuleTestGroup {
   readonly name: string;
   readonly interval: string;
   readonly input_series: InputSeries[];
-  readonly alert_rule_test: AlertRuleTest[];
+  readonly alert_rule_test?: AlertRuleTest[];
+  readonly promql_expr_test?: PromqlExprTest[];
 }
 
 /**
