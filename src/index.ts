@@ -36,7 +36,10 @@ export { GrafanaWithDashboards, type GrafanaWithDashboardsProps } from './grafan
 export {
   Dashboards, type GrafanaDashboard, type IDashboardBuilder, dashboardQueries, PROMETHEUS_DATASOURCE_UID,
 } from './grafana/dashboard';
-export { timeseriesPanel, statPanel, provisionedDashboard, type PanelSpec, type PanelQuery } from './grafana/panels';
+export {
+  timeseriesPanel, statPanel, provisionedDashboard, type PanelSpec, type PanelQuery, type TimeseriesPanelSpec, type StatPanelSpec,
+  type DashboardVariable,
+} from './grafana/panels';
 export { kubernetesInfrastructureDashboard, type KubernetesInfrastructureDashboardOptions } from './grafana/dashboards/kubernetes-infrastructure';
 
 // Monitored applications: generic, and the Iris API.

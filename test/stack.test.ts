@@ -249,20 +249,67 @@ describe('Grafana', () => {
     expect(pod.containers[0].volumeMounts).toContainEqual({ mountPath: '/var/lib/grafana/dashboards', name: volume.name, readOnly: true });
   });
 
+  const panelsOf = (key: string): any[] => JSON.parse(dashboards[key]).panels;
+  const exprOf = (key: string, title: string): string => panelsOf(key).find((p) => p.title === title).targets[0].expr;
+
   test.each([
-    ['iris-api-overview.json', 'Iris API - Overview', ['Prediction rate by class', 'Confidence distribution', 'Error rate', 'Model status', 'Total predictions']],
-    ['kubernetes-infrastructure.json', 'Kubernetes - Infrastructure', ['CPU usage by pod', 'Memory working set by pod', 'Pods by phase']],
-  ])('%s is "%s" with its panels', (key, title, panels) => {
+    ['iris-api-overview.json', 'Iris API - Overview', ['Prediction rate by class', 'Confidence distribution', 'Error rate', 'Model status', 'Total predictions'], ['namespace', 'job', 'instance']],
+    ['kubernetes-infrastructure.json', 'Kubernetes - Infrastructure', ['CPU usage by pod', 'Memory working set by pod', 'Pods by phase'], ['namespace', 'pod']],
+  ])('%s is "%s" with its panels, each query filtered by every variable', (key, title, panels, variables) => {
     const dashboard = JSON.parse(dashboards[key]);
     expect(dashboard.title).toBe(title);
+    expect(dashboard.templating.list.map((v: any) => v.name)).toEqual(['datasource', ...variables]);
     const titles = dashboard.panels.map((p: any) => p.title);
     expect(titles).toEqual(expect.arrayContaining(panels));
     for (const panel of dashboard.panels) {
       expect(panel.id).toEqual(expect.any(Number));
-      expect(panel.datasource).toEqual({ type: 'prometheus', uid: 'prometheus' });
-      panel.targets.forEach((t: any) => expect(t.refId).toMatch(/^[A-Z]$/));
+      expect(panel.description).toEqual(expect.any(String));
+      expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      panel.targets.forEach((t: any) => {
+        expect(t.refId).toMatch(/^[A-Z]$/);
+        expect(t.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        for (const variable of variables) expect(t.expr).toContain(`=~"$${variable}"`);
+      });
     }
     expect(new Set(dashboard.panels.map((p: any) => p.id)).size).toBe(dashboard.panels.length);
+  });
+
+  test('every dashboard\'s datasource variable selects the provisioned Prometheus by its fixed uid', () => {
+    const { uid } = parse(config['datasources.yaml']).datasources[0];
+    for (const json of Object.values(dashboards)) {
+      expect(JSON.parse(json).templating.list[0]).toMatchObject({ type: 'datasource', name: 'datasource', query: 'prometheus', current: { value: uid } });
+    }
+  });
+
+  test('time series have a legend at the bottom and a tooltip listing every series; stats show the last non-null value', () => {
+    for (const panel of Object.keys(dashboards).flatMap(panelsOf)) {
+      if (panel.type === 'timeseries') {
+        expect(panel.options.legend).toMatchObject({ showLegend: true, placement: 'bottom' });
+        expect(panel.options.tooltip).toEqual({ mode: 'multi', sort: 'desc' });
+      } else {
+        expect(panel.options.reduceOptions.calcs).toEqual(['lastNotNull']);
+      }
+    }
+  });
+
+  test('the error ratio and the errors per second are on panels of their own, each in its unit', () => {
+    const units = Object.fromEntries(panelsOf('iris-api-overview.json').map((p) => [p.title, p.fieldConfig.defaults.unit]));
+    expect(units).toMatchObject({ 'Error rate': 'percentunit', 'Errors by type and endpoint': 'reqps', 'Request latency (p50, p95)': 's' });
+  });
+
+  test('total predictions are an increase over the dashboard range, which a restart does not reset', () => {
+    expect(exprOf('iris-api-overview.json', 'Total predictions')).toMatch(/^sum\(increase\(model_predictions_total\{.*\}\[\$__range\]\)\)$/);
+  });
+
+  test('request latency reads the inference routes only', () => {
+    const latency = panelsOf('iris-api-overview.json').find((p) => p.title === 'Request latency (p50, p95)');
+    for (const t of latency.targets) expect(t.expr).toContain('handler=~"/predict"');
+  });
+
+  test('the crash-looping stat says kube-state-metrics is missing instead of a reassuring 0', () => {
+    const crashLoops = panelsOf('kubernetes-infrastructure.json').find((p) => p.title === 'Crash-looping containers');
+    expect(crashLoops.targets[0].expr).not.toContain('vector(0)');
+    expect(crashLoops.fieldConfig.defaults.noValue).toBe('kube-state-metrics not scraped');
   });
 
   test('takes admin credentials from Secret grafana-secrets, never from a literal', () => {

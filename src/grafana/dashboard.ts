@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
 
-/** The uid of the Prometheus datasource the stack provisions, which built-in dashboards reference. */
+/** The uid of the Prometheus datasource the stack provisions: what the built-in dashboards' `datasource` variable selects. */
 export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
 
 /** A Grafana dashboard, as the JSON model Grafana stores, with its uid and title pulled out. */

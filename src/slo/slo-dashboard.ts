@@ -2,7 +2,7 @@ import { Dashboards, GrafanaDashboard } from '../grafana/dashboard';
 import { provisionedDashboard, statPanel, timeseriesPanel } from '../grafana/panels';
 import { ALERT_WINDOWS, BURN_RATE_ALERTS } from './burn-rate-policy';
 import { ServiceLevelObjective } from './service-level-objective';
-import { errorRatioRecord, sloSelector } from './slo-rules';
+import { errorRatioRecord } from './slo-rules';
 
 /** Options of {@link sloDashboard}. */
 export interface SloDashboardOptions {
@@ -27,11 +27,13 @@ export function sloDashboard(options: SloDashboardOptions): GrafanaDashboard {
   // The alert thresholds, said once in the burn-rate panel's help text.
   const thresholds = BURN_RATE_ALERTS.map((alert) => `${alert.severity} above ${alert.conditions
     .map((c) => `${c.burnRate} (${c.long} and ${c.short})`).join(' or ')}`).join('; ');
-  const builder = provisionedDashboard(options.title ?? `${options.job} - SLOs`, options.uid ?? `${options.job}-slos`, ['slo', options.job])
-    .time({ from: 'now-7d', to: 'now' });
+  // The recorded ratios are per job: a job drop-down (this application by default), no instance one.
+  const builder = provisionedDashboard(options.title ?? `${options.job} - SLOs`, options.uid ?? `${options.job}-slos`, ['slo', options.job], [
+    { name: 'job', selector: errorRatioRecord(ALERT_WINDOWS[0]), defaults: [options.job] },
+  ]).time({ from: 'now-7d', to: 'now' });
   options.slos.forEach((slo, i) => {
     const y = i * HEIGHT;
-    const selector = sloSelector(options.job, slo);
+    const selector = `{job=~"$job", slo="${slo.name}"}`;
     const windowRatio = `${errorRatioRecord(slo.window)}${selector}`;
     builder
       .withPanel(statPanel({
@@ -52,6 +54,7 @@ export function sloDashboard(options: SloDashboardOptions): GrafanaDashboard {
       .withPanel(timeseriesPanel({
         title: `${slo.name}: burn rate`,
         description: `Error ratio / error budget over each alerting window (1 spends the budget in exactly ${slo.window}). Alerts: ${thresholds}.`,
+        unit: 'short',
         min: 0,
         queries: ALERT_WINDOWS.map((window) => ({ expr: `${errorRatioRecord(window)}${selector} / ${slo.errorBudget}`, legend: window })),
         grid: [14, y, 10, HEIGHT],

@@ -22,9 +22,10 @@ interface TreeCursor {
 }
 const { parser } = require('@prometheus-io/lezer-promql') as { parser: { parse(input: string): { cursor(): TreeCursor } } };
 
-/** One query of one panel of a provisioned dashboard. */
+/** One query of a provisioned dashboard: of a panel, or the series selector of a variable. */
 export interface PanelQuery {
   readonly dashboard: string;
+  /** The panel's title, or `$name variable`. */
   readonly panel: string;
   readonly expr: string;
 }
@@ -35,6 +36,20 @@ interface PanelJson {
   readonly panels?: PanelJson[];
 }
 
+interface VariableJson {
+  readonly name: string;
+  readonly type: string;
+  readonly query?: string | { readonly query?: string };
+  readonly current?: { readonly value?: string | string[] };
+  readonly allValue?: string;
+}
+
+interface DashboardJson {
+  readonly uid: string;
+  readonly panels?: PanelJson[];
+  readonly templating?: { readonly list?: VariableJson[] };
+}
+
 /** The dashboards as provisioned: JSON of the `grafana-dashboards` ConfigMap, by file name. */
 export function provisionedDashboards(objects: Manifest[]): Record<string, string> {
   return configMapData(objects, 'grafana-dashboards');
@@ -42,7 +57,7 @@ export function provisionedDashboards(objects: Manifest[]): Record<string, strin
 
 /** Every query of a dashboard JSON, panels nested in rows included. */
 export function panelQueries(dashboardJson: string): PanelQuery[] {
-  const model = JSON.parse(dashboardJson) as { uid: string; panels?: PanelJson[] };
+  const model = JSON.parse(dashboardJson) as DashboardJson;
   const walk = (panels: PanelJson[] = []): PanelQuery[] => panels.flatMap((panel) => [
     ...(panel.targets ?? []).filter((t) => t.expr).map((t) => ({ dashboard: model.uid, panel: panel.title ?? '?', expr: t.expr! })),
     ...walk(panel.panels),
@@ -50,16 +65,54 @@ export function panelQueries(dashboardJson: string): PanelQuery[] {
   return walk(model.panels);
 }
 
-/** Grafana's interval and range variables, which are not PromQL, replaced by a duration. */
-export function substituteGrafanaVariables(expr: string, value = '5m'): string {
-  return expr.replace(/\$\{?__(rate_interval|interval|range)\}?/g, value);
+/**
+ * The series selector of each query variable (`label_values(<selector>, <label>)`), which Grafana sends to
+ * Prometheus as it sends panel queries. A query variable of another form throws: its query cannot be checked.
+ */
+export function variableQueries(dashboardJson: string): PanelQuery[] {
+  const model = JSON.parse(dashboardJson) as DashboardJson;
+  return (model.templating?.list ?? []).filter((v) => v.type === 'query').map((v) => {
+    const query = typeof v.query === 'string' ? v.query : v.query?.query ?? '';
+    const selector = /^label_values\((.+),\s*\w+\)$/.exec(query)?.[1];
+    if (!selector) throw new Error(`${model.uid}: variable ${v.name} has no label_values(<selector>, <label>) query: ${query}`);
+    return { dashboard: model.uid, panel: `$${v.name} variable`, expr: selector };
+  });
 }
 
-/** A series selector of a query: metric name and equality label matchers. */
+/**
+ * What each variable of a dashboard stands for when the dashboard opens, by name: its selected values as a
+ * regex alternation, "All" as the variable's `allValue`.
+ */
+export function variableDefaults(dashboardJson: string): Record<string, string> {
+  const model = JSON.parse(dashboardJson) as DashboardJson;
+  return Object.fromEntries((model.templating?.list ?? []).map((v) => {
+    const values = [v.current?.value ?? []].flat().map((value) => (value === '$__all' ? v.allValue ?? '.+' : value));
+    return [v.name, values.join('|')];
+  }));
+}
+
+/**
+ * A query as Prometheus receives it: Grafana's interval and range macros replaced by a duration, and the
+ * dashboard's variables (`$job`, `${job}`) by `variables` (see {@link variableDefaults}). An unknown variable
+ * stays as it is, and then fails the PromQL checks.
+ */
+export function substituteGrafanaVariables(expr: string, variables: Record<string, string> = {}): string {
+  return expr
+    .replace(/\$\{?__(rate_interval|interval|range)\}?/g, '5m')
+    .replace(/\$\{(\w+)\}|\$(\w+)/g, (match, braced?: string, bare?: string) => variables[braced ?? bare!] ?? match);
+}
+
+/**
+ * A series selector of a query: metric name and the label values it pins, by equality matchers and by regex
+ * matchers without metacharacters (`job=~"$job"` once `$job` is substituted by one job).
+ */
 export interface Selector {
   readonly metric: string;
   readonly equals: Record<string, string>;
 }
+
+/** RE2 metacharacters: a regex without any matches its literal text only. */
+const REGEX_META = /[\\.+*?()|[\]{}^$]/;
 
 /**
  * The series selectors of a PromQL expression, from the official Lezer grammar (function names,
@@ -78,8 +131,11 @@ export function selectorsOf(expr: string): Selector[] {
     for (const matcher of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
       const name = matcher.getChild('LabelName');
       const value = matcher.getChild('StringLiteral');
-      if (name && value && matcher.getChild('MatchOp')?.firstChild?.name === 'EqlSingle') {
-        equals[expr.slice(name.from, name.to)] = JSON.parse(expr.slice(value.from, value.to)) as string;
+      if (!name || !value) continue;
+      const op = matcher.getChild('MatchOp')?.firstChild?.name;
+      const literal = JSON.parse(expr.slice(value.from, value.to)) as string;
+      if (op === 'EqlSingle' || (op === 'EqlRegex' && !REGEX_META.test(literal))) {
+        equals[expr.slice(name.from, name.to)] = literal;
       }
     }
     const identifier = node.getChild('Identifier');
@@ -134,10 +190,10 @@ export function scrapeJobNames(objects: Manifest[]): string[] {
 
 /**
  * Each query's selectors that no configured job collects and no recording rule writes, as readable lines
- * (empty: all collected).
+ * (empty: all collected); the dashboard's variables are substituted by `variables`.
  */
-export function uncollectedSelectors(queries: PanelQuery[], configuredJobs: string[], recorded: Selector[] = []): string[] {
-  return queries.flatMap((q) => selectorsOf(substituteGrafanaVariables(q.expr))
+export function uncollectedSelectors(queries: PanelQuery[], configuredJobs: string[], recorded: Selector[] = [], variables: Record<string, string> = {}): string[] {
+  return queries.flatMap((q) => selectorsOf(substituteGrafanaVariables(q.expr, variables))
     .filter((s) => collectingJobs(s, configuredJobs).length === 0 && !isRecorded(s, recorded))
     .map((s) => `${q.dashboard} / ${q.panel}: ${s.metric}${s.equals.job ? ` (job="${s.equals.job}")` : ''} in ${q.expr}`));
 }

@@ -85,7 +85,7 @@ export interface AlertRuleTest {
   readonly exp_alerts: ExpectedAlert[];
 }
 
-/** At `eval_time`, `expr` returns exactly `exp_samples` (labels in series notation, `{}` for none). */
+/** At `eval_time`, `expr` returns exactly `exp_samples` (none: an empty result, what Grafana shows as no data). */
 export interface PromqlExprTest {
   readonly expr: string;
   readonly eval_time: string;

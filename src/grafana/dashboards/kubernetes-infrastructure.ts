@@ -1,72 +1,111 @@
+import { anyOf } from '../../common/promql';
 import { Dashboards, GrafanaDashboard } from '../dashboard';
 import { provisionedDashboard, statPanel, timeseriesPanel } from '../panels';
 
 /** Options of {@link kubernetesInfrastructureDashboard}. */
 export interface KubernetesInfrastructureDashboardOptions {
-  /** Namespaces shown. */
+  /** Namespaces shown: the namespace drop-down offers these, and "All" is all of them. */
   readonly namespaces: string[];
+  /**
+   * The scrape job of kube-state-metrics, whose `up` tells "nothing crash-loops" from "nobody is looking".
+   * @default 'kube-state-metrics'
+   */
+  readonly kubeStateMetricsJob?: string;
   /** @default 'kubernetes-infrastructure' */
   readonly uid?: string;
   /** @default 'Kubernetes - Infrastructure' */
   readonly title?: string;
 }
 
+/** What the kube-state-metrics panels show when its metrics are missing, instead of a misleading 0. */
+const NO_KUBE_STATE_METRICS = 'kube-state-metrics not scraped';
+
 /**
  * **Kubernetes - Infrastructure**: container CPU and memory against their limits (cAdvisor) and pod status
- * and restarts (kube-state-metrics).
+ * and restarts (kube-state-metrics). Variables: datasource, namespace and pod.
  */
 export function kubernetesInfrastructureDashboard(options: KubernetesInfrastructureDashboardOptions): GrafanaDashboard {
-  const ns = `namespace=~"${options.namespaces.join('|')}"`;
+  const scope = 'namespace=~"$namespace", pod=~"$pod"';
+  const containers = `container!="", ${scope}`;
   const byPod = 'sum by (namespace, pod)';
-  const builder = provisionedDashboard(options.title ?? 'Kubernetes - Infrastructure', options.uid ?? 'kubernetes-infrastructure', ['kubernetes', 'infrastructure', 'mlops'])
+  const byContainer = 'sum by (namespace, pod, container)';
+  // A count from kube-state-metrics is 0 only when kube-state-metrics is up: `or vector(0)` would also say 0
+  // when it is missing or down, and then the panel shows "no data" (NO_KUBE_STATE_METRICS) instead.
+  const zeroIfKubeStateMetricsUp = `(min(up{job="${options.kubeStateMetricsJob ?? 'kube-state-metrics'}"}) == 1) * 0`;
+  const builder = provisionedDashboard(options.title ?? 'Kubernetes - Infrastructure', options.uid ?? 'kubernetes-infrastructure', ['kubernetes', 'infrastructure', 'mlops'], [
+    // From cAdvisor, which every kubelet serves, so the drop-downs work without kube-state-metrics.
+    { name: 'namespace', selector: `container_memory_working_set_bytes{namespace=~${anyOf(options.namespaces)}}`, allValue: options.namespaces.join('|') },
+    { name: 'pod', selector: 'container_memory_working_set_bytes{namespace=~"$namespace"}' },
+  ])
     .withPanel(timeseriesPanel({
       title: 'CPU usage by pod',
-      unit: 'cores',
+      description: 'CPU used by each pod, in cores (1 = one core busy all the time), from cAdvisor.',
+      // Grafana has no CPU-cores unit; a custom suffix shows "0.25 cores".
+      unit: 'suffix:cores',
       min: 0,
-      queries: [{ expr: `${byPod} (rate(container_cpu_usage_seconds_total{container!="", ${ns}}[$__rate_interval]))`, legend: '{{namespace}}/{{pod}}' }],
+      legendCalcs: ['mean', 'max', 'lastNotNull'],
+      queries: [{ expr: `${byPod} (rate(container_cpu_usage_seconds_total{${containers}}[$__rate_interval]))`, legend: '{{namespace}}/{{pod}}' }],
       grid: [0, 0, 12, 8],
     }))
     .withPanel(timeseriesPanel({
       title: 'CPU usage / limit',
+      description: 'CPU used by each container as a share of its CPU limit: near 100% the container is throttled (HighCPUUsage fires above 80%). Containers without a limit are not shown.',
       unit: 'percentunit',
       min: 0,
+      legendCalcs: ['mean', 'max'],
       queries: [{
-        expr: `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{container!="", ${ns}}[$__rate_interval])) / sum by (namespace, pod, container) (container_spec_cpu_quota{container!="", ${ns}} / container_spec_cpu_period{container!="", ${ns}})`,
+        expr: `${byContainer} (rate(container_cpu_usage_seconds_total{${containers}}[$__rate_interval])) / ${byContainer} (container_spec_cpu_quota{${containers}} / container_spec_cpu_period{${containers}})`,
         legend: '{{pod}}/{{container}}',
       }],
       grid: [12, 0, 12, 8],
     }))
     .withPanel(timeseriesPanel({
       title: 'Memory working set by pod',
+      description: 'Memory each pod uses and cannot give back (the working set, what the OOM killer looks at), from cAdvisor.',
       unit: 'bytes',
       min: 0,
-      queries: [{ expr: `${byPod} (container_memory_working_set_bytes{container!="", ${ns}})`, legend: '{{namespace}}/{{pod}}' }],
+      legendCalcs: ['mean', 'max', 'lastNotNull'],
+      queries: [{ expr: `${byPod} (container_memory_working_set_bytes{${containers}})`, legend: '{{namespace}}/{{pod}}' }],
       grid: [0, 8, 12, 8],
     }))
     .withPanel(timeseriesPanel({
       title: 'Memory / limit',
+      description: 'Working set of each container as a share of its memory limit: at 100% the container is OOM-killed (HighMemoryUsage fires above 90%). Containers without a limit are not shown.',
       unit: 'percentunit',
       min: 0,
+      legendCalcs: ['mean', 'max'],
       queries: [{
-        expr: `sum by (namespace, pod, container) (container_memory_working_set_bytes{container!="", ${ns}}) / sum by (namespace, pod, container) (container_spec_memory_limit_bytes{container!="", ${ns}} > 0)`,
+        expr: `${byContainer} (container_memory_working_set_bytes{${containers}}) / ${byContainer} (container_spec_memory_limit_bytes{${containers}} > 0)`,
         legend: '{{pod}}/{{container}}',
       }],
       grid: [12, 8, 12, 8],
     }))
     .withPanel(timeseriesPanel({
       title: 'Pods by phase',
+      description: 'Number of pods in each phase, from kube-state-metrics: Pending or Failed pods need a look.',
+      unit: 'short',
       min: 0,
-      queries: [{ expr: `sum by (phase) (kube_pod_status_phase{${ns}})`, legend: '{{phase}}' }],
+      noValue: NO_KUBE_STATE_METRICS,
+      legendCalcs: ['lastNotNull', 'max'],
+      queries: [{ expr: `sum by (phase) (kube_pod_status_phase{${scope}})`, legend: '{{phase}}' }],
       grid: [0, 16, 12, 8],
     }))
     .withPanel(statPanel({
-      title: 'Container restarts (1h)',
-      queries: [{ expr: `sum(increase(kube_pod_container_status_restarts_total{${ns}}[1h]))` }],
+      title: 'Container restarts',
+      description: 'Container restarts over the dashboard\'s time range, from kube-state-metrics.',
+      unit: 'short',
+      noValue: NO_KUBE_STATE_METRICS,
+      thresholds: { 1: 'orange' },
+      queries: [{ expr: `sum(increase(kube_pod_container_status_restarts_total{${scope}}[$__range])) or ${zeroIfKubeStateMetricsUp}` }],
       grid: [12, 16, 6, 8],
     }))
     .withPanel(statPanel({
       title: 'Crash-looping containers',
-      queries: [{ expr: `sum(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff", ${ns}}) or vector(0)` }],
+      description: 'Containers waiting in CrashLoopBackOff now, from kube-state-metrics (PodCrashLooping alerts on them).',
+      unit: 'short',
+      noValue: NO_KUBE_STATE_METRICS,
+      thresholds: { 1: 'red' },
+      queries: [{ expr: `sum(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff", ${scope}}) or ${zeroIfKubeStateMetricsUp}` }],
       grid: [18, 16, 6, 8],
     }));
   return Dashboards.fromBuilder(builder);
