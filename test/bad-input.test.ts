@@ -126,6 +126,16 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     message: '[monitoring/stack/Alertmanager] receivers[critical].slack.apiUrlSecretKey: no credential source (got ""): name the key of the receivers Secret that holds it',
   },
   {
+    case: 'a volume size in decimal units, which Prometheus\'s retention size cannot be derived from exactly',
+    props: { prometheus: { persistence: { size: '10G' } } },
+    message: '[monitoring/stack/Prometheus] persistence.size: "10G" must be a whole number of Mi, Gi or Ti (e.g. 512Mi, 10Gi)',
+  },
+  {
+    case: 'an emptyDir size limit that is not a size',
+    props: { alertmanager: { dataSizeLimit: '1 GB' } },
+    message: '[monitoring/stack/Alertmanager] dataSizeLimit: "1 GB" must be a whole number of Mi, Gi or Ti (e.g. 512Mi, 10Gi)',
+  },
+  {
     case: 'PVC size that is not a Kubernetes quantity',
     props: { prometheus: { persistence: { size: '10 GB' } } },
     message: '[monitoring/stack/Prometheus] persistence.size: "10 GB" is not a Kubernetes quantity (e.g. 10Gi, 512Mi, 500m)',

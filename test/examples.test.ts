@@ -102,9 +102,9 @@ test('2. another namespace and images from other registries', () => {
     alertmanager: `quay.io/prometheus/alertmanager:v${ALERTMANAGER_VERSION}`,
     grafana: `docker.io/grafana/grafana:${GRAFANA_VERSION}`,
   });
-  expect(get(objects, 'Deployment', 'prometheus').spec.template.spec.containers[0].args).toContain('--storage.tsdb.retention.time=30d');
   const prometheusYml = parse(get(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
   expect(prometheusYml.global).toMatchObject({ scrape_interval: '30s', external_labels: { cluster: 'prod-eu' } });
+  expect(prometheusYml.storage.tsdb.retention.time).toBe('30d');
   const grafanaEnv = get(objects, 'Deployment', 'grafana').spec.template.spec.containers[0].env;
   expect(grafanaEnv.map((e: any) => e.valueFrom?.secretKeyRef?.name)).toContain('grafana-admin');
   // Alertmanager and Grafana find Prometheus in the new namespace, and it scrapes the Iris API there.

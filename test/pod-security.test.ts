@@ -23,12 +23,15 @@ const STACKS: Record<string, Manifest[]> = {
 const STACK_NAMES = Object.keys(STACKS);
 const PROGRAMS = ['alertmanager', 'grafana', 'prometheus'];
 
-/** The pod spec and single container of a program's Deployment. */
+/** Containers of each program's pod: the program, and Alertmanager's config-reloader sidecar. */
+const CONTAINERS: Record<string, string[]> = { prometheus: ['prometheus'], alertmanager: ['alertmanager', 'config-reloader'], grafana: ['grafana'] };
+
+/** The pod spec, the program's container and all containers of a program's Deployment. */
 function podOf(objects: Manifest[], program: string) {
   const deployment = find(objects, 'Deployment', program);
   const pod = deployment.spec.template.spec;
-  expect(pod.containers).toHaveLength(1);
-  return { deployment, pod, container: pod.containers[0] };
+  expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(CONTAINERS[program]);
+  return { deployment, pod, container: pod.containers[0], containers: pod.containers as Record<string, any>[] };
 }
 
 describe('Pod Security Standard "restricted", checked by @monokle/validation (offline, every rule on)', () => {
@@ -116,11 +119,11 @@ describe('security context of each program', () => {
   const WRITABLE: Record<string, string[]> = { prometheus: ['/prometheus'], alertmanager: ['/alertmanager'], grafana: ['/tmp', '/var/lib/grafana'] };
 
   describe.each(STACK_NAMES)('%s stack', (stackName) => {
-    test.each(PROGRAMS)('%s runs as its image user, non-root, no privileges, RuntimeDefault seccomp', (program) => {
-      const { pod, container } = podOf(STACKS[stackName], program);
+    test.each(PROGRAMS)('%s runs as its image user, non-root, no privileges, RuntimeDefault seccomp (sidecars too)', (program) => {
+      const { pod, containers } = podOf(STACKS[stackName], program);
       const uid = UIDS[program];
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid });
-      expect(container.securityContext).toEqual({
+      for (const container of containers) expect(container.securityContext).toEqual({
         allowPrivilegeEscalation: false,
         capabilities: { drop: ['ALL'] },
         privileged: false,
@@ -133,9 +136,9 @@ describe('security context of each program', () => {
     });
 
     test.each(PROGRAMS)('%s writes only to emptyDir or PVC mounts where it needs to', (program) => {
-      const { pod, container } = podOf(STACKS[stackName], program);
+      const { pod, containers } = podOf(STACKS[stackName], program);
       const volumes = new Map<string, Record<string, unknown>>(pod.volumes.map((v: { name: string }) => [v.name, v]));
-      const writable = container.volumeMounts.filter((m: { readOnly?: boolean }) => !m.readOnly);
+      const writable = containers.flatMap((c) => c.volumeMounts.filter((m: { readOnly?: boolean }) => !m.readOnly));
       expect(writable.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(WRITABLE[program]);
       for (const mount of writable) {
         const volume = volumes.get(mount.name)!;
@@ -179,57 +182,64 @@ describe('images, resources and probes', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: readiness, port, scheme: 'HTTP' });
   });
 
-  test('Prometheus keeps --web.enable-lifecycle, so its config can also be hot-reloaded (POST /-/reload)', () => {
-    expect(podOf(objects, 'prometheus').container.args).toContain('--web.enable-lifecycle');
+  test('Prometheus reloads its files by itself: no lifecycle API (POST /-/quit) to expose', () => {
+    const args: string[] = podOf(objects, 'prometheus').container.args;
+    expect(args).toEqual(expect.arrayContaining(['--config.auto-reload', '--config.auto-reload-interval=30s']));
+    expect(args.filter((a) => /lifecycle|admin-api/.test(a))).toEqual([]);
+  });
+
+  test('Alertmanager\'s reloader is small, pinned, and reloads over loopback only', () => {
+    const [, reloader] = podOf(objects, 'alertmanager').containers;
+    expect(reloader.image).toMatch(/^quay\.io\/prometheus-operator\/prometheus-config-reloader:v\d+\.\d+\.\d+$/);
+    expect(reloader.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } });
+    expect(reloader.args).toEqual(expect.arrayContaining(['--reload-url=http://127.0.0.1:9093/-/reload', '--listen-address=127.0.0.1:8080']));
+    expect(reloader.ports).toBeUndefined();
   });
 });
 
-describe('config changes roll the pods (checksum/config annotation)', () => {
-  const checksums = (objects: Manifest[]) =>
-    Object.fromEntries(PROGRAMS.map((p) => [p, podOf(objects, p).deployment.spec.template.metadata.annotations['checksum/config']]));
-  const base = checksums(synthStack().objects);
+describe('config changes: hot reload where the program can, a rollout (checksum/config) where it cannot', () => {
+  const templates = (objects: Manifest[]) => Object.fromEntries(PROGRAMS.map((p) => [p, podOf(objects, p).deployment.spec.template]));
+  const base = templates(synthStack().objects);
 
-  test('each checksum is the sha256 of exactly the ConfigMap data the program mounts', () => {
+  test('only Grafana\'s start-up configuration (grafana.ini, datasources, providers) is checksummed', () => {
     const { objects } = synthStack();
-    const data = (...names: string[]) => Object.assign({}, ...names.map((n) => configMapData(objects, n)));
-    expect(base).toEqual({
-      prometheus: checksumOf(data('prometheus-config', 'prometheus-rules')),
-      alertmanager: checksumOf(data('alertmanager-config')),
-      grafana: checksumOf(data('grafana-config', 'grafana-dashboards')),
-    });
+    expect(base.grafana.metadata.annotations).toEqual({ 'checksum/config': checksumOf(configMapData(objects, 'grafana-config')) });
+    expect(base.prometheus.metadata.annotations).toBeUndefined();
+    expect(base.alertmanager.metadata.annotations).toBeUndefined();
   });
 
-  test('the same input gives the same checksums (no pod restarts on a no-op synth)', () => {
-    expect(checksums(synthStack().objects)).toEqual(base);
+  test('the same input gives the same pods (no restarts on a no-op synth)', () => {
+    expect(templates(synthStack().objects)).toEqual(base);
   });
 
-  const CHANGES: { what: string; program: string; props?: MonitoringStackProps; customize?: (stack: MonitoringStack) => void }[] = [
+  const RELOADED: { what: string; props?: MonitoringStackProps; customize?: (stack: MonitoringStack) => void }[] = [
     {
       what: 'a rule group',
-      program: 'prometheus',
       customize: (s) => s.prometheus.addRuleGroup({
         name: 'extra', rules: [{ alert: 'ExtraAlert', expr: 'up == 0', severity: 'info', component: 'extra', summary: 's', description: 'd' }],
       }),
     },
-    { what: 'external labels', program: 'prometheus', props: { prometheus: { externalLabels: { cluster: 'prod' } } } },
-    { what: 'a receiver', program: 'alertmanager', customize: (s) => s.alertRouter.addReceiver({ name: 'ops', webhook: [{ url: 'http://hooks.local/alerts' }] }) },
-    { what: 'a dashboard', program: 'grafana', customize: (s) => s.grafana.addDashboard({ uid: 'extra', title: 'Extra', model: { uid: 'extra', title: 'Extra', panels: [] } }) },
+    { what: 'external labels', props: { prometheus: { externalLabels: { cluster: 'prod' } } } },
+    { what: 'a retention', props: { prometheus: { retention: '30d' } } },
+    { what: 'a receiver', customize: (s) => s.alertRouter.addReceiver({ name: 'ops', webhook: [{ url: 'http://hooks.local/alerts' }] }) },
+    { what: 'a route', customize: (s) => s.alertRouter.addRoute({ receiver: 'warning', match: { team: 'ml' } }) },
+    { what: 'a dashboard', customize: (s) => s.grafana.addDashboard({ uid: 'extra', title: 'Extra', model: { uid: 'extra', title: 'Extra', panels: [] } }) },
   ];
   // An object per case: the test function then takes one argument (jest reads a longer one as a `done` callback).
-  test.each(CHANGES)('adding $what changes the checksum of $program only', ({ program, props, customize }) => {
-    const changed = checksums(synthStack(props, customize).objects);
-    for (const other of PROGRAMS) {
-      if (other === program) expect(changed[other]).not.toBe(base[other]);
-      else expect(changed[other]).toBe(base[other]);
-    }
+  test.each(RELOADED)('adding $what is reloaded: no pod template changes', ({ props, customize }) => {
+    expect(templates(synthStack(props, customize).objects)).toEqual(base);
   });
 
-  test('changes outside the config (resources, image) leave every checksum as it was', () => {
-    const changed = synthStack({
-      prometheus: { resources: { cpuRequestMillis: 500, cpuLimitMillis: 2000, memoryRequestMebibytes: 1024, memoryLimitMebibytes: 4096 } },
-      grafana: { image: 'grafana/grafana:11.3.1' },
-    });
-    expect(checksums(changed.objects)).toEqual(base);
+  test('what Grafana reads only at start-up rolls Grafana only', () => {
+    const changed = templates(synthStack({ grafana: { anonymousAccess: true } }).objects);
+    expect(changed.grafana.metadata.annotations['checksum/config']).not.toBe(base.grafana.metadata.annotations['checksum/config']);
+    expect([changed.prometheus, changed.alertmanager]).toEqual([base.prometheus, base.alertmanager]);
+  });
+
+  test('the order a user writes a map in changes nothing', () => {
+    const a = synthStack({ prometheus: { externalLabels: { cluster: 'prod', region: 'eu' } } });
+    const b = synthStack({ prometheus: { externalLabels: { region: 'eu', cluster: 'prod' } } });
+    expect([...b.files]).toEqual([...a.files]);
   });
 });
 
@@ -272,12 +282,21 @@ describe('optional persistence', () => {
     });
   });
 
-  test('without persistence: no PVC, an emptyDir, and rolling updates', () => {
+  test('without persistence: no PVC, a bounded emptyDir (the node\'s disk never fills), and rolling updates', () => {
     expect(defaults.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
-    for (const program of ['prometheus', 'grafana']) {
+    const limits: Record<string, string> = { prometheus: '10Gi', alertmanager: '256Mi', grafana: '1Gi' };
+    for (const program of PROGRAMS) {
       const { deployment, pod } = podOf(defaults, program);
       expect(deployment.spec.strategy.type).toBe('RollingUpdate');
-      expect(pod.volumes.find((v: { name: string }) => v.name === 'data')).toEqual({ name: 'data', emptyDir: {} });
+      expect(pod.volumes.find((v: { name: string }) => v.name === 'data')).toEqual({ name: 'data', emptyDir: { sizeLimit: limits[program] } });
+      // Every other emptyDir is bounded too.
+      for (const volume of pod.volumes.filter((v: { emptyDir?: object }) => v.emptyDir)) expect(volume.emptyDir.sizeLimit).toBeDefined();
     }
+  });
+
+  test('Alertmanager can keep silences and the notification log in a PVC', () => {
+    const { objects } = synthStack({ alertmanager: { persistence: { size: '1Gi' } } });
+    expect(find(objects, 'PersistentVolumeClaim', 'alertmanager-data').spec.resources.requests.storage).toBe('1Gi');
+    expect(podOf(objects, 'alertmanager').deployment.spec.strategy.type).toBe('Recreate');
   });
 });

@@ -117,10 +117,22 @@ describe('Prometheus', () => {
   const config = parse(configMapData(objects, 'prometheus-config')['prometheus.yml']);
   const jobs = new Map<string, any>(config.scrape_configs.map((job: any) => [job.job_name, job]));
 
-  test('scrapes every 15s and keeps 15 days with the lifecycle API on', () => {
+  test('scrapes every 15s, keeps 15 days within 85% of its 10Gi volume, reloads edits by itself', () => {
     expect(config.global.scrape_interval).toBe('15s');
-    const args: string[] = find(objects, 'Deployment', 'prometheus').spec.template.spec.containers[0].args;
-    expect(args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=15d', '--web.enable-lifecycle', '--config.file=/etc/prometheus/config/prometheus.yml']));
+    expect(config.storage).toEqual({ tsdb: { retention: { time: '15d', size: '8704MB' } } });
+    const pod = find(objects, 'Deployment', 'prometheus').spec.template;
+    expect(pod.spec.containers[0].args).toEqual([
+      '--config.file=/etc/prometheus/config/prometheus.yml', '--storage.tsdb.path=/prometheus',
+      '--config.auto-reload', '--config.auto-reload-interval=30s', '--web.listen-address=:9090',
+    ]);
+    expect(pod.spec.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '10Gi' } });
+    // Nothing Prometheus reloads itself rolls the pod.
+    expect(pod.metadata.annotations).toBeUndefined();
+  });
+
+  test('with persistence, the retention size follows the claim', () => {
+    const { objects: persistent } = synthStack({ prometheus: { persistence: { size: '50Gi' } } });
+    expect(parse(configMapData(persistent, 'prometheus-config')['prometheus.yml']).storage.tsdb.retention.size).toBe('43520MB');
   });
 
   test('has the scrape jobs of the SPEC', () => {

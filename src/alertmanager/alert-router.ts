@@ -7,12 +7,15 @@ import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
-import { checksumOf, toYaml } from '../common/serialize';
+import { toYaml } from '../common/serialize';
 import { claimUnique, validateDnsLabel, validateDuration, validateLabelName } from '../common/validation';
 import { fail } from '../common/errors';
 import { AlertmanagerConfigFile, InhibitRuleFile, ReceiverFile, RouteFile } from './config-model';
 import { covers, LabelMatcher, MatchOperator, renderMatcher, toMatchers, validateMatchers } from './matchers';
-import { DEFAULT_ALERTMANAGER_IMAGE } from '../common/versions';
+import { DEFAULT_ALERTMANAGER_IMAGE, DEFAULT_CONFIG_RELOADER_IMAGE } from '../common/versions';
+import { toContainerResources } from '../common/resources';
+import { restrictedContainerSecurity } from '../common/security';
+import { PersistenceOptions } from '../common/storage';
 import { Receiver, renderReceiver, validateReceiverName } from './receivers';
 import { checkUniqueObjects } from '../common/unique-objects';
 
@@ -164,6 +167,21 @@ export interface AlertRouterProps {
   /** @default - no Ingress */
   readonly ingress?: IngressOptions;
   /**
+   * Keep silences and the notification log in a PersistentVolumeClaim, so they survive the pod.
+   * @default - an emptyDir: silences are lost when the pod goes
+   */
+  readonly persistence?: PersistenceOptions;
+  /**
+   * Size limit of the emptyDir data volume when there is no `persistence`.
+   * @default '256Mi'
+   */
+  readonly dataSizeLimit?: string;
+  /**
+   * Image of the sidecar that reloads Alertmanager when its config or Secret changes, pinned.
+   * @default DEFAULT_CONFIG_RELOADER_IMAGE
+   */
+  readonly configReloaderImage?: string;
+  /**
    * Pods allowed through the NetworkPolicy besides the stack's own (e.g. a Prometheus you already run, in
    * its namespace). The same as `allowAccessFrom`.
    * @default - none
@@ -177,6 +195,8 @@ const UID = 65534;
 const CONFIG_DIR = '/etc/alertmanager/config';
 const SECRETS_DIR = '/etc/alertmanager/secrets';
 const DATA_DIR = '/alertmanager';
+/** Port of the config reloader's own metrics, bound to loopback. */
+const RELOADER_PORT = 8080;
 
 /**
  * Alertmanager: routing by severity, typed receivers whose credentials stay in a mounted Secret, inhibit
@@ -266,6 +286,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
 
     // Optional: the pod starts without the Secret, so the default stack (no credentials) needs none.
     const secrets = kplus.Volume.fromSecret(this, 'SecretsVolume', kplus.Secret.fromSecretName(this, 'SecretRef', this.secretName), { name: 'secrets', optional: true });
+    const config = kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' });
     this.workload = new ProgramWorkload(this, 'Workload', {
       name: this.name,
       namespace: this.namespace,
@@ -284,13 +305,35 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       replicas: 1,
       resources: props.resources ?? { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 256 },
       mounts: [
-        { volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' }), path: CONFIG_DIR, readOnly: true },
+        { volume: config, path: CONFIG_DIR, readOnly: true },
         { volume: secrets, path: SECRETS_DIR, readOnly: true },
       ],
       dataPath: DATA_DIR,
+      persistence: props.persistence,
+      dataSizeLimit: props.dataSizeLimit ?? '256Mi',
       networkPolicy: (props.networkPolicy ?? true) ? { restrictIngress: true } : undefined,
       ingress: props.ingress,
-      configChecksum: () => checksumOf(this.configData()),
+    });
+    // Hot reload: Alertmanager has no file watch of its own, so a sidecar watches the mounted config and
+    // Secret (the kubelet refreshes both in place) and asks Alertmanager to reload over loopback. Silences
+    // and the notification log survive an edit.
+    this.workload.deployment.addContainer({
+      name: 'config-reloader',
+      image: props.configReloaderImage ?? DEFAULT_CONFIG_RELOADER_IMAGE,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: [
+        `--watched-dir=${CONFIG_DIR}`,
+        `--watched-dir=${SECRETS_DIR}`,
+        `--reload-url=http://127.0.0.1:${PORT}/-/reload`,
+        // Its own metrics on loopback only: no port to open.
+        `--listen-address=127.0.0.1:${RELOADER_PORT}`,
+      ],
+      securityContext: restrictedContainerSecurity(UID),
+      resources: toContainerResources({ cpuRequestMillis: 10, cpuLimitMillis: 50, memoryRequestMebibytes: 16, memoryLimitMebibytes: 32 }),
+      volumeMounts: [
+        { path: CONFIG_DIR, volume: config, readOnly: true },
+        { path: SECRETS_DIR, volume: secrets, readOnly: true },
+      ],
     });
     this.podSelector = this.workload.podSelector;
     (props.allowedClients ?? []).forEach((peer) => this.allowAccessFrom(peer.podLabels, peer.namespace));

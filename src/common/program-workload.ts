@@ -1,5 +1,6 @@
 import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DnsEgress, NetworkPeer } from './endpoints';
 import { DEFAULT_INGRESS_CONTROLLER_NAMESPACE, IngressOptions, ProgramIngress, validateIngress } from './exposure';
@@ -7,7 +8,7 @@ import { imageVersion, programLabels, selectorLabels } from './labels';
 import { ProgramNetworkPolicy } from './network-policy';
 import { ResourceSpec, toContainerResources } from './resources';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
-import { PersistenceOptions, ProgramDataClaim, validatePersistence } from './storage';
+import { mebibytesOf, PersistenceOptions, ProgramDataClaim, sizeLimitOf, validatePersistence } from './storage';
 import { claimUnique, validateDnsLabel, validateInteger } from './validation';
 import { fail } from './errors';
 
@@ -93,6 +94,11 @@ export interface ProgramWorkloadProps {
   /** Where the program writes its data: an emptyDir, or the PVC of `persistence`. */
   readonly dataPath: string;
   /**
+   * Size limit of the emptyDir data volume, a whole number of Mi or Gi: beyond it the kubelet evicts the
+   * pod, instead of the node's disk filling up.
+   */
+  readonly dataSizeLimit: string;
+  /**
    * Keep the data in a ReadWriteOnce PVC `<name>-data`; the Deployment then uses the Recreate strategy and
    * one replica, so two pods never open one volume.
    * @default - an emptyDir
@@ -164,7 +170,7 @@ export class ProgramWorkload extends Construct {
     });
     const dataVolume = claim
       ? kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', claim.claimName))
-      : kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data');
+      : kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data', { sizeLimit: sizeLimitOf(mebibytesOf(scope, 'dataSizeLimit', props.dataSizeLimit)) });
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: props.name, namespace: props.namespace, labels },
@@ -204,6 +210,12 @@ export class ProgramWorkload extends Construct {
     for (const mount of [{ volume: dataVolume, path: props.dataPath }, ...props.mounts ?? []]) {
       claimUnique(scope, 'mounts', mountPaths, mount.path, 'mount path');
       this.container.mount(mount.path, mount.volume, { subPath: mount.subPath, readOnly: mount.readOnly ?? false });
+    }
+
+    if (!claim) {
+      // cdk8s-plus writes the limit in Mi; the API server stores it canonically (10Gi), and a second apply
+      // must find it unchanged. The data volume is the first one: it is mounted first.
+      ApiObject.of(this.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/volumes/0/emptyDir/sizeLimit', k8s.Quantity.fromString(props.dataSizeLimit)));
     }
 
     this.service = new kplus.Service(this, 'Service', {

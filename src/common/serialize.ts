@@ -22,3 +22,11 @@ export function checksumOf(data: Record<string, string>): string {
   }
   return hash.digest('hex');
 }
+
+/**
+ * A user's string map with its keys sorted, so that the order the user wrote them in never changes the
+ * output (nor what a reload or a rollout reacts to). `undefined` stays `undefined`.
+ */
+export function sortedMap(map: Record<string, string> | undefined): Record<string, string> | undefined {
+  return map && Object.fromEntries(Object.keys(map).sort().map((key) => [key, map[key]]));
+}

@@ -1,6 +1,24 @@
+import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { fail } from './errors';
 import { validateDnsSubdomain, validateQuantity } from './validation';
+
+/** Binary suffixes a data size may use, in MiB. */
+const MEBIBYTES: Record<string, number> = { Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
+const BINARY_SIZE = /^([1-9]\d*)(Mi|Gi|Ti)$/;
+
+/** A size of data written `<n>Mi`, `<n>Gi` or `<n>Ti`, as MiB; `field` names it in the error. */
+export function mebibytesOf(scope: Construct, field: string, quantity: string): number {
+  const match = BINARY_SIZE.exec(quantity);
+  if (!match) fail(scope, field, `"${quantity}" must be a whole number of Mi, Gi or Ti (e.g. 512Mi, 10Gi)`);
+  return Number(match[1]) * MEBIBYTES[match[2]];
+}
+
+/** An emptyDir size limit of `mebibytes` MiB (cdk8s-plus writes it in Mi). */
+export function sizeLimitOf(mebibytes: number): Size {
+  return Size.mebibytes(mebibytes);
+}
 
 /** A PersistentVolumeClaim for a program's data. */
 export interface PersistenceOptions {
@@ -26,6 +44,7 @@ export interface ProgramDataClaimProps extends PersistenceOptions {
 /** Checks the options, naming the fields as the user wrote them on `scope`. */
 export function validatePersistence(scope: Construct, options: PersistenceOptions): void {
   validateQuantity(scope, 'persistence.size', options.size ?? '10Gi');
+  mebibytesOf(scope, 'persistence.size', options.size ?? '10Gi');
   if (options.storageClassName !== undefined) validateDnsSubdomain(scope, 'persistence.storageClassName', options.storageClassName);
 }
 

@@ -9,9 +9,14 @@ export const ALERTMANAGER_VERSION = '0.35.0';
 /** The latest Grafana release (the version of its npm packages, `@grafana/data`, published with each release). */
 export const GRAFANA_VERSION = '13.2.3';
 
+/** prometheus-operator's config reloader, the sidecar that reloads Alertmanager on config changes. */
+export const CONFIG_RELOADER_VERSION = '0.85.0';
+
 /** Default image of {@link PrometheusServer}. */
 export const DEFAULT_PROMETHEUS_IMAGE = `prom/prometheus:v${PROMETHEUS_VERSION}` as const;
 /** Default image of {@link AlertRouter}. */
 export const DEFAULT_ALERTMANAGER_IMAGE = `prom/alertmanager:v${ALERTMANAGER_VERSION}` as const;
 /** Default image of {@link GrafanaWithDashboards}. */
 export const DEFAULT_GRAFANA_IMAGE = `grafana/grafana:${GRAFANA_VERSION}` as const;
+/** Default image of the Alertmanager config-reloader sidecar. */
+export const DEFAULT_CONFIG_RELOADER_IMAGE = `quay.io/prometheus-operator/prometheus-config-reloader:v${CONFIG_RELOADER_VERSION}` as const;

@@ -10,7 +10,7 @@ import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards } from '../common/config-map-shards';
 import { checksumOf, toJson, toYaml } from '../common/serialize';
-import { PersistenceOptions } from '../common/storage';
+import { PersistenceOptions, sizeLimitOf } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
 import { DEFAULT_GRAFANA_IMAGE } from '../common/versions';
 import { GrafanaDashboard, validateDashboard } from './dashboard';
@@ -86,6 +86,11 @@ export interface GrafanaWithDashboardsProps {
    * @default - an emptyDir: provisioned content survives, UI changes do not
    */
   readonly persistence?: PersistenceOptions;
+  /**
+   * Size limit of the emptyDir data volume when there is no `persistence`.
+   * @default '1Gi'
+   */
+  readonly dataSizeLimit?: string;
   /**
    * Create a NetworkPolicy: port 3000 open to Grafana's peers, the pods given to `allowAccessFrom`
    * (Prometheus, which scrapes it) and the ingress controller; egress only to DNS and Prometheus when
@@ -203,10 +208,11 @@ export class GrafanaWithDashboards extends Construct {
         { volume: fromConfig('IniVolume', 'config', 'grafana.ini'), path: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
         { volume: fromConfig('DatasourcesVolume', 'datasources', 'datasources.yaml'), path: '/etc/grafana/provisioning/datasources', readOnly: true },
         { volume: fromConfig('ProvidersVolume', 'dashboard-providers', 'dashboards.yaml'), path: '/etc/grafana/provisioning/dashboards', readOnly: true },
-        { volume: kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'), path: '/tmp' },
+        { volume: kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: sizeLimitOf(64) }), path: '/tmp' },
       ],
       dataPath: DATA_DIR,
       persistence: props.persistence,
+      dataSizeLimit: props.dataSizeLimit ?? '1Gi',
       networkPolicy: (props.networkPolicy ?? true) ? {
         // Prometheus (scraping it) and the ingress controller; `kubectl port-forward` does not cross NetworkPolicies.
         restrictIngress: true,
@@ -217,7 +223,9 @@ export class GrafanaWithDashboards extends Construct {
       } : undefined,
       ingress: props.ingress,
       hasLogin: true,
-      configChecksum: () => checksumOf({ ...configData(), ...this.dashboardFiles.data() }),
+      // Only what Grafana reads at start-up (grafana.ini, datasources, providers) rolls the pod: it
+      // re-reads the dashboard files on its own (the providers' updateIntervalSeconds).
+      configChecksum: () => checksumOf(configData()),
     });
     this.dashboardFiles.mountInto(this.workload.container);
     this.podSelector = this.workload.podSelector;

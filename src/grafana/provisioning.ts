@@ -73,6 +73,8 @@ export function dashboardProviderProvisioning(folder: string, paths: string[]): 
       type: 'file',
       disableDeletion: true,
       allowUiUpdates: false,
+      // Dashboards edited in the ConfigMap appear without a restart.
+      updateIntervalSeconds: 30,
       options: { path },
     })),
   };

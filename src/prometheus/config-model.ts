@@ -145,4 +145,9 @@ export interface PrometheusConfigFile {
   readonly rule_files: string[];
   /** The scrape jobs, in order. */
   readonly scrape_configs: ScrapeConfig[];
+  /**
+   * Storage settings, reloadable with the rest of the file.
+   * @default - 15d retention, no size bound
+   */
+  readonly storage?: { readonly tsdb: { readonly retention: { readonly time: string; readonly size: string } } };
 }

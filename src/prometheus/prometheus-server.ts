@@ -8,8 +8,8 @@ import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards } from '../common/config-map-shards';
-import { checksumOf, toYaml } from '../common/serialize';
-import { PersistenceOptions } from '../common/storage';
+import { sortedMap, toYaml } from '../common/serialize';
+import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateLabelName, validateNumber } from '../common/validation';
 import { DEFAULT_PROMETHEUS_IMAGE } from '../common/versions';
 import { fail } from '../common/errors';
@@ -50,7 +50,7 @@ export interface PrometheusServerProps {
    */
   readonly evaluationInterval?: string;
   /**
-   * How long samples are kept (`--storage.tsdb.retention.time`).
+   * How long samples are kept (`storage.tsdb.retention.time` in prometheus.yml).
    * @default '15d'
    */
   readonly retention?: string;
@@ -114,6 +114,13 @@ export interface PrometheusServerProps {
    */
   readonly persistence?: PersistenceOptions;
   /**
+   * Size limit of the emptyDir TSDB volume when there is no `persistence`: beyond it the kubelet evicts the
+   * pod rather than fill the node's disk. The TSDB is bounded below either size by
+   * `storage.tsdb.retention.size`, 85% of it (the WAL and compactions need the rest).
+   * @default '10Gi'
+   */
+  readonly dataSizeLimit?: string;
+  /**
    * Create a NetworkPolicy: only Prometheus's peers and the pods given to `allowAccessFrom` (Grafana) reach
    * port 9090.
    * @default true
@@ -138,6 +145,10 @@ const UID = 65534; // "nobody", which the official image runs as
 const CONFIG_DIR = '/etc/prometheus/config';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
+/** How often Prometheus checks its configuration and rule files for changes. */
+const RELOAD_INTERVAL = '30s';
+/** Share of the data volume the TSDB's blocks may fill: the WAL, head chunks and compactions need the rest. */
+const RETENTION_SHARE = 0.85;
 /** Rule file of the groups given without a file name. */
 export const CUSTOM_RULES_FILE = 'custom-rules.yml';
 /** Rule file of the alerts on the monitoring itself. */
@@ -184,6 +195,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly podSelector: Record<string, string>;
 
   private readonly props: PrometheusServerProps;
+  private readonly dataSizeLimit: string;
+  /** `storage.tsdb.retention.size`: a share of the data volume. */
+  private readonly retentionSize: string;
   private readonly scrapeConfigs: ScrapeConfig[] = [];
   private readonly jobNames = new Set<string>();
   private readonly ruleFiles = new Map<string, RuleGroup[]>();
@@ -203,6 +217,11 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.clusterUrl = `http://${this.serviceName}.${this.namespace}.svc:${PORT}`;
     this.scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
     this.runbookBaseUrl = props.runbookBaseUrl;
+    this.dataSizeLimit = props.dataSizeLimit ?? '10Gi';
+    if (props.persistence) validatePersistence(this, props.persistence);
+    // Prometheus's MB are MiB.
+    const volumeMebibytes = mebibytesOf(this, props.persistence ? 'persistence.size' : 'dataSizeLimit', props.persistence?.size ?? this.dataSizeLimit);
+    this.retentionSize = `${Math.floor(volumeMebibytes * RETENTION_SHARE)}MB`;
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
     validateDuration(this, 'retention', props.retention ?? '15d');
     Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
@@ -246,8 +265,11 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       args: [
         `--config.file=${CONFIG_DIR}/prometheus.yml`,
         `--storage.tsdb.path=${DATA_DIR}`,
-        `--storage.tsdb.retention.time=${props.retention ?? '15d'}`,
-        '--web.enable-lifecycle',
+        // Hot reload, built in: Prometheus re-reads prometheus.yml and the rule files when their checksum
+        // changes, so an edit neither restarts the pod (losing an emptyDir TSDB) nor needs the lifecycle
+        // API (`--web.enable-lifecycle` would let any client POST /-/quit).
+        '--config.auto-reload',
+        `--config.auto-reload-interval=${RELOAD_INTERVAL}`,
         `--web.listen-address=:${PORT}`,
       ],
       port: PORT,
@@ -263,9 +285,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       ],
       dataPath: DATA_DIR,
       persistence: props.persistence,
+      dataSizeLimit: this.dataSizeLimit,
       networkPolicy: (props.networkPolicy ?? true) ? { restrictIngress: true } : undefined,
       ingress: props.ingress,
-      configChecksum: () => checksumOf({ ...this.configData(), ...this.rules.data() }),
     });
     this.rules.mountInto(this.workload.container);
     this.podSelector = this.workload.podSelector;
@@ -324,7 +346,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
 
   /** The prometheus.yml model, as it is written at synth. */
   public renderConfig(): PrometheusConfigFile {
-    const external = this.props.externalLabels;
+    const external = sortedMap(this.props.externalLabels);
     return {
       global: {
         scrape_interval: this.scrapeInterval,
@@ -336,6 +358,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
         : {}),
       rule_files: this.rules.shards.map((shard) => `${shard.mountPath}/*.yml`),
       scrape_configs: this.scrapeConfigs,
+      storage: { tsdb: { retention: { time: this.props.retention ?? '15d', size: this.retentionSize } } },
     };
   }
 

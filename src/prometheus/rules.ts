@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
+import { sortedMap } from '../common/serialize';
 import { validatePromQL } from '../common/promql';
 import { claimUnique, validateDuration, validateLabelName } from '../common/validation';
 
@@ -131,13 +132,13 @@ export function renderRuleGroups(groups: RuleGroup[]): { groups: object[] } {
 
 function renderRule(rule: AlertRule | RecordingRule): object {
   if (!isAlertRule(rule)) {
-    return { record: rule.record, expr: rule.expr, ...(rule.labels ? { labels: rule.labels } : {}) };
+    return { record: rule.record, expr: rule.expr, ...(rule.labels ? { labels: sortedMap(rule.labels) } : {}) };
   }
   return {
     alert: rule.alert,
     expr: rule.expr,
     ...(rule.for ? { for: rule.for } : {}),
-    labels: { severity: rule.severity, component: rule.component, ...rule.labels },
+    labels: { severity: rule.severity, component: rule.component, ...sortedMap(rule.labels) },
     annotations: {
       summary: rule.summary,
       description: rule.description,

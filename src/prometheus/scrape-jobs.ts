@@ -1,3 +1,4 @@
+import { sortedMap } from '../common/serialize';
 import { RelabelConfig, ScrapeConfig } from './config-model';
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -37,7 +38,7 @@ export class ScrapeJobs {
     return {
       job_name: jobName,
       ...(metricsPath ? { metrics_path: metricsPath } : {}),
-      static_configs: [{ targets, ...(labels ? { labels } : {}) }],
+      static_configs: [{ targets, ...(labels ? { labels: sortedMap(labels) } : {}) }],
     };
   }
 
