@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { canonicalQuantity } from './quantity';
 import { validateDnsSubdomain, validateQuantity } from './validation';
 
 /** A PersistentVolumeClaim for a program's data. */
@@ -44,7 +45,8 @@ export class ProgramDataClaim extends Construct {
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: props.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(props.size ?? '10Gi') } },
+        // Canonical (`10240Mi` → `10Gi`), as the API server stores it: otherwise every apply would see a change.
+        resources: { requests: { storage: k8s.Quantity.fromString(canonicalQuantity(props.size ?? '10Gi')) } },
       },
     });
   }
