@@ -119,7 +119,8 @@ describe('NetworkPolicies', () => {
   });
 
   test('with an Ingress, the program\'s port is opened to the ingress controller\'s namespace, not the world', () => {
-    const controller = (namespace: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } }, podSelector: { matchLabels: {} } });
+    // Every pod of that namespace: `podSelector: {}` (the API server would drop an empty `matchLabels`).
+    const controller = (namespace: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } }, podSelector: {} });
     const { objects } = synthStack({
       prometheus: { ingress: { host: 'prometheus.mlops.local', tlsSecretName: 'tls', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' } } },
       grafana: { ingress: { host: 'grafana.mlops.local', tlsSecretName: 'tls', controllerNamespace: 'traefik' } },

@@ -213,7 +213,9 @@ test('6. the ten-file layout, written into any folder', () => {
     expect([...written].sort()).toEqual(expected);
     expect(fs.readdirSync(outdir).sort()).toEqual(expected);
     const kinds = (file: string) => parseAllDocuments(fs.readFileSync(path.join(outdir, file), 'utf8')).map((d) => d.get('kind'));
-    expect(kinds('prometheus-rbac.yaml')).toEqual(expect.arrayContaining(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']));
+    expect(kinds('prometheus-rbac.yaml')).toEqual(expect.arrayContaining(['ClusterRole', 'ClusterRoleBinding']));
+    expect(kinds('prometheus-rbac.yaml')).not.toContain('ServiceAccount');
+    expect(kinds('prometheus-deployment.yaml')).toEqual(expect.arrayContaining(['ServiceAccount', 'Deployment', 'Service']));
     expect(kinds('servicemonitor-iris-api.yaml')).toEqual(['ServiceMonitor']);
     expect(kinds('grafana-deployment.yaml')).toEqual(expect.arrayContaining(['Deployment', 'Service']));
   } finally {

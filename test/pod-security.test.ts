@@ -150,9 +150,10 @@ describe('security context of each program', () => {
 
 describe('images, resources and probes', () => {
   const { objects } = synthStack();
-  // Requests and limits sized per program: Prometheus holds the TSDB in memory, Alertmanager is small.
+  // Requests and limits sized per program: Prometheus holds the TSDB in memory, Alertmanager is small. Quantities
+  // are written as the API server stores them (1000m is `1`, 2048Mi is `2Gi`), so a second apply changes nothing.
   const SIZES: Record<string, object> = {
-    prometheus: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2048Mi' } },
+    prometheus: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
     alertmanager: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
     grafana: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   };

@@ -31,12 +31,14 @@ describe('the ten files', () => {
 
   test.each([
     ['prometheus-rbac.yaml', [
-      'ServiceAccount/prometheus', 'ClusterRole/prometheus', 'ClusterRoleBinding/prometheus',
+      'ClusterRole/prometheus', 'ClusterRoleBinding/prometheus',
       'Role/prometheus', 'RoleBinding/prometheus', 'Role/prometheus', 'RoleBinding/prometheus',
     ]],
     ['prometheus-configmap.yaml', ['ConfigMap/prometheus-config']],
     ['prometheus-rules.yaml', ['ConfigMap/prometheus-rules']],
-    ['prometheus-deployment.yaml', ['Deployment/prometheus', 'Service/prometheus-service', 'NetworkPolicy/prometheus']],
+    // The ServiceAccount before the Deployment: `kubectl apply -f <folder>` reads prometheus-deployment.yaml before
+    // prometheus-rbac.yaml, and a Pod cannot be created before its ServiceAccount exists.
+    ['prometheus-deployment.yaml', ['ServiceAccount/prometheus', 'Deployment/prometheus', 'Service/prometheus-service', 'NetworkPolicy/prometheus']],
     ['servicemonitor-iris-api.yaml', ['ServiceMonitor/iris-api']],
     ['alertmanager-configmap.yaml', ['ConfigMap/alertmanager-config']],
     ['alertmanager-deployment.yaml', ['Deployment/alertmanager', 'Service/alertmanager-service', 'NetworkPolicy/alertmanager']],

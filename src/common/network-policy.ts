@@ -41,7 +41,7 @@ export class ProgramNetworkPolicy extends Construct {
       {
         // DNS, wherever the cluster runs it.
         to: [
-          { namespaceSelector: { matchLabels: props.dns?.namespaceLabels }, podSelector: { matchLabels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' } } },
+          { namespaceSelector: selector(props.dns?.namespaceLabels), podSelector: selector(props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' }) },
           ...(props.dns?.ipBlocks ?? ['169.254.20.10/32']).map((cidr) => ({ ipBlock: { cidr } })),
         ],
         ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
@@ -54,7 +54,7 @@ export class ProgramNetworkPolicy extends Construct {
     new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       spec: {
-        podSelector: { matchLabels: props.podSelector },
+        podSelector: selector(props.podSelector),
         policyTypes: egress ? ['Ingress', 'Egress'] : ['Ingress'],
         ingress: [{
           from: Lazy.any({ produce: ingressFrom }),
@@ -68,8 +68,16 @@ export class ProgramNetworkPolicy extends Construct {
 
 /** A NetworkPolicy peer: the pods by their labels, in another namespace by its name label when not our own. */
 function peerOf(peer: NetworkPeer, ownNamespace: string): k8s.NetworkPolicyPeer {
-  const podSelector = { matchLabels: peer.podLabels };
+  const podSelector = selector(peer.podLabels);
   return peer.namespace && peer.namespace !== ownNamespace
     ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } }, podSelector }
     : { podSelector };
+}
+
+/**
+ * A label selector as the API server stores it: `{}` (everything) without labels, since it drops an empty
+ * `matchLabels` (and `kubectl apply` would then report the NetworkPolicy `configured` on every run).
+ */
+function selector(labels: Record<string, string> | undefined): k8s.LabelSelector {
+  return labels && Object.keys(labels).length ? { matchLabels: labels } : {};
 }

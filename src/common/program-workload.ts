@@ -6,7 +6,7 @@ import { DnsEgress, NetworkPeer } from './endpoints';
 import { DEFAULT_INGRESS_CONTROLLER_NAMESPACE, IngressOptions, ProgramIngress, validateIngress } from './exposure';
 import { imageVersion, programLabels, selectorLabels } from './labels';
 import { ProgramNetworkPolicy } from './network-policy';
-import { ResourceSpec, toContainerResources } from './resources';
+import { canonicalResources, ResourceSpec, toContainerResources } from './resources';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { mebibytesOf, PersistenceOptions, ProgramDataClaim, sizeLimitOf, validatePersistence } from './storage';
 import { claimUnique, validateDnsLabel, validateInteger } from './validation';
@@ -186,8 +186,13 @@ export class ProgramWorkload extends Construct {
       strategy: claim ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.podSelector }));
+    const deployment = ApiObject.of(this.deployment);
     // cdk8s-plus stamps a hash of the construct path on the pod template; our selectors do not use it.
-    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    deployment.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    // The manifests say what the API server stores, so a second `kubectl apply` finds nothing to change: it drops
+    // the zero values cdk8s-plus writes (`minReadySeconds: 0`, `hostNetwork: false`; `readOnly: false` and
+    // `externalIPs: []` below), and keeps quantities in canonical form only.
+    deployment.addJsonPatch(JsonPatch.remove('/spec/minReadySeconds'), JsonPatch.remove('/spec/template/spec/hostNetwork'));
 
     const mountPaths = new Set<string>();
     this.container = this.deployment.addContainer({
@@ -206,10 +211,14 @@ export class ProgramWorkload extends Construct {
         port: props.port, periodSeconds: Duration.seconds(10), failureThreshold: 3,
       }),
     });
+    // cdk8s-plus writes `1000m` and `2048Mi`; the API server stores `1` and `2Gi`. The program's container is the first.
+    deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/resources', canonicalResources(props.resources)));
+    // The data volume, mounted first, is the first volume; cdk8s-plus writes `readOnly: false` in a PVC volume.
+    if (claim) deployment.addJsonPatch(JsonPatch.remove('/spec/template/spec/volumes/0/persistentVolumeClaim/readOnly'));
     // The data volume first: some programs mount read-only content inside it (Grafana's dashboards).
     for (const mount of [{ volume: dataVolume, path: props.dataPath }, ...props.mounts ?? []]) {
       claimUnique(scope, 'mounts', mountPaths, mount.path, 'mount path');
-      this.container.mount(mount.path, mount.volume, { subPath: mount.subPath, readOnly: mount.readOnly ?? false });
+      this.container.mount(mount.path, mount.volume, { subPath: mount.subPath, readOnly: mount.readOnly ? true : undefined });
     }
 
     if (!claim) {
@@ -225,6 +234,7 @@ export class ProgramWorkload extends Construct {
     for (const [key, value] of Object.entries(this.podSelector)) {
       this.service.selectLabel(key, value);
     }
+    ApiObject.of(this.service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
 
     const access = props.networkPolicy;
     // The controller's pods, whatever their labels: they proxy the users of the Ingress.

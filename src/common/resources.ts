@@ -1,5 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { canonicalQuantity } from './quantity';
 
 /** CPU in millicores and memory in mebibytes, for a container's requests and limits. */
 export interface ResourceSpec {
@@ -18,5 +20,19 @@ export function toContainerResources(spec: ResourceSpec): kplus.ContainerResourc
   return {
     cpu: { request: kplus.Cpu.millis(spec.cpuRequestMillis), limit: kplus.Cpu.millis(spec.cpuLimitMillis) },
     memory: { request: Size.mebibytes(spec.memoryRequestMebibytes), limit: Size.mebibytes(spec.memoryLimitMebibytes) },
+  };
+}
+
+/**
+ * The container `resources` of a {@link ResourceSpec} with quantities in canonical form, as the API server stores
+ * them (`1000m` → `1`, `2048Mi` → `2Gi`). cdk8s-plus writes `<n>m` and `<n>Mi` whatever the value, so every
+ * `kubectl apply` would otherwise see a change.
+ */
+export function canonicalResources(spec: ResourceSpec): k8s.ResourceRequirements {
+  const cpu = (millis: number) => k8s.Quantity.fromString(canonicalQuantity(`${millis}m`));
+  const memory = (mebibytes: number) => k8s.Quantity.fromString(canonicalQuantity(`${mebibytes}Mi`));
+  return {
+    requests: { cpu: cpu(spec.cpuRequestMillis), memory: memory(spec.memoryRequestMebibytes) },
+    limits: { cpu: cpu(spec.cpuLimitMillis), memory: memory(spec.memoryLimitMebibytes) },
   };
 }

@@ -2,6 +2,7 @@ import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fail } from './errors';
+import { canonicalQuantity } from './quantity';
 import { validateDnsSubdomain, validateQuantity } from './validation';
 
 /** Binary suffixes a data size may use, in MiB. */
@@ -63,7 +64,8 @@ export class ProgramDataClaim extends Construct {
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: props.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(props.size ?? '10Gi') } },
+        // Canonical (`10240Mi` → `10Gi`), as the API server stores it: otherwise every apply would see a change.
+        resources: { requests: { storage: k8s.Quantity.fromString(canonicalQuantity(props.size ?? '10Gi')) } },
       },
     });
   }

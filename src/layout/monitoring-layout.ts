@@ -5,12 +5,17 @@ import { FileLayout } from './file-layout';
  * The ten-file layout of the original hand-written stack, for a {@link MonitoringStack}:
  * prometheus-rbac.yaml, prometheus-configmap.yaml, ..., grafana-deployment.yaml. NetworkPolicies, PVCs and
  * Ingresses go with their program's Deployment.
+ *
+ * Prometheus's ServiceAccount is the first object of prometheus-deployment.yaml, not in prometheus-rbac.yaml:
+ * `kubectl apply -f <folder>` goes through the files alphabetically, and a Deployment applied before its
+ * ServiceAccount exists gets its first Pods refused (a FailedCreate event, then a retry).
  */
 export function monitoringStackLayout(stack: MonitoringStack, layout = new FileLayout()): FileLayout {
   const { prometheus, alertRouter, grafana } = stack;
   layout
     .assign(prometheus, 'prometheus-deployment.yaml')
     .assign(prometheus.rbac, 'prometheus-rbac.yaml')
+    .assign(prometheus.rbac.serviceAccount, 'prometheus-deployment.yaml')
     .assign(prometheus.configMap, 'prometheus-configmap.yaml')
     .assign(prometheus.rules, 'prometheus-rules.yaml')
     .assign(alertRouter, 'alertmanager-deployment.yaml')

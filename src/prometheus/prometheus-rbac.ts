@@ -47,6 +47,8 @@ type Grants = Map<string, Map<string, Set<string>>>; // apiGroup â†’ resource â†
  */
 export class PrometheusRbac extends Construct {
   public readonly serviceAccountName: string;
+  /** The ServiceAccount the Prometheus pods run as. */
+  public readonly serviceAccount: ApiObject;
   /** Name of the cluster-scoped objects (and of the Roles in other namespaces). */
   public readonly sharedName: string;
 
@@ -60,7 +62,7 @@ export class PrometheusRbac extends Construct {
     this.props = props;
     this.serviceAccountName = props.name;
     this.sharedName = props.sharedName ?? (props.namespace === 'mlops' ? props.name : `${props.name}-${props.namespace}`);
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       // The token is mounted by the Prometheus pod itself, not by every pod using this account.
       automountServiceAccountToken: false,

@@ -10,6 +10,12 @@ export interface DaemonOptions {
   readonly cwd: string;
   /** URL that answers 200 once the program is ready (`/-/ready` for Prometheus and Alertmanager). */
   readonly readyUrl: string;
+  /**
+   * Instead of a plain GET of `readyUrl`: resolves true once the program is ready (HTTPS servers with
+   * their own CA and credentials, or readiness seen through another server).
+   * @default - GET readyUrl answers 200
+   */
+  readonly isReady?: () => Promise<boolean>;
   readonly readyTimeoutMs: number;
 }
 
@@ -27,7 +33,8 @@ export class Daemon {
     try {
       await waitFor(`${options.name} to be ready at ${options.readyUrl}`, async () => {
         if (daemon.exited) throw new Error(`${options.name} exited (${daemon.exitReason}) before it was ready:\n${daemon.logTail()}`);
-        return (await httpGet(options.readyUrl)).status === 200 ? true : undefined;
+        const ready = options.isReady ? await options.isReady() : (await httpGet(options.readyUrl)).status === 200;
+        return ready ? true : undefined;
       }, { timeoutMs: options.readyTimeoutMs, diagnostics: async () => `${options.name} output:\n${daemon.logTail()}` });
     } catch (error) {
       await daemon.stop();
