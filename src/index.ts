@@ -2,7 +2,7 @@
 
 // The whole stack, and the ten-file layout of this repository's app.
 export { MonitoringStack, type MonitoringStackProps, type ApplicationMonitoringOptions } from './stack';
-export { FileLayout, writeManifests } from './layout/file-layout';
+export { FileLayout, writeManifests, WRITTEN_FILES_LIST } from './layout/file-layout';
 export { monitoringStackLayout } from './layout/monitoring-layout';
 
 // Prometheus.

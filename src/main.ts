@@ -14,5 +14,7 @@ const stack = new MonitoringStack(chart, 'stack');
 const files = monitoringStackLayout(stack).render(app);
 
 writeManifests(files, outdir);
-if (process.env.CDK8S_OUTDIR) writeManifests(files, process.env.CDK8S_OUTDIR); // what the CLI lists, prints or validates
+// What the CLI lists, prints or validates. `cdk8s synth --stdout` concatenates the files as they are, so each
+// starts with a document separator there: the printed stream is then valid multi-document YAML.
+if (process.env.CDK8S_OUTDIR) writeManifests(new Map([...files].map(([name, yaml]) => [name, `---\n${yaml}`])), process.env.CDK8S_OUTDIR);
 console.log(`${files.size} files written to ${outdir}`);

@@ -214,7 +214,7 @@ describe('Alertmanager receivers read their credentials from the mounted Secret'
     {
       name: 'warning',
       email: [{ to: 'team@example.org', from: 'alertmanager@example.org', smarthost: 'smtp.example.org:587', authUsername: 'alertmanager', authPasswordSecretKey: 'smtp-password' }],
-      webhook: [{ url: 'https://hooks.example.org/alerts', bearerTokenSecretKey: 'webhook-token' }],
+      webhook: [{ url: 'https://hooks.example.org/alerts', bearerTokenSecretKey: 'webhook-token' }, { urlSecretKey: 'heartbeat-url' }],
     },
   ];
   const { objects } = synthStack({ alertmanager: { receivers } });
@@ -227,6 +227,7 @@ describe('Alertmanager receivers read their credentials from the mounted Secret'
     expect(byName.critical.slack_configs[0].api_url_file).toBe(`${SECRETS_DIR}/slack-webhook-url`);
     expect(byName.warning.email_configs[0].auth_password_file).toBe(`${SECRETS_DIR}/smtp-password`);
     expect(byName.warning.webhook_configs[0].http_config.authorization.credentials_file).toBe(`${SECRETS_DIR}/webhook-token`);
+    expect(byName.warning.webhook_configs[1]).toEqual({ send_resolved: true, url_file: `${SECRETS_DIR}/heartbeat-url` });
   });
 
   test('no inline credential field in any ConfigMap', () => {
@@ -241,7 +242,10 @@ describe('Alertmanager receivers read their credentials from the mounted Secret'
 
   test('the Secret is mounted read-only at the path the *_file fields point into', () => {
     const pod = find(objects, 'Deployment', 'alertmanager').spec.template.spec;
-    expect(pod.volumes).toContainEqual({ name: 'secrets', secret: { secretName: 'alertmanager-secrets', optional: true } });
+    // Required: a receiver reads from it, so a missing Secret stops the pod instead of the first notification.
+    expect(pod.volumes).toContainEqual({ name: 'secrets', secret: { secretName: 'alertmanager-secrets' } });
+    const defaultPod = find(defaults.objects, 'Deployment', 'alertmanager').spec.template.spec;
+    expect(defaultPod.volumes).toContainEqual({ name: 'secrets', secret: { secretName: 'alertmanager-secrets', optional: true } });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'secrets', mountPath: SECRETS_DIR, readOnly: true });
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });

@@ -2,6 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { removeDir, tempDir } from './support/tools';
+import { parseAllDocuments } from 'yaml';
+import { WRITTEN_FILES_LIST } from '../src';
 
 // These tests run the bundled app (lib/app.js), as `npm run synth` and `cdk8s synth` do. The test task
 // compiles and bundles before running jest.
@@ -44,13 +46,19 @@ test('two synths are byte-identical (no timestamps, no random names)', () => {
   expect(readDir(path.join(work, 'b'))).toEqual(readDir(path.join(work, 'a')));
 });
 
-test('a synth removes stale files from its output folder', () => {
+test('a synth removes the files it wrote before and no longer writes, and nothing else', () => {
   const outdir = path.join(work, 'out');
-  fs.mkdirSync(outdir);
-  fs.writeFileSync(path.join(outdir, 'renamed-long-ago.yaml'), 'kind: ConfigMap\n');
   expect(runApp(outdir)).toContain('10 files written');
-  expect(fs.readdirSync(outdir)).toHaveLength(10);
+  // A file of an older layout, listed as written by the app; and the user's own files in the folder.
+  fs.writeFileSync(path.join(outdir, 'renamed-long-ago.yaml'), 'kind: ConfigMap\n');
+  fs.appendFileSync(path.join(outdir, WRITTEN_FILES_LIST), 'renamed-long-ago.yaml\n');
+  fs.writeFileSync(path.join(outdir, 'README.md'), 'ours\n');
+  fs.writeFileSync(path.join(outdir, 'extra-objects.yaml'), 'kind: ConfigMap\n');
+  fs.mkdirSync(path.join(outdir, '.git'));
+  expect(runApp(outdir)).toContain('10 files written');
   expect(fs.existsSync(path.join(outdir, 'renamed-long-ago.yaml'))).toBe(false);
+  for (const kept of ['README.md', 'extra-objects.yaml', '.git']) expect([kept, fs.existsSync(path.join(outdir, kept))]).toEqual([kept, true]);
+  expect(fs.readFileSync(path.join(outdir, WRITTEN_FILES_LIST), 'utf8').split('\n').filter(Boolean)).toHaveLength(10);
 });
 
 test('`cdk8s synth` runs the compiled app and produces the same ten files', () => {
@@ -61,7 +69,24 @@ test('`cdk8s synth` runs the compiled app and produces the same ten files', () =
   });
   expect(cli.status).toBe(0);
   const listed = cli.stdout.split('\n').filter((line) => line.trim().startsWith('- ')).map((line) => path.basename(line.trim().slice(2)));
-  expect(listed.sort()).toEqual(Object.keys(readDir(COMMITTED)));
-  expect(readDir(cliOut)).toEqual(readDir(COMMITTED));
+  expect(listed.sort()).toEqual(Object.keys(readDir(COMMITTED)).filter((f) => f !== WRITTEN_FILES_LIST));
+  // The CLI's copy starts each file with a document separator, for `--stdout`; otherwise the same files.
+  const separated = Object.fromEntries(Object.entries(readDir(COMMITTED)).map(([f, yaml]) => [f, f === WRITTEN_FILES_LIST ? yaml : `---\n${yaml}`]));
+  expect(readDir(cliOut)).toEqual(separated);
   expect(readDir(outdir)).toEqual(readDir(COMMITTED));
+});
+
+test('`cdk8s synth --stdout` prints every object as valid multi-document YAML, and leaves dist/ as it is', () => {
+  const before = readDir(COMMITTED);
+  const cli = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', '--stdout'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, MONITORING_OUTDIR: path.join(work, 'out') },
+  });
+  expect(cli.status).toBe(0);
+  const docs = parseAllDocuments(cli.stdout).filter((d) => d.contents !== null);
+  expect(docs.filter((d) => d.errors.length > 0)).toEqual([]);
+  const committedObjects = Object.entries(before).filter(([f]) => f.endsWith('.yaml'))
+    .flatMap(([, yaml]) => parseAllDocuments(yaml).map((d) => d.toJSON()));
+  const sorted = (objects: unknown[]) => objects.map((o) => JSON.stringify(o)).sort();
+  expect(sorted(docs.map((d) => d.toJSON()))).toEqual(sorted(committedObjects));
+  expect(readDir(COMMITTED)).toEqual(before);
 });

@@ -91,6 +91,21 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     message: '[monitoring/stack/Prometheus] infrastructureAlerts.namespaces: must name at least one namespace',
   },
   {
+    case: 'credentials in a webhook URL (user and password)',
+    props: { alertmanager: { receivers: [{ name: 'default', webhook: [{ url: 'https://user:pass@hooks.example.org/alerts' }] }, { name: 'critical' }, { name: 'warning' }] } },
+    message: '[monitoring/stack/Alertmanager] receivers[default].webhook.url: the URL carries a user name or password, which would be written into a ConfigMap: put the URL in the receivers Secret and name its key in urlSecretKey (or send a token with bearerTokenSecretKey)',
+  },
+  {
+    case: 'a token in a webhook URL\'s query',
+    props: { alertmanager: { receivers: [{ name: 'default', webhook: [{ url: 'https://hooks.example.org/alerts?channel=ops&token=s3cr3t' }] }, { name: 'critical' }, { name: 'warning' }] } },
+    message: '[monitoring/stack/Alertmanager] receivers[default].webhook.url: the URL carries the query parameter "token", which would be written into a ConfigMap: put the URL in the receivers Secret and name its key in urlSecretKey (or send a token with bearerTokenSecretKey)',
+  },
+  {
+    case: 'a webhook with both a URL and a URL from the Secret',
+    props: { alertmanager: { receivers: [{ name: 'default', webhook: [{ url: 'https://hooks.example.org/a', urlSecretKey: 'url' }] }, { name: 'critical' }, { name: 'warning' }] } },
+    message: '[monitoring/stack/Alertmanager] receivers[default].webhook: give exactly one of url and urlSecretKey',
+  },
+  {
     case: 'a route that an earlier one makes unreachable',
     props: { alertmanager: { routes: [{ receiver: 'warning', match: { team: 'ml' } }, { receiver: 'critical', match: { team: 'ml', severity: 'critical' } }] } },
     message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (team="ml" → warning) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[0]',
@@ -174,7 +189,7 @@ describe('a failed synth leaves the previous manifests untouched', () => {
     parent = tempDir('bad-input');
     outdir = path.join(parent, 'dist');
     expect(synthInto(outdir)).toHaveLength(10);
-    fs.writeFileSync(path.join(outdir, 'README.md'), 'kept only by a successful synth\n');
+    fs.writeFileSync(path.join(outdir, 'README.md'), 'the user\'s own file: never removed\n');
     previous = contents(outdir);
   });
   afterEach(() => removeDir(parent));
@@ -202,10 +217,10 @@ describe('a failed synth leaves the previous manifests untouched', () => {
     expectUntouched();
   });
 
-  test('a successful synth replaces the files (so the checks above are not vacuous)', () => {
+  test('a successful synth replaces its files (so the checks above are not vacuous), and only its files', () => {
     synthInto(outdir, { prometheus: { scrapeInterval: '30s' } });
     const after = contents(outdir);
-    expect(after.has('README.md')).toBe(false);
+    expect(after.get('README.md')?.toString()).toBe('the user\'s own file: never removed\n');
     expect(after.get('prometheus-configmap.yaml')).not.toEqual(previous.get('prometheus-configmap.yaml'));
   });
 });

@@ -49,13 +49,13 @@ describe('amtool check-config', () => {
 
   const SECRETS_DIR = '/etc/alertmanager/secrets';
   const receivers: Receiver[] = [
-    { name: 'default', webhook: [{ url: 'https://hooks.example.com/alerts', bearerTokenSecretKey: 'webhook-token' }] },
+    { name: 'default', webhook: [{ url: 'https://hooks.example.com/alerts', bearerTokenSecretKey: 'webhook-token' }, { urlSecretKey: 'heartbeat-url' }] },
     { name: 'critical', slack: [{ channel: '#mlops-alerts', apiUrlSecretKey: 'slack-webhook-url' }], pagerDuty: [{ routingKeySecretKey: 'pagerduty-routing-key' }] },
     { name: 'warning', email: [{ to: 'oncall@example.com', from: 'alertmanager@example.com', smarthost: 'smtp.example.com:587', authUsername: 'alertmanager', authPasswordSecretKey: 'smtp-password' }] },
   ];
   const typed = synthStack({ alertmanager: { receivers } }).objects;
 
-  test('typed receivers (slack, email with auth, pagerduty, webhook with bearer token) pass', () => {
+  test('typed receivers (slack, email with auth, pagerduty, webhook with bearer token, webhook URL from the Secret) pass', () => {
     expectSuccess(amtoolCheckConfig(synthesizedAlertmanagerYml(typed)), 'amtool check-config (typed receivers)');
   });
 
@@ -66,6 +66,7 @@ describe('amtool check-config', () => {
     expect(byName.critical.pagerduty_configs?.[0].routing_key_file).toBe(`${SECRETS_DIR}/pagerduty-routing-key`);
     expect(byName.warning.email_configs?.[0].auth_password_file).toBe(`${SECRETS_DIR}/smtp-password`);
     expect(byName.default.webhook_configs?.[0].http_config?.authorization.credentials_file).toBe(`${SECRETS_DIR}/webhook-token`);
+    expect(byName.default.webhook_configs?.[1].url_file).toBe(`${SECRETS_DIR}/heartbeat-url`);
 
     // No inline credential field anywhere: every key naming a credential ends in _file.
     const credentialKeys: string[] = [];

@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -237,6 +237,8 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   private readonly inhibitRules: InhibitRuleFile[];
   private readonly secretName: string;
   private rendered?: Record<string, string>;
+  private secretRequired = false;
+  private secretPatched = false;
 
   constructor(scope: Construct, id: string, props: AlertRouterProps = {}) {
     super(scope, id);
@@ -284,7 +286,8 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       data: Lazy.any({ produce: () => this.configData() }),
     });
 
-    // Optional: the pod starts without the Secret, so the default stack (no credentials) needs none.
+    // Optional while no receiver reads from it, so the default stack (no credentials) needs none; required
+    // as soon as one does (see requireSecret).
     const secrets = kplus.Volume.fromSecret(this, 'SecretsVolume', kplus.Secret.fromSecretName(this, 'SecretRef', this.secretName), { name: 'secrets', optional: true });
     const config = kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' });
     this.workload = new ProgramWorkload(this, 'Workload', {
@@ -335,6 +338,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
         { path: SECRETS_DIR, volume: secrets, readOnly: true },
       ],
     });
+    if (this.secretRequired) this.requireSecret();
     this.podSelector = this.workload.podSelector;
     (props.allowedClients ?? []).forEach((peer) => this.allowAccessFrom(peer.podLabels, peer.namespace));
   }
@@ -346,9 +350,23 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   public addReceiver(receiver: Receiver): this {
     validateReceiverName(this, receiver.name);
     claimUnique(this, 'receivers', this.receiverNames, receiver.name, 'receiver name');
-    this.receivers.push(renderReceiver(this, receiver, SECRETS_DIR));
+    const rendered = renderReceiver(this, receiver, SECRETS_DIR);
+    this.receivers.push(rendered);
+    if (JSON.stringify(rendered).includes(`"${SECRETS_DIR}/`)) this.requireSecret();
     this.rendered = undefined;
     return this;
+  }
+
+  /**
+   * Makes the receivers Secret a required volume once a receiver reads a credential from it: a missing
+   * Secret then keeps the pod from starting, instead of notifications failing at the first alert.
+   */
+  private requireSecret(): void {
+    this.secretRequired = true;
+    if (!this.workload || this.secretPatched) return;
+    this.secretPatched = true;
+    // Volumes in mount order: data, config, secrets.
+    ApiObject.of(this.workload.deployment).addJsonPatch(JsonPatch.remove('/spec/template/spec/volumes/2/secret/optional'));
   }
 
   /**

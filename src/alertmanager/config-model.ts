@@ -51,8 +51,16 @@ export interface PagerDutyConfigFile {
 export interface WebhookConfigFile {
   /** Also notify when the alerts resolve. */
   readonly send_resolved: boolean;
-  /** URL the alerts are posted to. */
-  readonly url: string;
+  /**
+   * URL the alerts are posted to.
+   * @default - `url_file`
+   */
+  readonly url?: string;
+  /**
+   * File holding that URL (a mounted Secret key).
+   * @default - `url`
+   */
+  readonly url_file?: string;
   /**
    * Bearer token read from a file (a mounted Secret key).
    * @default - no Authorization header

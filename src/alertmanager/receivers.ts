@@ -54,10 +54,17 @@ export interface PagerDutyIntegration {
 /** A generic webhook. */
 export interface WebhookIntegration {
   /**
-   * URL that receives the alerts as JSON. It is written into the ConfigMap: keep secrets out of it and use
-   * `bearerTokenSecretKey`.
+   * URL that receives the alerts as JSON, written into the ConfigMap: one with credentials in it (a user
+   * name or password, a token in the query) is refused. Give exactly one of `url` and `urlSecretKey`.
+   * @default - none: `urlSecretKey`
    */
-  readonly url: string;
+  readonly url?: string;
+  /**
+   * Key of the receivers Secret holding the URL (`url_file`), for URLs that are secrets themselves
+   * (heartbeat and chat-ops webhooks with a token in the path).
+   * @default - none: `url`
+   */
+  readonly urlSecretKey?: string;
   /**
    * Key of the receivers Secret holding a bearer token sent with each request.
    * @default - no Authorization header
@@ -115,10 +122,13 @@ export function renderReceiver(scope: IConstruct, receiver: Receiver, secretsDir
     severity: p.severity ?? '{{ .CommonLabels.severity }}',
   }));
   const webhook = receiver.webhook?.map((w): WebhookConfigFile => {
-    if (!/^https?:\/\/[^\s]+$/.test(w.url)) fail(scope, `${field}.webhook.url`, `"${w.url}" is not an http(s) URL`);
+    if ((w.url === undefined) === (w.urlSecretKey === undefined)) {
+      fail(scope, `${field}.webhook`, 'give exactly one of url and urlSecretKey');
+    }
+    if (w.url !== undefined) validateWebhookUrl(scope, `${field}.webhook.url`, w.url);
     return {
       send_resolved: w.sendResolved ?? true,
-      url: w.url,
+      ...(w.url !== undefined ? { url: w.url } : { url_file: secretFile(w.urlSecretKey, 'webhook.urlSecretKey') }),
       ...(w.bearerTokenSecretKey ? { http_config: { authorization: { credentials_file: secretFile(w.bearerTokenSecretKey, 'webhook.bearerTokenSecretKey') } } } : {}),
     };
   });
@@ -129,6 +139,26 @@ export function renderReceiver(scope: IConstruct, receiver: Receiver, secretsDir
     ...(pagerDuty?.length ? { pagerduty_configs: pagerDuty } : {}),
     ...(webhook?.length ? { webhook_configs: webhook } : {}),
   };
+}
+
+/** Query parameters that carry credentials in the URLs of common webhook services. */
+const SECRET_PARAMETERS = /^(token|access_token|api_key|apikey|key|secret|password|pass|auth|signature|sig|code)$/i;
+
+/** An http(s) URL with no credential in it: it is written into a ConfigMap, which is neither secret nor private. */
+function validateWebhookUrl(scope: IConstruct, field: string, url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    fail(scope, field, `"${url}" is not an http(s) URL`);
+  }
+  if (!/^https?:$/.test(parsed.protocol) || /\s/.test(url)) fail(scope, field, `"${url}" is not an http(s) URL`);
+  const secret = (parsed.username || parsed.password) ? 'a user name or password'
+    : [...parsed.searchParams.keys()].find((k) => SECRET_PARAMETERS.test(k));
+  if (secret) {
+    const what = secret === 'a user name or password' ? secret : `the query parameter "${secret}"`;
+    fail(scope, field, `the URL carries ${what}, which would be written into a ConfigMap: put the URL in the receivers Secret and name its key in urlSecretKey (or send a token with bearerTokenSecretKey)`);
+  }
 }
 
 function validateSecretKey(scope: IConstruct, field: string, key: string): void {

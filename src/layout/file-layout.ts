@@ -17,7 +17,7 @@ export class FileLayout {
 
   /** Sends every object under `scope` (unless a deeper assignment says otherwise) to `fileName`. */
   public assign(scope: IConstruct, fileName: string): this {
-    if (!/^[a-z0-9][a-z0-9.-]*\.yaml$/.test(fileName)) {
+    if (!isLayoutFileName(fileName)) {
       throw new Error(`[${scope.node.path}] layout: "${fileName}" must be a lowercase file name ending in .yaml`);
     }
     this.assignments.set(scope, fileName);
@@ -67,19 +67,32 @@ export class FileLayout {
 }
 
 /**
- * Replaces the YAML files of `outdir` with `files` (file name to content): other files in it are removed.
- * Files are written to a staging folder first and then moved, so a failure never leaves half a layout.
+ * Name of the list of the files {@link writeManifests} wrote into a folder: kubectl reads only `.yaml`, `.yml`
+ * and `.json` files of a folder, so this one is never applied.
+ */
+export const WRITTEN_FILES_LIST = '.written-files';
+
+/**
+ * Writes `files` (file name to content) into `outdir`, and removes the files it wrote there before that are
+ * no longer in the layout; every other file of the folder (a README, `.git`) is left alone. Files are
+ * written to a staging folder first and then moved, so a failure never leaves half a layout.
  */
 export function writeManifests(files: ReadonlyMap<string, string>, outdir: string): void {
   fs.mkdirSync(outdir, { recursive: true });
+  const listFile = path.join(outdir, WRITTEN_FILES_LIST);
+  const writtenBefore = fs.existsSync(listFile) ? fs.readFileSync(listFile, 'utf8').split('\n').filter(isLayoutFileName) : [];
   const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), '.layout-'));
   try {
     for (const [fileName, yaml] of files) fs.writeFileSync(path.join(staging, fileName), yaml);
-    for (const stale of fs.readdirSync(outdir)) {
-      if (!files.has(stale)) fs.rmSync(path.join(outdir, stale), { recursive: true, force: true });
-    }
-    for (const fileName of files.keys()) fs.renameSync(path.join(staging, fileName), path.join(outdir, fileName));
+    fs.writeFileSync(path.join(staging, WRITTEN_FILES_LIST), [...files.keys()].sort().map((f) => `${f}\n`).join(''));
+    for (const stale of writtenBefore.filter((f) => !files.has(f))) fs.rmSync(path.join(outdir, stale), { force: true });
+    for (const fileName of [...files.keys(), WRITTEN_FILES_LIST]) fs.renameSync(path.join(staging, fileName), path.join(outdir, fileName));
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** A plain file name of the layout: the list is read back from disk, so nothing in it may point elsewhere. */
+function isLayoutFileName(name: string): boolean {
+  return /^[a-z0-9][a-z0-9.-]*\.yaml$/.test(name);
 }
