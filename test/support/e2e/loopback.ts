@@ -47,8 +47,13 @@ export interface HttpResponse {
  * connection gives status 0, since the callers poll servers that are still starting.
  */
 export function httpGet(url: string, timeoutMs = 2_000): Promise<HttpResponse> {
+  return responseOf((onResponse) => http.get(url, { agent: false, timeout: timeoutMs }, onResponse));
+}
+
+/** The status and body of the response to the request `send` starts; a failed or timed-out request gives status 0. */
+export function responseOf(send: (onResponse: (response: http.IncomingMessage) => void) => http.ClientRequest): Promise<HttpResponse> {
   return new Promise((resolve) => {
-    const request = http.get(url, { agent: false, timeout: timeoutMs }, (response) => {
+    const request = send((response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => { body += chunk; });

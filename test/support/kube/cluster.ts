@@ -6,7 +6,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { Daemon } from '../e2e/daemon';
 import { listeningAddresses } from '../e2e/listening-sockets';
-import { freePort, LOOPBACK } from '../e2e/loopback';
+import { freePort, LOOPBACK, responseOf } from '../e2e/loopback';
 import { removeDir, tempDir } from '../tools';
 import { KubeBinaries } from './binaries';
 
@@ -112,19 +112,9 @@ export class LocalCluster {
   public apiGet(urlPath: string): Promise<ApiResponse> {
     const caFile = path.join(this.pki, 'apiserver.crt');
     if (!this.apiserverUrl || !fs.existsSync(caFile)) return Promise.resolve({ status: 0, body: 'not started' });
-    return new Promise((resolve) => {
-      const request = https.get(`${this.apiserverUrl}${urlPath}`, {
-        ca: fs.readFileSync(caFile), headers: { Authorization: `Bearer ${this.token}` }, agent: false, timeout: 5_000,
-      }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => { body += chunk; });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-        response.on('error', () => resolve({ status: 0, body }));
-      });
-      request.on('timeout', () => request.destroy(new Error('timeout')));
-      request.on('error', (error) => resolve({ status: 0, body: String(error) }));
-    });
+    return responseOf((onResponse) => https.get(`${this.apiserverUrl}${urlPath}`, {
+      ca: fs.readFileSync(caFile), headers: { Authorization: `Bearer ${this.token}` }, agent: false, timeout: 5_000,
+    }, onResponse));
   }
 
   /** Stops kube-controller-manager, kube-apiserver and etcd (each by its pid), then removes the folder. */
