@@ -159,7 +159,7 @@ export class MonitoringStack extends Construct {
     (props.grafana?.dashboards ?? []).forEach((d) => this.grafana.addDashboard(d));
 
     const ownNamespace = { namespace: this.namespace };
-    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.alertRouter.name, [this.alertRouter.address], undefined, ownNamespace));
+    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.alertRouter.name, this.alertRouter.memberAddresses ?? [this.alertRouter.address], undefined, ownNamespace));
     this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.grafana.name, [`${this.grafana.serviceName}:${this.grafana.port}`], undefined, ownNamespace));
     if (props.prometheus?.selfMonitoringAlerts ?? true) {
       this.prometheus.addRuleGroup(alertmanagerAlertRules({ job: this.alertRouter.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);

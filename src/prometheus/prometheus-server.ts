@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { alertmanagerAddressFrom, IAlertmanagerEndpoint, IPrometheusEndpoint, NetworkPeer } from '../common/endpoints';
+import { alertmanagerTargetsFrom, IAlertmanagerEndpoint, IPrometheusEndpoint, NetworkPeer } from '../common/endpoints';
 import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
@@ -354,7 +354,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
         ...(external && Object.keys(external).length ? { external_labels: external } : {}),
       },
       ...(this.alertmanagers.length
-        ? { alerting: { alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.map((a) => alertmanagerAddressFrom(a, this.namespace)) }] }] } }
+        ? { alerting: { alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.flatMap((a) => alertmanagerTargetsFrom(a, this.namespace)) }] }] } }
         : {}),
       rule_files: this.rules.shards.map((shard) => `${shard.mountPath}/*.yml`),
       scrape_configs: this.scrapeConfigs,
