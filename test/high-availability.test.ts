@@ -63,3 +63,42 @@ describe('an Alertmanager cluster (alertmanager.replicas: 3)', () => {
     expect(() => synthStack({ alertmanager: { replicas } })).toThrow(/Alertmanager.*replicas/);
   });
 });
+
+describe('highly available Prometheus (prometheus.replicas: 2)', () => {
+  const { objects } = synthStack({ prometheus: { replicas: 2, externalLabels: { cluster: 'prod' } } });
+  const sts = find(objects, 'StatefulSet', 'prometheus');
+
+  test('is a StatefulSet of two, each pod with its own emptyDir, a PDB and topology spread', () => {
+    expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === 'prometheus')).toBe(false);
+    expect(sts.spec.replicas).toBe(2);
+    expect(sts.spec.serviceName).toBe('prometheus-headless');
+    expect(sts.spec.template.spec.volumes[0]).toEqual({ name: 'data', emptyDir: { sizeLimit: '10Gi' } });
+    expect(find(objects, 'PodDisruptionBudget', 'prometheus').spec.maxUnavailable).toBe(1);
+    expect(sts.spec.template.spec.topologySpreadConstraints).toHaveLength(2);
+    expect(sts.spec.template.spec.serviceAccountName).toBe('prometheus');
+    expect(sts.spec.template.spec.automountServiceAccountToken).toBe(true);
+  });
+
+  test('labels each replica with its pod name, from the downward API', () => {
+    const config = parse(find(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+    expect(config.global.external_labels).toEqual({ cluster: 'prod', replica: '${POD_NAME}' });
+    expect(container(sts, 'prometheus').env).toEqual([{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]);
+  });
+
+  test('with persistence, one PVC per replica', () => {
+    const persistent = synthStack({ prometheus: { replicas: 2, persistence: { size: '20Gi', storageClassName: 'fast' } } }).objects;
+    const set = find(persistent, 'StatefulSet', 'prometheus');
+    expect(set.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '20Gi' } } });
+    expect(persistent.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
+  });
+
+  test('RBAC is the same as with one replica', () => {
+    const rbac = (objs: Manifest[]) => objs.filter((o) => /Role/.test(o.kind)).map((o) => JSON.stringify(o));
+    expect(rbac(objects)).toEqual(rbac(synthStack().objects));
+  });
+
+  test('the replica label cannot also be a user external label', () => {
+    expect(() => synthStack({ prometheus: { replicas: 2, externalLabels: { replica: 'x' } } })).toThrow(/Prometheus.*externalLabels/);
+    expect(() => synthStack({ prometheus: { replicas: 0 } })).toThrow(/Prometheus.*replicas/);
+  });
+});

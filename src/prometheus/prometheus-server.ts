@@ -10,7 +10,8 @@ import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards } from '../common/config-map-shards';
 import { sortedMap, toYaml } from '../common/serialize';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
-import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateLabelName, validateNumber } from '../common/validation';
+import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateInteger, validateLabelName, validateNumber } from '../common/validation';
+import { POD_NAME_ENV, replicaExternalLabels } from './high-availability';
 import { DEFAULT_PROMETHEUS_IMAGE } from '../common/versions';
 import { fail } from '../common/errors';
 import { PrometheusConfigFile, ScrapeConfig } from './config-model';
@@ -137,6 +138,21 @@ export interface PrometheusServerProps {
    * @default - none
    */
   readonly allowedClients?: NetworkPeer[];
+  /**
+   * Number of identical Prometheus replicas, each scraping every target and evaluating every rule. With more
+   * than one they run as a StatefulSet (`<name>-0`, `<name>-1`, ... behind a headless Service
+   * `<name>-headless`), each with an emptyDir, or its own PVC with `persistence`; each adds the external label
+   * `replicaLabel` set to its pod name, so a long-term store (or Alertmanager, which deduplicates the alerts)
+   * tells them apart; a PodDisruptionBudget and topology spread keep one running through a drain.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * External label naming the replica, with `replicas` > 1 (Thanos Query deduplicates on it with
+   * `--query.replica-label`; Mimir's HA tracker with `ha_replica_label`).
+   * @default 'replica'
+   */
+  readonly replicaLabel?: string;
 }
 
 const PORT = 9090;
@@ -193,8 +209,12 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly workload: ProgramWorkload;
   /** Labels of the Prometheus pods. */
   public readonly podSelector: Record<string, string>;
+  /** Number of replicas. */
+  public readonly replicas: number;
 
   private readonly props: PrometheusServerProps;
+  /** `{ replica: '${POD_NAME}' }` with several replicas. */
+  private readonly replicaExternalLabels: Record<string, string>;
   private readonly dataSizeLimit: string;
   /** `storage.tsdb.retention.size`: a share of the data volume. */
   private readonly retentionSize: string;
@@ -225,6 +245,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
     validateDuration(this, 'retention', props.retention ?? '15d');
     Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
+    this.replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
+    this.replicaExternalLabels = this.replicas > 1 ? replicaExternalLabels(this, props) : {};
     const labels = programLabels(this.name, 'prometheus');
     this.rules = new ConfigMapShards(this, 'Rules', {
       name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules',
@@ -276,7 +298,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       livenessPath: '/-/healthy',
       readinessPath: '/-/ready',
       uid: UID,
-      replicas: 1,
+      replicas: this.replicas,
+      env: this.replicas > 1 ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
+      statefulSet: this.replicas > 1 ? { headlessServiceName: `${this.name}-headless` } : undefined,
       resources: props.resources ?? { cpuRequestMillis: 250, cpuLimitMillis: 1000, memoryRequestMebibytes: 512, memoryLimitMebibytes: 2048 },
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', this.name),
       automountServiceAccountToken: true, // Kubernetes service discovery and the cAdvisor proxy need the token
@@ -346,7 +370,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
 
   /** The prometheus.yml model, as it is written at synth. */
   public renderConfig(): PrometheusConfigFile {
-    const external = sortedMap(this.props.externalLabels);
+    const external = sortedMap({ ...this.props.externalLabels, ...this.replicaExternalLabels });
     return {
       global: {
         scrape_interval: this.scrapeInterval,
