@@ -132,11 +132,13 @@ export class MonitoringStack extends Construct {
       namespace: this.namespace,
       alertmanagers: [this.alertRouter],
     });
+    const longTermQuery = this.prometheus.remoteWrite.find((target) => target.queryUrl)?.queryUrl;
     this.grafana = new GrafanaWithDashboards(this, 'Grafana', {
       networkPolicy,
       ...props.grafana,
       namespace: this.namespace,
-      prometheus: this.prometheus,
+      // With a long-term store that has a query URL, Grafana reads from it (every replica and shard, deduplicated).
+      prometheus: longTermQuery ? PrometheusServer.fromUrl(longTermQuery) : this.prometheus,
       scrapeInterval: props.prometheus?.scrapeInterval,
       dashboards: [],
     });

@@ -3,6 +3,8 @@
  * Field names are those of prometheus.yml (snake_case) so that this model reads like the file it becomes.
  */
 
+import { RemoteWriteConfig } from './remote-write';
+
 /** One relabeling step (`relabel_configs` / `metric_relabel_configs`). */
 export interface RelabelConfig {
   /**
@@ -145,6 +147,11 @@ export interface PrometheusConfigFile {
   readonly rule_files: string[];
   /** The scrape jobs, in order. */
   readonly scrape_configs: ScrapeConfig[];
+  /**
+   * Long-term stores every sample is also sent to.
+   * @default - none
+   */
+  readonly remote_write?: RemoteWriteConfig[];
   /**
    * Storage settings, reloadable with the rest of the file.
    * @default - 15d retention, no size bound

@@ -11,6 +11,7 @@ import { ConfigMapShards } from '../common/config-map-shards';
 import { sortedMap, toYaml } from '../common/serialize';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateInteger, validateLabelName, validateNumber } from '../common/validation';
+import { RemoteWrite, RemoteWriteConfig } from './remote-write';
 import { POD_NAME_ENV, replicaExternalLabels } from './high-availability';
 import { DEFAULT_PROMETHEUS_IMAGE } from '../common/versions';
 import { fail } from '../common/errors';
@@ -153,6 +154,18 @@ export interface PrometheusServerProps {
    * @default 'replica'
    */
   readonly replicaLabel?: string;
+  /**
+   * Long-term stores (Thanos Receive, Grafana Mimir, VictoriaMetrics) every sample is also written to.
+   * Their credentials are keys of the Secret `remoteWriteSecretName`, mounted read-only as files.
+   * @default - none
+   */
+  readonly remoteWrite?: RemoteWrite[];
+  /**
+   * Secret holding the remote-write credentials (keys named by `passwordSecretKey` / `bearerTokenSecretKey`),
+   * mounted at /etc/prometheus/secrets when a target needs one. Create it out of band.
+   * @default '<name>-remote-write'
+   */
+  readonly remoteWriteSecretName?: string;
 }
 
 const PORT = 9090;
@@ -161,6 +174,7 @@ const UID = 65534; // "nobody", which the official image runs as
 const CONFIG_DIR = '/etc/prometheus/config';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
+const SECRETS_DIR = '/etc/prometheus/secrets';
 /** How often Prometheus checks its configuration and rule files for changes. */
 const RELOAD_INTERVAL = '30s';
 /** Share of the data volume the TSDB's blocks may fill: the WAL, head chunks and compactions need the rest. */
@@ -211,8 +225,11 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly podSelector: Record<string, string>;
   /** Number of replicas. */
   public readonly replicas: number;
+  /** The long-term stores it writes to. */
+  public readonly remoteWrite: readonly RemoteWrite[];
 
   private readonly props: PrometheusServerProps;
+  private readonly remoteWriteConfigs: RemoteWriteConfig[];
   /** `{ replica: '${POD_NAME}' }` with several replicas. */
   private readonly replicaExternalLabels: Record<string, string>;
   private readonly dataSizeLimit: string;
@@ -245,6 +262,12 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
     validateDuration(this, 'retention', props.retention ?? '15d');
     Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
+    this.remoteWrite = [...props.remoteWrite ?? []];
+    this.remoteWriteConfigs = this.remoteWrite.map((target, i) => target._render(this, `remoteWrite[${i}]`,
+      this.remoteWrite.filter((t) => t.store === target.store).length > 1 ? `${target.store}-${i}` : target.store, SECRETS_DIR));
+    claimUniqueNames(this, this.remoteWriteConfigs.map((c) => c.name));
+    const remoteWriteSecret = validateDnsLabel(this, 'remoteWriteSecretName', props.remoteWriteSecretName ?? `${this.name}-remote-write`);
+    const needsSecret = this.remoteWriteConfigs.some((c) => c.basic_auth || c.authorization);
     this.replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
     this.replicaExternalLabels = this.replicas > 1 ? replicaExternalLabels(this, props) : {};
     const labels = programLabels(this.name, 'prometheus');
@@ -306,6 +329,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       automountServiceAccountToken: true, // Kubernetes service discovery and the cAdvisor proxy need the token
       mounts: [
         { volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' }), path: CONFIG_DIR, readOnly: true },
+        // Remote-write credentials as files: never in prometheus.yml. Not optional: a missing Secret shows at once.
+        ...(needsSecret ? [{ volume: kplus.Volume.fromSecret(this, 'RemoteWriteSecretVolume', kplus.Secret.fromSecretName(this, 'RemoteWriteSecretRef', remoteWriteSecret), { name: 'remote-write-secrets' }), path: SECRETS_DIR, readOnly: true }] : []),
       ],
       dataPath: DATA_DIR,
       persistence: props.persistence,
@@ -382,6 +407,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
         : {}),
       rule_files: this.rules.shards.map((shard) => `${shard.mountPath}/*.yml`),
       scrape_configs: this.scrapeConfigs,
+      ...(this.remoteWriteConfigs.length ? { remote_write: this.remoteWriteConfigs } : {}),
       storage: { tsdb: { retention: { time: this.props.retention ?? '15d', size: this.retentionSize } } },
     };
   }
@@ -390,4 +416,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.rendered ??= { 'prometheus.yml': toYaml(this.renderConfig()) };
     return this.rendered;
   }
+}
+
+function claimUniqueNames(scope: Construct, names: string[]): void {
+  const seen = new Set<string>();
+  names.forEach((name, i) => claimUnique(scope, `remoteWrite[${i}].name`, seen, name, 'remote_write name'));
 }
