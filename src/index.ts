@@ -7,6 +7,7 @@ export { monitoringStackLayout } from './layout/monitoring-layout';
 
 // Prometheus.
 export { PrometheusServer, type PrometheusServerProps, CUSTOM_RULES_FILE, MONITORING_RULES_FILE } from './prometheus/prometheus-server';
+export { ShardRuleEvaluation, shardRelabeling } from './prometheus/sharding';
 export { RemoteWrite, LongTermStore, type RemoteWriteOptions, type RemoteWriteQueueOptions, type RemoteWriteConfig } from './prometheus/remote-write';
 export { POD_NAME_ENV } from './prometheus/high-availability';
 export { ALERTMANAGER_CLUSTER_PORT } from './alertmanager/cluster';

@@ -56,6 +56,17 @@ export interface ProgramWorkloadProps {
   readonly name: string;
   /** Namespace of every object. */
   readonly namespace: string;
+  /**
+   * The `app` label of the pods and of their selector, when several workloads run one program (Prometheus
+   * shards all carry `app: prometheus`).
+   * @default - `name`
+   */
+  readonly app?: string;
+  /**
+   * More labels on the pods and in their selector, telling this workload's pods from the program's others.
+   * @default - none
+   */
+  readonly extraSelectorLabels?: Record<string, string>;
   /** Which program runs (prometheus, alertmanager, grafana): the `app.kubernetes.io/name` label. */
   readonly program: string;
   /** Container image; must be pinned (a tag other than `latest`, or a digest). */
@@ -189,8 +200,9 @@ export class ProgramWorkload extends Construct {
     if (props.ingress) validateIngress(scope, props.ingress, props.hasLogin ?? false);
     validateResources(scope, props.resources);
 
-    const labels = programLabels(props.name, props.program, imageVersion(props.image));
-    this.podSelector = selectorLabels(props.name);
+    const app = props.app ?? props.name;
+    const labels = { ...programLabels(app, props.program, imageVersion(props.image)), ...props.extraSelectorLabels };
+    this.podSelector = { ...selectorLabels(app), ...props.extraSelectorLabels };
     const checksum = props.configChecksum;
     const claim = !stateful && props.persistence && new ProgramDataClaim(this, 'Data', {
       ...props.persistence, name: `${props.name}-data`, namespace: props.namespace, labels,

@@ -37,6 +37,11 @@ export interface RelabelConfig {
    * @default "replace"
    */
   readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'labeldrop' | 'labelkeep' | 'hashmod';
+  /**
+   * Modulus of `hashmod`: `target_label` gets the hash of the joined source values modulo this.
+   * @default - none
+   */
+  readonly modulus?: number;
 }
 
 /** Kubernetes service discovery. */
@@ -143,8 +148,11 @@ export interface PrometheusConfigFile {
    * @default - none
    */
   readonly alerting?: { readonly alertmanagers: { readonly static_configs: StaticConfig[] }[] };
-  /** Globs of the rule files to load. */
-  readonly rule_files: string[];
+  /**
+   * Globs of the rule files to load.
+   * @default - none (shards whose rules run in the long-term store)
+   */
+  readonly rule_files?: string[];
   /** The scrape jobs, in order. */
   readonly scrape_configs: ScrapeConfig[];
   /**
