@@ -82,6 +82,8 @@ describe('highly available Prometheus (prometheus.replicas: 2)', () => {
   test('labels each replica with its pod name, from the downward API', () => {
     const config = parse(find(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
     expect(config.global.external_labels).toEqual({ cluster: 'prod', replica: '${POD_NAME}' });
+    // The replicas' alerts are identical once the replica label is dropped: Alertmanager notifies once.
+    expect(config.alerting.alert_relabel_configs).toEqual([{ regex: 'replica', action: 'labeldrop' }]);
     expect(container(sts, 'prometheus').env).toEqual([{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]);
   });
 

@@ -147,7 +147,14 @@ export interface PrometheusConfigFile {
    * The Alertmanagers alerts are sent to.
    * @default - none
    */
-  readonly alerting?: { readonly alertmanagers: { readonly static_configs: StaticConfig[] }[] };
+  readonly alerting?: {
+    /**
+     * Relabeling of the alerts sent: replicas drop their `replica` label, so Alertmanager sees one alert.
+     * @default - none
+     */
+    readonly alert_relabel_configs?: RelabelConfig[];
+    readonly alertmanagers: { readonly static_configs: StaticConfig[] }[];
+  };
   /**
    * Globs of the rule files to load.
    * @default - none (shards whose rules run in the long-term store)

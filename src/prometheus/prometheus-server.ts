@@ -459,7 +459,14 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
         ...(external && Object.keys(external).length ? { external_labels: external } : {}),
       },
       ...(this.alertmanagers.length
-        ? { alerting: { alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.flatMap((a) => alertmanagerTargetsFrom(a, this.namespace)) }] }] } }
+        ? {
+          alerting: {
+            // Replicas raise the same alerts: without their replica label those are identical, and the
+            // Alertmanagers notify once.
+            ...(this.replicas > 1 ? { alert_relabel_configs: Object.keys(this.replicaExternalLabels).map((label) => ({ regex: label, action: 'labeldrop' as const })) } : {}),
+            alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.flatMap((a) => alertmanagerTargetsFrom(a, this.namespace)) }] }],
+          },
+        }
         : {}),
       ...(sharded && this.shardRules === ShardRuleEvaluation.LONG_TERM_STORE ? {} : { rule_files: this.rules.shards.map((s) => `${s.mountPath}/*.yml`) }),
       // Each shard scrapes itself, and its share of every other job.
