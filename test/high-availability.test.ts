@@ -90,7 +90,9 @@ describe('highly available Prometheus (prometheus.replicas: 2)', () => {
   test('with persistence, one PVC per replica', () => {
     const persistent = synthStack({ prometheus: { replicas: 2, persistence: { size: '20Gi', storageClassName: 'fast' } } }).objects;
     const set = find(persistent, 'StatefulSet', 'prometheus');
-    expect(set.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '20Gi' } } });
+    // As the API server stores it, so a second `kubectl apply` leaves the StatefulSet unchanged.
+    expect(set.spec.volumeClaimTemplates[0]).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', status: { phase: 'Pending' } });
+    expect(set.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '20Gi' } }, volumeMode: 'Filesystem' });
     expect(persistent.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
   });
 

@@ -284,14 +284,25 @@ export class ProgramWorkload extends Construct {
     if (claim) deployment.addJsonPatch(JsonPatch.remove('/spec/template/spec/volumes/0/persistentVolumeClaim/readOnly'));
     if (stateful && props.persistence) {
       // The `data` volume comes from the claim template, not from the pod spec.
+      // Written as the API server stores it (with the defaults it fills in: apiVersion, kind, volumeMode, a Pending
+      // status): the templates are a list kubectl replaces whole, so any difference would report the StatefulSet
+      // `configured` on every apply.
       deployment.addJsonPatch(JsonPatch.remove('/spec/template/spec/volumes/0'), JsonPatch.add('/spec/volumeClaimTemplates', [{
         metadata: { name: 'data', labels },
         spec: {
           accessModes: ['ReadWriteOnce'],
           ...(props.persistence.storageClassName ? { storageClassName: props.persistence.storageClassName } : {}),
           resources: { requests: { storage: k8s.Quantity.fromString(canonicalQuantity(props.persistence.size ?? '10Gi')) } },
+          volumeMode: 'Filesystem',
         },
       }]));
+      // The typed StatefulSet drops apiVersion, kind and status from the templates after the patches: add them last.
+      const typed = deployment.toJson.bind(deployment);
+      deployment.toJson = () => {
+        const json = typed();
+        json.spec.volumeClaimTemplates = json.spec.volumeClaimTemplates.map((t: object) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t, status: { phase: 'Pending' } }));
+        return json;
+      };
     }
     if (stateful) {
       // Spread the replicas over nodes and zones: losing one node or zone leaves the others running.
