@@ -344,8 +344,9 @@ describe(`the committed manifests on a real kube-apiserver (${FILES.length} file
       }
       const events = await getJson(['events', '-n', NAMESPACE]);
       expect(events.items.filter((e: any) => e.reason === 'FailedCreate').map((e: any) => `${e.involvedObject.name}: ${e.message}`)).toEqual([]);
-      // A PodDisruptionBudget's selector has the patch strategy "replace": client-side kubectl sends it on every
-      // apply and says `configured`, though nothing changes (kubectl diff is empty, the generation stays 1).
+      // Client-side kubectl (v1.37.2) sends a PodDisruptionBudget's selector again on every apply (its patch is
+      // `{"spec":{"selector":...}}`, seen with -v=8) and says `configured`, though nothing changes: kubectl diff is
+      // empty and the generation stays 1.
       const second = await kubectl(['apply', '-f', dir]);
       const expected = (n: string) => `${n} ${n.startsWith('poddisruptionbudget') ? 'configured' : 'unchanged'}\n`;
       if (output(second) !== `exit 0\n${names.map(expected).join('')}`) {
