@@ -14,6 +14,8 @@ const RUNS = intEnv('BENCH_RUNS', 5, 1);
 const WARMUP = intEnv('BENCH_WARMUP', 1, 0);
 const SCALE = (process.env.BENCH_SCALE ?? '1,10,100,1000').split(',').filter(Boolean).map(Number);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
+const SHARDED_APPS = intEnv('BENCH_SHARDED_APPS', 10_000, 1);
+const SHARDS = intEnv('BENCH_SHARDS', 8, 2);
 const TIMEOUT_MS = intEnv('BENCH_TIMEOUT_MS', 300_000, 1);
 const RESULTS = path.join(__dirname, 'results');
 
@@ -147,6 +149,10 @@ function scenarios() {
   for (const n of SCALE) {
     add(`scale-${n}`, `${n} monitored application${n === 1 ? '' : 's'}: \`node bench/scale-app.js ${n}\``, ['node', 'bench/scale-app.js', String(n)], { group: 'scale' });
   }
+  // Beyond one Prometheus: a sharded, highly available stack (issue 13) monitoring many applications. One
+  // dashboard per application would be 10,000 dashboards: a fleet that size uses templated ones, so none here.
+  add('sharded', `${SHARDED_APPS} applications, ${SHARDS} Prometheus shards x 2 replicas, 3 Alertmanagers, remote write: \`SCALE_SHARDS=${SHARDS} SCALE_DASHBOARDS=none node bench/scale-app.js ${SHARDED_APPS}\``,
+    ['node', 'bench/scale-app.js', String(SHARDED_APPS)], { env: () => ({ SCALE_SHARDS: String(SHARDS), SCALE_DASHBOARDS: 'none' }), group: 'sharded' });
   return list.filter((s) => !ONLY || ONLY.has(s.id) || (ONLY.has('scale') && s.group === 'scale'));
 }
 
@@ -220,6 +226,14 @@ function report(results, startLoad, endLoad, startedAt, seconds) {
     const b = (s1000.m.wallMs - s100.m.wallMs) / 900;
     lines.push(`- No worse than linear: marginal ${a.toFixed(2)} ms/app (10->100) vs ${b.toFixed(2)} ms/app (100->1000); ` +
       `t(1000)/t(100) = ${(s1000.m.wallMs / s100.m.wallMs).toFixed(2)}x, RSS ${(s1000.m.rssMb / s100.m.rssMb).toFixed(2)}x - ${verdict(b <= a * 1.25)}`);
+  }
+  const sharded = byId.get('sharded');
+  if (sharded?.m) {
+    const out = JSON.parse(sharded.m.lastStdout.trim().split('\n').pop());
+    lines.push(`- Sharded (${out.shards} shards x ${out.replicas} replicas, ${out.apps} applications): median ${fmt(sharded.m.wallMs)} ms ` +
+      `(${fmt(sharded.m.minMs)}-${fmt(sharded.m.maxMs)}), CPU ${fmt(sharded.m.cpuMs)} ms, ${fmt(sharded.m.rssMb)} MB; ${out.files} files, ` +
+      `${(out.bytes / 1048576).toFixed(1)} MiB; prometheus-configmap.yaml ${(out.prometheusConfigFileBytes / 1048576).toFixed(1)} MiB` +
+      `${out.prometheusConfigFileBytes > 1048576 ? ' (over the 1 MiB a ConfigMap may hold: a job per application does not scale to this size)' : ''}`);
   }
   const tsn = byId.get('ts-node');
   if (tsn?.m && synth?.m) lines.push(`- Compiled JS vs ts-node: ${(tsn.m.wallMs / synth.m.wallMs).toFixed(1)}x faster (${fmt(tsn.m.wallMs)} ms -> ${fmt(synth.m.wallMs)} ms).`);

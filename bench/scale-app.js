@@ -13,6 +13,9 @@
 //
 // Environment:
 //   SCALE_DASHBOARDS=each|none   dashboard per application (default each)
+//   SCALE_SHARDS=S               S > 1: Prometheus sharded S ways (hashmod), SCALE_REPLICAS replicas per shard
+//                                (default 2), a 3-member Alertmanager cluster, remote write to a Mimir
+//                                (rules evaluated by its ruler); default: one Prometheus
 // Dashboards and rule files that outgrow one ConfigMap (1 MiB) are spread over several (ConfigMapShards), so
 // every size synthesizes a valid stack; the JSON line reports how many ConfigMaps each needed.
 // Prints one JSON line (phase timings in ms, counts, bytes) on stdout.
@@ -35,7 +38,19 @@ const dashboards = (process.env.SCALE_DASHBOARDS ?? 'each') !== 'none';
 
 const app = new App();
 const chart = new Chart(app, 'monitoring');
-const stack = new lib.MonitoringStack(chart, 'stack', { irisApi: false });
+const shards = Number(process.env.SCALE_SHARDS ?? 1);
+const replicas = Number(process.env.SCALE_REPLICAS ?? 2);
+const mimir = lib.RemoteWrite.mimir({
+  url: 'http://mimir-distributor.mimir.svc:8080/api/v1/push', tenant: 'bench',
+  queryUrl: 'http://mimir-query-frontend.mimir.svc:8080/prometheus',
+});
+const stack = new lib.MonitoringStack(chart, 'stack', shards > 1
+  ? {
+    irisApi: false,
+    prometheus: { shards, replicas, shardRuleEvaluation: lib.ShardRuleEvaluation.LONG_TERM_STORE, remoteWrite: [mimir] },
+    alertmanager: { replicas: 3 },
+  }
+  : { irisApi: false });
 const width = String(Math.max(n, 1)).length;
 for (let i = 1; i <= n; i++) {
   const name = `app-${String(i).padStart(width, '0')}`;
@@ -86,9 +101,13 @@ if (!keepOutdir) fs.rmSync(outdir, { recursive: true, force: true });
 const ms = (x) => Math.round(x * 10) / 10;
 console.log(JSON.stringify({
   apps: n,
+  shards: stack.prometheus.shards,
+  replicas: stack.prometheus.replicas,
   files: files.size,
   bytes,
   dashboardsFileBytes, // the dashboards ConfigMaps, as YAML
+  // prometheus.yml (one file per shard) in one ConfigMap: above 1 MiB the API server refuses it
+  prometheusConfigFileBytes: Buffer.byteLength(files.get('prometheus-configmap.yaml') ?? ''),
   dashboardConfigMaps: stack.grafana.dashboardFiles.shards.length,
   ruleConfigMaps: stack.prometheus.rules.shards.length,
   phases: {

@@ -7,6 +7,10 @@ export { monitoringStackLayout } from './layout/monitoring-layout';
 
 // Prometheus.
 export { PrometheusServer, type PrometheusServerProps, CUSTOM_RULES_FILE, MONITORING_RULES_FILE } from './prometheus/prometheus-server';
+export { ShardRuleEvaluation, shardRelabeling } from './prometheus/sharding';
+export { RemoteWrite, LongTermStore, type RemoteWriteOptions, type RemoteWriteQueueOptions, type RemoteWriteConfig } from './prometheus/remote-write';
+export { POD_NAME_ENV } from './prometheus/high-availability';
+export { ALERTMANAGER_CLUSTER_PORT } from './alertmanager/cluster';
 export { PrometheusRbac, type PrometheusRbacProps } from './prometheus/prometheus-rbac';
 export { ScrapeJobs, type KubernetesServiceScrapeOptions } from './prometheus/scrape-jobs';
 export {
@@ -66,7 +70,7 @@ export { type IngressOptions, IngressAuthentication } from './common/exposure';
 export { type PersistenceOptions } from './common/storage';
 export { type ResourceSpec } from './common/resources';
 export { ConfigMapShards, type ConfigMapShardsProps, type ConfigMapShard } from './common/config-map-shards';
-export { ProgramWorkload, type ProgramWorkloadProps, type ProgramMount } from './common/program-workload';
+export { ProgramWorkload, type ProgramWorkloadProps, type ProgramMount, type ProgramStatefulSet } from './common/program-workload';
 export {
   PROMETHEUS_VERSION, ALERTMANAGER_VERSION, GRAFANA_VERSION,
   DEFAULT_PROMETHEUS_IMAGE, DEFAULT_ALERTMANAGER_IMAGE, DEFAULT_GRAFANA_IMAGE,

@@ -132,11 +132,13 @@ export class MonitoringStack extends Construct {
       namespace: this.namespace,
       alertmanagers: [this.alertRouter],
     });
+    const longTermQuery = this.prometheus.remoteWrite.find((target) => target.queryUrl)?.queryUrl;
     this.grafana = new GrafanaWithDashboards(this, 'Grafana', {
       networkPolicy,
       ...props.grafana,
       namespace: this.namespace,
-      prometheus: this.prometheus,
+      // With a long-term store that has a query URL, Grafana reads from it (every replica and shard, deduplicated).
+      prometheus: longTermQuery ? PrometheusServer.fromUrl(longTermQuery) : this.prometheus,
       scrapeInterval: props.prometheus?.scrapeInterval,
       dashboards: [],
     });
@@ -159,7 +161,7 @@ export class MonitoringStack extends Construct {
     (props.grafana?.dashboards ?? []).forEach((d) => this.grafana.addDashboard(d));
 
     const ownNamespace = { namespace: this.namespace };
-    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.alertRouter.name, [this.alertRouter.address], undefined, ownNamespace));
+    this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.alertRouter.name, this.alertRouter.memberAddresses ?? [this.alertRouter.address], undefined, ownNamespace));
     this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.grafana.name, [`${this.grafana.serviceName}:${this.grafana.port}`], undefined, ownNamespace));
     if (props.prometheus?.selfMonitoringAlerts ?? true) {
       this.prometheus.addRuleGroup(alertmanagerAlertRules({ job: this.alertRouter.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);

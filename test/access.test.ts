@@ -285,3 +285,12 @@ test('DNS egress can name the cluster\'s own DNS servers (OpenShift)', () => {
     podSelector: { matchLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' } },
   }]);
 });
+
+test('the receivers Secret is required in an Alertmanager cluster too (its data volumes come from claim templates)', () => {
+  const receivers: AlertRouterProps['receivers'] = [{ name: 'default', pagerDuty: [{ routingKeySecretKey: 'pd-key' }] }, { name: 'critical' }, { name: 'warning' }];
+  for (const persistence of [undefined, { size: '1Gi' }]) {
+    const { objects } = synthStack({ alertmanager: { replicas: 3, persistence, receivers } });
+    const pod = find(objects, 'StatefulSet', 'alertmanager').spec.template.spec;
+    expect(pod.volumes.find((v: { name: string }) => v.name === 'secrets')).toEqual({ name: 'secrets', secret: { secretName: 'alertmanager-secrets' } });
+  }
+});

@@ -11,6 +11,7 @@ import { rulesDashboardsReceivers } from '../examples/04-rules-dashboards-receiv
 import { alertRouterAlone, grafanaAlone } from '../examples/05-one-construct-alone';
 import { tenFileLayout } from '../examples/06-ten-file-layout';
 import { slosForAnotherApplication } from '../examples/07-slos-for-another-application';
+import { highAvailability, shardedStack } from '../examples/08-high-availability';
 import { amtoolRoutesTest } from './support/alertmanager';
 import { checkRules, expectSuccess } from './support/promtool';
 import { tempDir } from './support/tools';
@@ -65,7 +66,7 @@ test('README: every ```ts block of the usage section is (an excerpt of) an examp
     const home = files.find(({ text }) => text.includes(block));
     if (!home) throw new Error(`README code block is in no examples/*.ts file (edit the example, then copy it):\n${block}`);
   }
-  // Every use case 01-07 is shown.
+  // Every use case 01-08 is shown.
   for (const { f, text } of files) {
     expect({ f, shown: blocks.some((b) => text.includes(b)) }).toEqual({ f, shown: true });
   }
@@ -244,4 +245,27 @@ test('7. SLOs for another application: recording rules, burn-rate alerts and a d
     'availability: SLI over 30d', 'availability: error budget left', 'availability: burn rate',
     'latency: SLI over 30d', 'latency: error budget left', 'latency: burn rate',
   ]);
+});
+
+test('8. highly available: Prometheus replicas, an Alertmanager cluster, remote write to Mimir; and shards', () => {
+  const app = Testing.app();
+  const objects = Testing.synth(highAvailability(app).node.scope as any) as K8sObject[];
+  const prometheus = get(objects, 'StatefulSet', 'prometheus');
+  expect(prometheus.spec.replicas).toBe(2);
+  expect(prometheus.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
+  expect(get(objects, 'StatefulSet', 'alertmanager').spec.replicas).toBe(3);
+  const prometheusYml = parse(get(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+  expect(prometheusYml.global.external_labels).toEqual({ replica: '${POD_NAME}' });
+  expect(prometheusYml.alerting.alertmanagers[0].static_configs[0].targets).toEqual([0, 1, 2].map((i) => `alertmanager-${i}.alertmanager-cluster.mlops.svc:9093`));
+  expect(prometheusYml.remote_write).toEqual([{
+    url: 'http://mimir-distributor.mimir.svc:8080/api/v1/push', name: 'mimir', headers: { 'X-Scope-OrgID': 'mlops' },
+    authorization: { type: 'Bearer', credentials_file: '/etc/prometheus/secrets/mimir-token' },
+    queue_config: { max_shards: 30, max_samples_per_send: 5000 },
+  }]);
+  expect(Object.values(get(objects, 'ConfigMap', 'grafana-config').data).join('\n')).toContain('http://mimir-query-frontend.mimir.svc:8080/prometheus');
+
+  const sharded = Testing.synth(shardedStack(Testing.app()).node.scope as any) as K8sObject[];
+  expect(sharded.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name).sort())
+    .toEqual(['alertmanager', 'prometheus-shard-0', 'prometheus-shard-1', 'prometheus-shard-2', 'prometheus-shard-3']);
+  expect(Object.keys(get(sharded, 'ConfigMap', 'prometheus-config').data)).toHaveLength(4);
 });

@@ -1,4 +1,4 @@
-import { MonitoringStack, MonitoringStackProps, IngressAuthentication } from '../src';
+import { MonitoringStack, MonitoringStackProps, IngressAuthentication, RemoteWrite, ShardRuleEvaluation } from '../src';
 import { checksumOf } from '../src/common/serialize';
 import { APPARMOR_SUPPLEMENT, checkPodSecurity, podTemplateOwners } from './support/pod-security';
 import { configMapData, find, Manifest, synthStack } from './support/synth';
@@ -16,9 +16,22 @@ const PERSISTENT_WITH_INGRESS: MonitoringStackProps = {
   },
 };
 
+/** Beyond one Prometheus: StatefulSets with a PVC per pod, Alertmanager gossip, remote write; then shards. */
+const mimir = RemoteWrite.mimir({ url: 'http://mimir-distributor.mimir.svc:8080/api/v1/push', bearerTokenSecretKey: 'mimir-token', queryUrl: 'http://mimir-query-frontend.mimir.svc:8080/prometheus' });
+const HIGHLY_AVAILABLE: MonitoringStackProps = {
+  prometheus: { replicas: 2, persistence: { size: '50Gi' }, remoteWrite: [mimir] },
+  alertmanager: { replicas: 3, persistence: { size: '1Gi' } },
+};
+const SHARDED: MonitoringStackProps = {
+  prometheus: { shards: 3, replicas: 2, shardRuleEvaluation: ShardRuleEvaluation.LONG_TERM_STORE, remoteWrite: [mimir] },
+  alertmanager: { replicas: 3 },
+};
+
 const STACKS: Record<string, Manifest[]> = {
   'default': synthStack().objects,
   'persistence + ingress': synthStack(PERSISTENT_WITH_INGRESS).objects,
+  'highly available': synthStack(HIGHLY_AVAILABLE).objects,
+  'sharded': synthStack(SHARDED).objects,
 };
 const STACK_NAMES = Object.keys(STACKS);
 const PROGRAMS = ['alertmanager', 'grafana', 'prometheus'];
@@ -28,7 +41,9 @@ const CONTAINERS: Record<string, string[]> = { prometheus: ['prometheus'], alert
 
 /** The pod spec, the program's container and all containers of a program's Deployment. */
 function podOf(objects: Manifest[], program: string) {
-  const deployment = find(objects, 'Deployment', program);
+  // A StatefulSet with replicas; with shards, shard 0 stands for the others (the same pod template).
+  const deployment = objects.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && [program, `${program}-shard-0`].includes(o.metadata.name))
+    ?? find(objects, 'Deployment', program);
   const pod = deployment.spec.template.spec;
   expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(CONTAINERS[program]);
   return { deployment, pod, container: pod.containers[0], containers: pod.containers as Record<string, any>[] };
@@ -107,8 +122,18 @@ describe('Pod Security Standard "restricted", checked by @monokle/validation (of
 
   test.each(STACK_NAMES)('every pod of the %s stack passes', (stackName) => {
     const workloads = podTemplateOwners(STACKS[stackName]);
-    expect(workloads.map((w) => `${w.kind}/${w.metadata.name}`).sort()).toEqual(PROGRAMS.map((p) => `Deployment/${p}`));
+    const EXPECTED: Record<string, string[]> = {
+      'highly available': ['Deployment/grafana', 'StatefulSet/alertmanager', 'StatefulSet/prometheus'],
+      'sharded': ['Deployment/grafana', 'StatefulSet/alertmanager', 'StatefulSet/prometheus-shard-0', 'StatefulSet/prometheus-shard-1', 'StatefulSet/prometheus-shard-2'],
+    };
+    expect(workloads.map((w) => `${w.kind}/${w.metadata.name}`).sort()).toEqual(EXPECTED[stackName] ?? PROGRAMS.map((p) => `Deployment/${p}`));
     expect(checkPodSecurity(workloads).findings).toEqual([]);
+  });
+
+  test('StatefulSets are checked too: a privileged container in one is caught', () => {
+    const sts = structuredClone(find(STACKS['highly available'], 'StatefulSet', 'alertmanager'));
+    sts.spec.template.spec.containers[0].securityContext.privileged = true;
+    expect(checkPodSecurity([sts]).findings.length).toBeGreaterThan(0);
   });
 });
 
@@ -136,8 +161,10 @@ describe('security context of each program', () => {
     });
 
     test.each(PROGRAMS)('%s writes only to emptyDir or PVC mounts where it needs to', (program) => {
-      const { pod, containers } = podOf(STACKS[stackName], program);
+      const { deployment, pod, containers } = podOf(STACKS[stackName], program);
       const volumes = new Map<string, Record<string, unknown>>(pod.volumes.map((v: { name: string }) => [v.name, v]));
+      // A StatefulSet's claim templates are PVCs too.
+      for (const claim of deployment.spec.volumeClaimTemplates ?? []) volumes.set(claim.metadata.name, { persistentVolumeClaim: { claimName: claim.metadata.name } });
       const writable = containers.flatMap((c) => c.volumeMounts.filter((m: { readOnly?: boolean }) => !m.readOnly));
       expect(writable.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(WRITABLE[program]);
       for (const mount of writable) {

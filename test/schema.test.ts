@@ -1,4 +1,4 @@
-import { MonitoringStackProps, IngressAuthentication } from '../src';
+import { MonitoringStackProps, IngressAuthentication, RemoteWrite, ShardRuleEvaluation } from '../src';
 import { SUPPORTED_KINDS, validateManifest } from './support/schema';
 import { Manifest, synthStack } from './support/synth';
 
@@ -41,9 +41,22 @@ const ALL_OPTIONS: MonitoringStackProps = {
   },
 };
 
+/** Beyond one Prometheus: an Alertmanager cluster, Prometheus replicas, remote write; and shards. */
+const mimir = RemoteWrite.mimir({ url: 'http://mimir-distributor.mimir.svc:8080/api/v1/push', tenant: 'mlops', basicAuthUsername: 'prometheus', passwordSecretKey: 'mimir-password', queryUrl: 'http://mimir-query-frontend.mimir.svc:8080/prometheus' });
+const HA_OPTIONS: MonitoringStackProps = {
+  prometheus: { replicas: 2, persistence: { size: '50Gi' }, remoteWrite: [mimir] },
+  alertmanager: { replicas: 3, persistence: { size: '1Gi' } },
+};
+const SHARDED_OPTIONS: MonitoringStackProps = {
+  prometheus: { shards: 3, replicas: 2, shardRuleEvaluation: ShardRuleEvaluation.LONG_TERM_STORE, remoteWrite: [mimir] },
+  alertmanager: { replicas: 3 },
+};
+
 const STACKS: Record<string, Manifest[]> = {
   'default stack': synthStack().objects,
   'stack with all options': synthStack(ALL_OPTIONS).objects,
+  'highly available stack': synthStack(HA_OPTIONS).objects,
+  'sharded stack': synthStack(SHARDED_OPTIONS).objects,
 };
 
 const id = (o: Manifest) => `${o.kind}/${o.metadata.name}`;
@@ -71,6 +84,11 @@ describe('every synthesized object validates strictly (Kubernetes 1.28, ServiceM
     const all = kinds(STACKS['stack with all options']);
     expect(all).toEqual(expect.arrayContaining(['networking.k8s.io/v1/Ingress', 'v1/PersistentVolumeClaim']));
     expect(SUPPORTED_KINDS).toEqual(expect.arrayContaining(all));
+    for (const stack of ['highly available stack', 'sharded stack']) {
+      const ha = kinds(STACKS[stack]);
+      expect(ha).toEqual(expect.arrayContaining(['apps/v1/StatefulSet', 'policy/v1/PodDisruptionBudget']));
+      expect(SUPPORTED_KINDS).toEqual(expect.arrayContaining(ha));
+    }
   });
 
   test('the options reach the objects (three TLS Ingresses, two claims)', () => {

@@ -8,7 +8,8 @@ import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { toYaml } from '../common/serialize';
-import { claimUnique, validateDnsLabel, validateDuration, validateLabelName } from '../common/validation';
+import { claimUnique, validateDnsLabel, validateDuration, validateInteger, validateLabelName } from '../common/validation';
+import { ALERTMANAGER_CLUSTER_PORT, alertmanagerClusterArgs, alertmanagerMemberHosts } from './cluster';
 import { fail } from '../common/errors';
 import { AlertmanagerConfigFile, InhibitRuleFile, ReceiverFile, RouteFile } from './config-model';
 import { covers, LabelMatcher, MatchOperator, renderMatcher, toMatchers, validateMatchers } from './matchers';
@@ -187,6 +188,14 @@ export interface AlertRouterProps {
    * @default - none
    */
   readonly allowedClients?: NetworkPeer[];
+  /**
+   * Number of Alertmanagers. With more than one, they run as a StatefulSet behind a headless Service
+   * `<name>-cluster`, gossip over port 9094 (TCP and UDP, open between members only) to share silences and
+   * the notification log, so each alert is notified once; every Prometheus sends to every member
+   * (`memberAddresses`), and a PodDisruptionBudget and topology spread keep a majority running.
+   * @default 1
+   */
+  readonly replicas?: number;
 }
 
 const PORT = 9093;
@@ -226,6 +235,13 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   public readonly workload: ProgramWorkload;
   /** Labels of the pods, for NetworkPolicies and Services. */
   public readonly podSelector: Record<string, string>;
+  /** Number of members. */
+  public readonly replicas: number;
+  /**
+   * With several replicas, each member's `host:9093` (stable DNS names through the headless Service):
+   * Prometheus must send every alert to every member.
+   */
+  public readonly memberAddresses?: string[];
 
   private readonly props: AlertRouterProps;
   /** Receivers as written to alertmanager.yml, rendered (and so validated) when added. */
@@ -250,6 +266,9 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     this.serviceName = `${this.name}-service`;
     this.address = `${this.serviceName}:${PORT}`;
     this.clusterAddress = `${this.serviceName}.${this.namespace}.svc:${PORT}`;
+    this.replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
+    const members = { name: this.name, headlessServiceName: `${this.name}-cluster`, namespace: this.namespace, replicas: this.replicas };
+    if (this.replicas > 1) this.memberAddresses = alertmanagerMemberHosts(members).map((host) => `${host}:${PORT}`);
     validateDuration(this, 'groupWait', props.groupWait ?? '30s', { allowZero: true });
     validateDuration(this, 'groupInterval', props.groupInterval ?? '5m');
     validateDuration(this, 'repeatInterval', props.repeatInterval ?? '12h');
@@ -299,13 +318,15 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
         `--config.file=${CONFIG_DIR}/alertmanager.yml`,
         `--storage.path=${DATA_DIR}`,
         `--web.listen-address=:${PORT}`,
-        '--cluster.listen-address=', // one replica: no gossip port to open
+        ...alertmanagerClusterArgs(members),
       ],
+      env: this.replicas > 1 ? { POD_IP: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP) } : undefined,
+      statefulSet: this.replicas > 1 ? { headlessServiceName: members.headlessServiceName, peerPorts: [ALERTMANAGER_CLUSTER_PORT] } : undefined,
       port: PORT,
       livenessPath: '/-/healthy',
       readinessPath: '/-/ready',
       uid: UID,
-      replicas: 1,
+      replicas: this.replicas,
       resources: props.resources ?? { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 256 },
       mounts: [
         { volume: config, path: CONFIG_DIR, readOnly: true },
@@ -320,7 +341,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     // Hot reload: Alertmanager has no file watch of its own, so a sidecar watches the mounted config and
     // Secret (the kubelet refreshes both in place) and asks Alertmanager to reload over loopback. Silences
     // and the notification log survive an edit.
-    this.workload.deployment.addContainer({
+    this.workload.podController.addContainer({
       name: 'config-reloader',
       image: props.configReloaderImage ?? DEFAULT_CONFIG_RELOADER_IMAGE,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
@@ -365,8 +386,8 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     this.secretRequired = true;
     if (!this.workload || this.secretPatched) return;
     this.secretPatched = true;
-    // Volumes in mount order: data, config, secrets.
-    ApiObject.of(this.workload.deployment).addJsonPatch(JsonPatch.remove('/spec/template/spec/volumes/2/secret/optional'));
+    const index = this.workload.podVolumeIndex('secrets');
+    ApiObject.of(this.workload.podController).addJsonPatch(JsonPatch.remove(`/spec/template/spec/volumes/${index}/secret/optional`));
   }
 
   /**

@@ -44,7 +44,7 @@ export class ConfigMapShards extends Construct {
   private readonly props: ConfigMapShardsProps;
   private readonly shardList: (ConfigMapShard & { entries: Map<string, string>; bytes: number })[] = [];
   private readonly shardOfKey = new Map<string, number>();
-  private container?: kplus.Container;
+  private readonly containers: kplus.Container[] = [];
 
   constructor(scope: Construct, id: string, props: ConfigMapShardsProps) {
     super(scope, id);
@@ -71,7 +71,7 @@ export class ConfigMapShards extends Construct {
 
   /** Mounts every ConfigMap, now and as they are added, read-only into `container`. */
   public mountInto(container: kplus.Container): void {
-    this.container = container;
+    this.containers.push(container);
     this.shardList.forEach((shard) => container.mount(shard.mountPath, shard.volume, { readOnly: true }));
   }
 
@@ -99,7 +99,7 @@ export class ConfigMapShards extends Construct {
     });
     const shard = { configMap, volume, mountPath: `${this.props.mountPath}${suffix}`, entries, bytes: 0 };
     this.shardList.push(shard);
-    this.container?.mount(shard.mountPath, volume, { readOnly: true });
+    this.containers.forEach((container) => container.mount(shard.mountPath, volume, { readOnly: true }));
     return n - 1;
   }
 

@@ -35,6 +35,12 @@ export interface IAlertmanagerEndpoint {
    */
   readonly clusterAddress?: string;
   /**
+   * For a cluster of Alertmanagers, each member's `host:port`, resolvable from any namespace: Prometheus
+   * sends every alert to every member (they deduplicate notifications among themselves), not to one Service.
+   * @default - `address` alone
+   */
+  readonly memberAddresses?: string[];
+  /**
    * Namespace it runs in: clients in another namespace use `clusterAddress`.
    * @default - unknown: treated as the client's namespace
    */
@@ -60,6 +66,11 @@ export function prometheusUrlFrom(endpoint: IPrometheusEndpoint, clientNamespace
 /** The address of `endpoint` as seen from `clientNamespace`. */
 export function alertmanagerAddressFrom(endpoint: IAlertmanagerEndpoint, clientNamespace: string): string {
   return endpoint.namespace && endpoint.namespace !== clientNamespace ? endpoint.clusterAddress ?? endpoint.address : endpoint.address;
+}
+
+/** The addresses Prometheus sends alerts to for `endpoint`: every member of a cluster, else its one address. */
+export function alertmanagerTargetsFrom(endpoint: IAlertmanagerEndpoint, clientNamespace: string): string[] {
+  return endpoint.memberAddresses?.length ? [...endpoint.memberAddresses] : [alertmanagerAddressFrom(endpoint, clientNamespace)];
 }
 
 /** Where pods resolve names, for NetworkPolicies that restrict egress. */

@@ -27,6 +27,11 @@ export interface ProgramNetworkPolicyProps {
    * @default - kube-dns/CoreDNS pods in any namespace, and NodeLocal DNSCache
    */
   readonly dns?: DnsEgress;
+  /**
+   * Ports the selected pods open to each other only, over TCP and UDP (a cluster's gossip).
+   * @default - none
+   */
+  readonly peerPorts?: number[];
 }
 
 /**
@@ -59,7 +64,10 @@ export class ProgramNetworkPolicy extends Construct {
         ingress: [{
           from: Lazy.any({ produce: ingressFrom }),
           ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(props.port) }],
-        }],
+        }, ...(props.peerPorts ?? []).map((port) => ({
+          from: [{ podSelector: selector(props.podSelector) }],
+          ports: ['TCP', 'UDP'].map((protocol) => ({ protocol, port: k8s.IntOrString.fromNumber(port) })),
+        }))],
         ...(egress ? { egress } : {}),
       },
     });

@@ -8,6 +8,7 @@ import { imageVersion, programLabels, selectorLabels } from './labels';
 import { ProgramNetworkPolicy } from './network-policy';
 import { canonicalResources, ResourceSpec, toContainerResources } from './resources';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { canonicalQuantity } from './quantity';
 import { mebibytesOf, PersistenceOptions, ProgramDataClaim, sizeLimitOf, validatePersistence } from './storage';
 import { claimUnique, validateDnsLabel, validateInteger } from './validation';
 import { fail } from './errors';
@@ -55,6 +56,17 @@ export interface ProgramWorkloadProps {
   readonly name: string;
   /** Namespace of every object. */
   readonly namespace: string;
+  /**
+   * The `app` label of the pods and of their selector, when several workloads run one program (Prometheus
+   * shards all carry `app: prometheus`).
+   * @default - `name`
+   */
+  readonly app?: string;
+  /**
+   * More labels on the pods and in their selector, telling this workload's pods from the program's others.
+   * @default - none
+   */
+  readonly extraSelectorLabels?: Record<string, string>;
   /** Which program runs (prometheus, alertmanager, grafana): the `app.kubernetes.io/name` label. */
   readonly program: string;
   /** Container image; must be pinned (a tag other than `latest`, or a digest). */
@@ -129,6 +141,24 @@ export interface ProgramWorkloadProps {
    * @default - no checksum annotation
    */
   readonly configChecksum?: () => string;
+  /**
+   * Run the pods as a StatefulSet (stable names `<name>-0`, `<name>-1`, ..., resolvable through a headless
+   * Service), with a PodDisruptionBudget and topology spread; `persistence` becomes a volumeClaimTemplate
+   * (one PVC per pod). Used for clusters (Alertmanager's gossip) and highly available replicas.
+   * @default - a Deployment
+   */
+  readonly statefulSet?: ProgramStatefulSet;
+}
+
+/** How a program runs as a StatefulSet: see {@link ProgramWorkloadProps.statefulSet}. */
+export interface ProgramStatefulSet {
+  /** Name of the headless Service that gives each pod its DNS name `<pod>.<service>.<namespace>.svc`. */
+  readonly headlessServiceName: string;
+  /**
+   * Ports the pods open to each other only (Alertmanager's gossip), TCP and UDP, named in the NetworkPolicy.
+   * @default - none
+   */
+  readonly peerPorts?: number[];
 }
 
 /**
@@ -137,13 +167,22 @@ export interface ProgramWorkloadProps {
  * checksum annotation.
  */
 export class ProgramWorkload extends Construct {
-  public readonly deployment: kplus.Deployment;
+  /** The Deployment, unless the program runs as a StatefulSet. */
+  public readonly deployment?: kplus.Deployment;
+  /** The StatefulSet, with `statefulSet` props. */
+  public readonly statefulSet?: kplus.StatefulSet;
+  /** The Deployment or the StatefulSet: the pods' controller. */
+  public readonly podController: kplus.Workload;
+  /** The headless Service of a StatefulSet. */
+  public readonly headlessService?: kplus.Service;
   public readonly service: kplus.Service;
   public readonly container: kplus.Container;
   /** Labels of the pods, to select them from NetworkPolicies. */
   public readonly podSelector: Record<string, string>;
 
   private readonly clients: NetworkPeer[] = [];
+  /** Names of the pod spec's volumes, in the order they are written. */
+  private readonly podVolumeNames: string[];
 
   constructor(scope: Construct, id: string, props: ProgramWorkloadProps) {
     super(scope, id);
@@ -154,7 +193,8 @@ export class ProgramWorkload extends Construct {
     }
     validateDnsLabel(scope, 'namespace', props.namespace);
     validateInteger(scope, 'replicas', props.replicas, 1);
-    if (props.persistence && props.replicas > 1) {
+    const stateful = props.statefulSet;
+    if (props.persistence && props.replicas > 1 && !stateful) {
       fail(scope, 'replicas', `${props.replicas} pods cannot share the ReadWriteOnce volume of \`persistence\`: use 1`);
     }
     validateImage(scope, props.image);
@@ -162,17 +202,19 @@ export class ProgramWorkload extends Construct {
     if (props.ingress) validateIngress(scope, props.ingress, props.hasLogin ?? false);
     validateResources(scope, props.resources);
 
-    const labels = programLabels(props.name, props.program, imageVersion(props.image));
-    this.podSelector = selectorLabels(props.name);
+    const app = props.app ?? props.name;
+    const labels = { ...programLabels(app, props.program, imageVersion(props.image)), ...props.extraSelectorLabels };
+    this.podSelector = { ...selectorLabels(app), ...props.extraSelectorLabels };
     const checksum = props.configChecksum;
-    const claim = props.persistence && new ProgramDataClaim(this, 'Data', {
+    const claim = !stateful && props.persistence && new ProgramDataClaim(this, 'Data', {
       ...props.persistence, name: `${props.name}-data`, namespace: props.namespace, labels,
     });
-    const dataVolume = claim
-      ? kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', claim.claimName))
+    const dataVolume = claim || (stateful && props.persistence)
+      // A StatefulSet's `data` volume is its volumeClaimTemplate (patched below): one PVC per pod.
+      ? kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', claim ? claim.claimName : 'data'), { name: 'data' })
       : kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data', { sizeLimit: sizeLimitOf(mebibytesOf(scope, 'dataSizeLimit', props.dataSizeLimit)) });
 
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
+    const podProps = {
       metadata: { name: props.name, namespace: props.namespace, labels },
       replicas: props.replicas,
       select: false,
@@ -183,10 +225,37 @@ export class ProgramWorkload extends Construct {
       securityContext: restrictedPodSecurity(props.uid),
       serviceAccount: props.serviceAccount,
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-      strategy: claim ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
-    });
-    this.deployment.select(kplus.LabelSelector.of({ labels: this.podSelector }));
-    const deployment = ApiObject.of(this.deployment);
+    };
+    if (stateful) {
+      validateDnsLabel(scope, 'statefulSet.headlessServiceName', stateful.headlessServiceName);
+      // Headless: no virtual IP, one DNS record per pod; not-ready pods too, so members find each other
+      // while they start (Alertmanager's gossip needs its peers before it is ready).
+      this.headlessService = new kplus.Service(this, 'HeadlessService', {
+        metadata: { name: stateful.headlessServiceName, namespace: props.namespace, labels },
+        clusterIP: 'None',
+        publishNotReadyAddresses: true,
+        ports: [{ name: 'http', port: props.port, targetPort: props.port }],
+      });
+      for (const [key, value] of Object.entries(this.podSelector)) this.headlessService.selectLabel(key, value);
+      ApiObject.of(this.headlessService).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+      this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
+        ...podProps,
+        service: this.headlessService,
+        // All pods at once: replicas are peers, none waits for another to be ready.
+        podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
+      });
+      this.podController = this.statefulSet;
+      // cdk8s-plus makes the Service select the pod template's construct-path hash, removed from the pods below.
+      ApiObject.of(this.headlessService).addJsonPatch(JsonPatch.remove('/spec/selector/cdk8s.io~1metadata.addr'));
+    } else {
+      this.deployment = new kplus.Deployment(this, 'Deployment', {
+        ...podProps,
+        strategy: claim ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
+      });
+      this.podController = this.deployment;
+    }
+    this.podController.select(kplus.LabelSelector.of({ labels: this.podSelector }));
+    const deployment = ApiObject.of(this.podController);
     // cdk8s-plus stamps a hash of the construct path on the pod template; our selectors do not use it.
     deployment.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
     // The manifests say what the API server stores, so a second `kubectl apply` finds nothing to change: it drops
@@ -195,7 +264,7 @@ export class ProgramWorkload extends Construct {
     deployment.addJsonPatch(JsonPatch.remove('/spec/minReadySeconds'), JsonPatch.remove('/spec/template/spec/hostNetwork'));
 
     const mountPaths = new Set<string>();
-    this.container = this.deployment.addContainer({
+    this.container = this.podController.addContainer({
       name: props.program,
       image: props.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
@@ -215,16 +284,53 @@ export class ProgramWorkload extends Construct {
     deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/resources', canonicalResources(props.resources)));
     // The data volume, mounted first, is the first volume; cdk8s-plus writes `readOnly: false` in a PVC volume.
     if (claim) deployment.addJsonPatch(JsonPatch.remove('/spec/template/spec/volumes/0/persistentVolumeClaim/readOnly'));
+    if (stateful && props.persistence) {
+      // The `data` volume comes from the claim template, not from the pod spec.
+      // Written as the API server stores it (with the defaults it fills in: apiVersion, kind, volumeMode, a Pending
+      // status): the templates are a list kubectl replaces whole, so any difference would report the StatefulSet
+      // `configured` on every apply.
+      deployment.addJsonPatch(JsonPatch.remove('/spec/template/spec/volumes/0'), JsonPatch.add('/spec/volumeClaimTemplates', [{
+        metadata: { name: 'data', labels },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          ...(props.persistence.storageClassName ? { storageClassName: props.persistence.storageClassName } : {}),
+          resources: { requests: { storage: k8s.Quantity.fromString(canonicalQuantity(props.persistence.size ?? '10Gi')) } },
+          volumeMode: 'Filesystem',
+        },
+      }]));
+      // The typed StatefulSet drops apiVersion, kind and status from the templates after the patches: add them last.
+      const typed = deployment.toJson.bind(deployment);
+      deployment.toJson = () => {
+        const json = typed();
+        json.spec.volumeClaimTemplates = json.spec.volumeClaimTemplates.map((t: object) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t, status: { phase: 'Pending' } }));
+        return json;
+      };
+    }
+    if (stateful) {
+      // Spread the replicas over nodes and zones: losing one node or zone leaves the others running.
+      deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: this.podSelector } },
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.podSelector } },
+      ]));
+      // Voluntary disruptions (drains, upgrades) take one replica at a time.
+      new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: { name: props.name, namespace: props.namespace, labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podSelector } },
+      });
+    }
     // The data volume first: some programs mount read-only content inside it (Grafana's dashboards).
+    // The data volume is written first, unless a StatefulSet's claim template holds it.
+    const dataInPod = !(stateful && props.persistence);
+    this.podVolumeNames = [...new Set([...(dataInPod ? [dataVolume.name] : []), ...(props.mounts ?? []).map((m) => m.volume.name)])];
     for (const mount of [{ volume: dataVolume, path: props.dataPath }, ...props.mounts ?? []]) {
       claimUnique(scope, 'mounts', mountPaths, mount.path, 'mount path');
       this.container.mount(mount.path, mount.volume, { subPath: mount.subPath, readOnly: mount.readOnly ? true : undefined });
     }
 
-    if (!claim) {
+    if (!claim && !(stateful && props.persistence)) {
       // cdk8s-plus writes the limit in Mi; the API server stores it canonically (10Gi), and a second apply
       // must find it unchanged. The data volume is the first one: it is mounted first.
-      ApiObject.of(this.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/volumes/0/emptyDir/sizeLimit', k8s.Quantity.fromString(props.dataSizeLimit)));
+      ApiObject.of(this.podController).addJsonPatch(JsonPatch.replace('/spec/template/spec/volumes/0/emptyDir/sizeLimit', k8s.Quantity.fromString(props.dataSizeLimit)));
     }
 
     this.service = new kplus.Service(this, 'Service', {
@@ -244,6 +350,7 @@ export class ProgramWorkload extends Construct {
     if (access) {
       new ProgramNetworkPolicy(this, 'NetworkPolicy', {
         name: props.name, namespace: props.namespace, labels, podSelector: this.podSelector, port: props.port,
+        peerPorts: stateful?.peerPorts,
         allowFromPods: access.restrictIngress ? () => [{ podLabels: this.podSelector }, ...this.clients, ...controller] : undefined,
         egressToPods: access.egressToPods,
         dns: access.dns,
@@ -254,6 +361,13 @@ export class ProgramWorkload extends Construct {
         ...props.ingress, name: props.name, namespace: props.namespace, labels, serviceName: this.service.name, servicePort: props.port,
       });
     }
+  }
+
+  /** Index of a volume in the written pod spec, for JSON patches of it. */
+  public podVolumeIndex(volumeName: string): number {
+    const index = this.podVolumeNames.indexOf(volumeName);
+    if (index < 0) throw new Error(`no volume ${volumeName} in the pod of ${this.node.path}`);
+    return index;
   }
 
   /** Lets these pods through the program's NetworkPolicy. */

@@ -3,6 +3,8 @@
  * Field names are those of prometheus.yml (snake_case) so that this model reads like the file it becomes.
  */
 
+import { RemoteWriteConfig } from './remote-write';
+
 /** One relabeling step (`relabel_configs` / `metric_relabel_configs`). */
 export interface RelabelConfig {
   /**
@@ -35,6 +37,11 @@ export interface RelabelConfig {
    * @default "replace"
    */
   readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'labeldrop' | 'labelkeep' | 'hashmod';
+  /**
+   * Modulus of `hashmod`: `target_label` gets the hash of the joined source values modulo this.
+   * @default - none
+   */
+  readonly modulus?: number;
 }
 
 /** Kubernetes service discovery. */
@@ -140,11 +147,26 @@ export interface PrometheusConfigFile {
    * The Alertmanagers alerts are sent to.
    * @default - none
    */
-  readonly alerting?: { readonly alertmanagers: { readonly static_configs: StaticConfig[] }[] };
-  /** Globs of the rule files to load. */
-  readonly rule_files: string[];
+  readonly alerting?: {
+    /**
+     * Relabeling of the alerts sent: replicas drop their `replica` label, so Alertmanager sees one alert.
+     * @default - none
+     */
+    readonly alert_relabel_configs?: RelabelConfig[];
+    readonly alertmanagers: { readonly static_configs: StaticConfig[] }[];
+  };
+  /**
+   * Globs of the rule files to load.
+   * @default - none (shards whose rules run in the long-term store)
+   */
+  readonly rule_files?: string[];
   /** The scrape jobs, in order. */
   readonly scrape_configs: ScrapeConfig[];
+  /**
+   * Long-term stores every sample is also sent to.
+   * @default - none
+   */
+  readonly remote_write?: RemoteWriteConfig[];
   /**
    * Storage settings, reloadable with the rest of the file.
    * @default - 15d retention, no size bound

@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { alertmanagerAddressFrom, IAlertmanagerEndpoint, IPrometheusEndpoint, NetworkPeer } from '../common/endpoints';
+import { alertmanagerTargetsFrom, IAlertmanagerEndpoint, IPrometheusEndpoint, NetworkPeer } from '../common/endpoints';
 import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
@@ -10,7 +10,11 @@ import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards } from '../common/config-map-shards';
 import { sortedMap, toYaml } from '../common/serialize';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
-import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateLabelName, validateNumber } from '../common/validation';
+import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateInteger, validateLabelName, validateNumber } from '../common/validation';
+import { RemoteWrite, RemoteWriteConfig } from './remote-write';
+import { shardScrapeJob, ShardRuleEvaluation } from './sharding';
+import { selectorLabels } from '../common/labels';
+import { POD_NAME_ENV, replicaExternalLabels } from './high-availability';
 import { DEFAULT_PROMETHEUS_IMAGE } from '../common/versions';
 import { fail } from '../common/errors';
 import { PrometheusConfigFile, ScrapeConfig } from './config-model';
@@ -137,6 +141,46 @@ export interface PrometheusServerProps {
    * @default - none
    */
   readonly allowedClients?: NetworkPeer[];
+  /**
+   * Number of identical Prometheus replicas, each scraping every target and evaluating every rule. With more
+   * than one they run as a StatefulSet (`<name>-0`, `<name>-1`, ... behind a headless Service
+   * `<name>-headless`), each with an emptyDir, or its own PVC with `persistence`; each adds the external label
+   * `replicaLabel` set to its pod name, so a long-term store (or Alertmanager, which deduplicates the alerts)
+   * tells them apart; a PodDisruptionBudget and topology spread keep one running through a drain.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * External label naming the replica, with `replicas` > 1 (Thanos Query deduplicates on it with
+   * `--query.replica-label`; Mimir's HA tracker with `ha_replica_label`).
+   * @default 'replica'
+   */
+  readonly replicaLabel?: string;
+  /**
+   * Long-term stores (Thanos Receive, Grafana Mimir, VictoriaMetrics) every sample is also written to.
+   * Their credentials are keys of the Secret `remoteWriteSecretName`, mounted read-only as files.
+   * @default - none
+   */
+  readonly remoteWrite?: RemoteWrite[];
+  /**
+   * Secret holding the remote-write credentials (keys named by `passwordSecretKey` / `bearerTokenSecretKey`),
+   * mounted at /etc/prometheus/secrets when a target needs one. Create it out of band.
+   * @default '<name>-remote-write'
+   */
+  readonly remoteWriteSecretName?: string;
+  /**
+   * Spread the scrape targets over this many Prometheus servers (`<name>-shard-0`, ...): each keeps the targets
+   * whose `hashmod` of `__address__` is its number, carries the external label `shard`, and remote-writes to the
+   * long-term store, where queries see every shard. Needs a `remoteWrite` target with a `queryUrl` (Grafana's
+   * datasource) and a choice of `shardRuleEvaluation`. Each shard has `replicas` pods.
+   * @default 1
+   */
+  readonly shards?: number;
+  /**
+   * Where the rules run with `shards` > 1 (required then): see {@link ShardRuleEvaluation}.
+   * @default - no default with shards: choose
+   */
+  readonly shardRuleEvaluation?: ShardRuleEvaluation;
 }
 
 const PORT = 9090;
@@ -145,6 +189,11 @@ const UID = 65534; // "nobody", which the official image runs as
 const CONFIG_DIR = '/etc/prometheus/config';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
+const SECRETS_DIR = '/etc/prometheus/secrets';
+/** External label, and pod label, of a shard's number. */
+const SHARD_LABEL = 'shard';
+/** The configuration file of shard `i`. */
+const shardConfigFile = (i: number) => `prometheus-shard-${i}.yml`;
 /** How often Prometheus checks its configuration and rule files for changes. */
 const RELOAD_INTERVAL = '30s';
 /** Share of the data volume the TSDB's blocks may fill: the WAL, head chunks and compactions need the rest. */
@@ -189,12 +238,23 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly configMap: k8s.KubeConfigMap;
   /** The rule files, in the `<name>-rules` ConfigMap (and `<name>-rules-2`, ... when they outgrow one). */
   public readonly rules: ConfigMapShards;
-  /** The Deployment and Service. */
+  /** The Deployment (or StatefulSet) and Service; with `shards`, those of shard 0 (see `shardWorkloads`). */
   public readonly workload: ProgramWorkload;
+  /** Number of shards. */
+  public readonly shards: number;
   /** Labels of the Prometheus pods. */
   public readonly podSelector: Record<string, string>;
+  /** Number of replicas. */
+  public readonly replicas: number;
+  /** The long-term stores it writes to. */
+  public readonly remoteWrite: readonly RemoteWrite[];
 
   private readonly props: PrometheusServerProps;
+  private readonly remoteWriteConfigs: RemoteWriteConfig[];
+  private readonly workloads: ProgramWorkload[];
+  private readonly shardRules: ShardRuleEvaluation;
+  /** `{ replica: '${POD_NAME}' }` with several replicas. */
+  private readonly replicaExternalLabels: Record<string, string>;
   private readonly dataSizeLimit: string;
   /** `storage.tsdb.retention.size`: a share of the data volume. */
   private readonly retentionSize: string;
@@ -225,6 +285,21 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
     validateDuration(this, 'retention', props.retention ?? '15d');
     Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
+    this.remoteWrite = [...props.remoteWrite ?? []];
+    this.remoteWriteConfigs = this.remoteWrite.map((target, i) => target._render(this, `remoteWrite[${i}]`,
+      this.remoteWrite.filter((t) => t.store === target.store).length > 1 ? `${target.store}-${i}` : target.store, SECRETS_DIR));
+    claimUniqueNames(this, this.remoteWriteConfigs.map((c) => c.name));
+    const remoteWriteSecret = validateDnsLabel(this, 'remoteWriteSecretName', props.remoteWriteSecretName ?? `${this.name}-remote-write`);
+    const needsSecret = this.remoteWriteConfigs.some((c) => c.basic_auth || c.authorization);
+    this.shards = validateInteger(this, 'shards', props.shards ?? 1, 1);
+    if (this.shards > 1) {
+      if (!props.shardRuleEvaluation) fail(this, 'shardRuleEvaluation', 'is required with shards > 1: LONG_TERM_STORE (the store\'s ruler sees every shard) or EVERY_SHARD (only for rules that hold per target; absent() misfires)');
+      if (!this.remoteWrite.some((target) => target.queryUrl)) fail(this, 'remoteWrite', `shards: ${this.shards} needs a remoteWrite target with a queryUrl: each shard holds only its share of the series`);
+      if (props.ingress) fail(this, 'ingress', 'each shard holds only part of the series: expose the long-term store\'s query URL instead');
+    }
+    this.shardRules = props.shardRuleEvaluation ?? ShardRuleEvaluation.EVERY_SHARD;
+    this.replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
+    this.replicaExternalLabels = this.replicas > 1 ? replicaExternalLabels(this, props) : {};
     const labels = programLabels(this.name, 'prometheus');
     this.rules = new ConfigMapShards(this, 'Rules', {
       name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules',
@@ -257,13 +332,20 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       data: Lazy.any({ produce: () => this.configData() }),
     });
 
-    this.workload = new ProgramWorkload(this, 'Workload', {
-      name: this.name,
+    const configVolume = kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' });
+    const mounts = [
+      { volume: configVolume, path: CONFIG_DIR, readOnly: true },
+      // Remote-write credentials as files: never in prometheus.yml. Not optional: a missing Secret shows at once.
+      ...(needsSecret ? [{ volume: kplus.Volume.fromSecret(this, 'RemoteWriteSecretVolume', kplus.Secret.fromSecretName(this, 'RemoteWriteSecretRef', remoteWriteSecret), { name: 'remote-write-secrets' }), path: SECRETS_DIR, readOnly: true }] : []),
+    ];
+    const serviceAccount = kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', this.name);
+    const workloadProps = (name: string, configFile: string) => ({
+      name,
       namespace: this.namespace,
       program: 'prometheus',
       image: props.image ?? DEFAULT_PROMETHEUS_IMAGE,
       args: [
-        `--config.file=${CONFIG_DIR}/prometheus.yml`,
+        `--config.file=${CONFIG_DIR}/${configFile}`,
         `--storage.tsdb.path=${DATA_DIR}`,
         // Hot reload, built in: Prometheus re-reads prometheus.yml and the rule files when their checksum
         // changes, so an edit neither restarts the pod (losing an emptyDir TSDB) nor needs the lifecycle
@@ -276,22 +358,39 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       livenessPath: '/-/healthy',
       readinessPath: '/-/ready',
       uid: UID,
-      replicas: 1,
+      replicas: this.replicas,
+      env: this.replicas > 1 ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
+      statefulSet: this.replicas > 1 ? { headlessServiceName: `${name}-headless` } : undefined,
       resources: props.resources ?? { cpuRequestMillis: 250, cpuLimitMillis: 1000, memoryRequestMebibytes: 512, memoryLimitMebibytes: 2048 },
-      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', this.name),
+      serviceAccount,
       automountServiceAccountToken: true, // Kubernetes service discovery and the cAdvisor proxy need the token
-      mounts: [
-        { volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', kplus.ConfigMap.fromConfigMapName(this, 'ConfigRef', `${this.name}-config`), { name: 'config' }), path: CONFIG_DIR, readOnly: true },
-      ],
+      mounts,
       dataPath: DATA_DIR,
       persistence: props.persistence,
       dataSizeLimit: this.dataSizeLimit,
       networkPolicy: (props.networkPolicy ?? true) ? { restrictIngress: true } : undefined,
       ingress: props.ingress,
     });
-    this.rules.mountInto(this.workload.container);
-    this.podSelector = this.workload.podSelector;
+    if (this.shards === 1) {
+      this.workloads = [new ProgramWorkload(this, 'Workload', workloadProps(this.name, 'prometheus.yml'))];
+    } else {
+      // One workload per shard, `<name>-shard-<i>`, each with its own file of the one ConfigMap; every pod keeps
+      // `app: <name>`, so the Alertmanager's and Grafana's NetworkPolicies admit every shard.
+      this.workloads = Array.from({ length: this.shards }, (_, i) => new ProgramWorkload(this, `Shard${i}`, {
+        ...workloadProps(`${this.name}-shard-${i}`, shardConfigFile(i)),
+        app: this.name,
+        extraSelectorLabels: { [SHARD_LABEL]: `${i}` },
+      }));
+    }
+    this.workload = this.workloads[0];
+    this.workloads.forEach((workload) => this.rules.mountInto(workload.container));
+    this.podSelector = this.shards === 1 ? this.workload.podSelector : selectorLabels(this.name);
     (props.allowedClients ?? []).forEach((peer) => this.allowAccessFrom(peer.podLabels, peer.namespace));
+  }
+
+  /** The workload of each shard (one without `shards`). */
+  public get shardWorkloads(): ProgramWorkload[] {
+    return [...this.workloads];
   }
 
   /** Adds a scrape job; its `job_name` must be unique. */
@@ -330,7 +429,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
 
   /** Lets pods with these labels (in `namespace`, by default this one) reach Prometheus through its NetworkPolicy. */
   public allowAccessFrom(podSelector: Record<string, string>, namespace?: string): this {
-    this.workload.allowAccessFrom({ podLabels: podSelector, namespace });
+    this.workloads.forEach((workload) => workload.allowAccessFrom({ podLabels: podSelector, namespace }));
     return this;
   }
 
@@ -344,9 +443,15 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return this.ruleFiles;
   }
 
-  /** The prometheus.yml model, as it is written at synth. */
-  public renderConfig(): PrometheusConfigFile {
-    const external = sortedMap(this.props.externalLabels);
+  /**
+   * The prometheus.yml model, as it is written at synth; with `shards`, that of shard `shard`.
+   * @param shard the shard's number, from 0
+   */
+  public renderConfig(shard?: number): PrometheusConfigFile {
+    const sharded = this.shards > 1 && shard !== undefined;
+    if (sharded && (!Number.isInteger(shard) || shard < 0 || shard >= this.shards)) fail(this, 'shard', `${shard} is not a shard of 0..${this.shards - 1}`);
+    const shardLabel: Record<string, string> = sharded ? { [SHARD_LABEL]: `${shard}` } : {};
+    const external = sortedMap({ ...this.props.externalLabels, ...shardLabel, ...this.replicaExternalLabels });
     return {
       global: {
         scrape_interval: this.scrapeInterval,
@@ -354,16 +459,32 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
         ...(external && Object.keys(external).length ? { external_labels: external } : {}),
       },
       ...(this.alertmanagers.length
-        ? { alerting: { alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.map((a) => alertmanagerAddressFrom(a, this.namespace)) }] }] } }
+        ? {
+          alerting: {
+            // Replicas raise the same alerts: without their replica label those are identical, and the
+            // Alertmanagers notify once.
+            ...(this.replicas > 1 ? { alert_relabel_configs: Object.keys(this.replicaExternalLabels).map((label) => ({ regex: label, action: 'labeldrop' as const })) } : {}),
+            alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.flatMap((a) => alertmanagerTargetsFrom(a, this.namespace)) }] }],
+          },
+        }
         : {}),
-      rule_files: this.rules.shards.map((shard) => `${shard.mountPath}/*.yml`),
-      scrape_configs: this.scrapeConfigs,
+      ...(sharded && this.shardRules === ShardRuleEvaluation.LONG_TERM_STORE ? {} : { rule_files: this.rules.shards.map((s) => `${s.mountPath}/*.yml`) }),
+      // Each shard scrapes itself, and its share of every other job.
+      scrape_configs: sharded ? this.scrapeConfigs.map((job, i) => (i === 0 ? job : shardScrapeJob(job, shard!, this.shards))) : this.scrapeConfigs,
+      ...(this.remoteWriteConfigs.length ? { remote_write: this.remoteWriteConfigs } : {}),
       storage: { tsdb: { retention: { time: this.props.retention ?? '15d', size: this.retentionSize } } },
     };
   }
 
   private configData(): Record<string, string> {
-    this.rendered ??= { 'prometheus.yml': toYaml(this.renderConfig()) };
+    this.rendered ??= this.shards === 1
+      ? { 'prometheus.yml': toYaml(this.renderConfig()) }
+      : Object.fromEntries(Array.from({ length: this.shards }, (_, i) => [shardConfigFile(i), toYaml(this.renderConfig(i))]));
     return this.rendered;
   }
+}
+
+function claimUniqueNames(scope: Construct, names: string[]): void {
+  const seen = new Set<string>();
+  names.forEach((name, i) => claimUnique(scope, `remoteWrite[${i}].name`, seen, name, 'remote_write name'));
 }

@@ -40,6 +40,8 @@ const KINDS: Record<string, { readonly pkg: string; readonly definition: string 
   'v1/Service': core('IoK8sApiCoreV1Service'),
   'v1/ServiceAccount': core('IoK8sApiCoreV1ServiceAccount'),
   'apps/v1/Deployment': core('IoK8sApiAppsV1Deployment'),
+  'apps/v1/StatefulSet': core('IoK8sApiAppsV1StatefulSet'),
+  'policy/v1/PodDisruptionBudget': core('IoK8sApiPolicyV1PodDisruptionBudget'),
   'networking.k8s.io/v1/Ingress': core('IoK8sApiNetworkingV1Ingress'),
   'networking.k8s.io/v1/NetworkPolicy': core('IoK8sApiNetworkingV1NetworkPolicy'),
   'rbac.authorization.k8s.io/v1/ClusterRole': core('IoK8sApiRbacV1ClusterRole'),

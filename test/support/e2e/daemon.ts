@@ -17,6 +17,11 @@ export interface DaemonOptions {
    */
   readonly isReady?: () => Promise<boolean>;
   readonly readyTimeoutMs: number;
+  /**
+   * Environment variables added to this process's (the downward API's `POD_NAME`, say).
+   * @default - this process's environment
+   */
+  readonly env?: Record<string, string>;
 }
 
 const LOG_LIMIT = 16_000;
@@ -28,7 +33,9 @@ const LOG_LIMIT = 16_000;
 export class Daemon {
   /** Starts the program and waits until it is ready; on failure it is stopped before the error is thrown. */
   public static async start(options: DaemonOptions): Promise<Daemon> {
-    const child = spawn(options.binary, options.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.binary, options.args, {
+      cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ? { ...process.env, ...options.env } : undefined,
+    });
     const daemon = new Daemon(options.name, child);
     try {
       await waitFor(`${options.name} to be ready at ${options.readyUrl}`, async () => {

@@ -13,11 +13,11 @@ import { KubeBinaries } from './binaries';
 /** Bound of each program's start-up (kube-apiserver needs ~10 s on an idle machine, much more on a busy one). */
 const READY_TIMEOUT_MS = 180_000;
 
-/** The controllers the tests need: Deployments make ReplicaSets make Pods; deletion cascades (PVCs too); default accounts. */
+/** The controllers the tests need: Deployments make ReplicaSets make Pods, StatefulSets make Pods (and claims); deletion cascades (PVCs too); default accounts. */
 const CONTROLLERS = [
   'deployment-controller', 'replicaset-controller', 'garbage-collector-controller', 'serviceaccount-controller',
   'endpointslice-controller', 'namespace-controller', 'root-ca-certificate-publisher-controller',
-  'persistentvolumeclaim-protection-controller',
+  'persistentvolumeclaim-protection-controller', 'statefulset-controller',
 ];
 
 /** Result of a kubectl run. */

@@ -1,0 +1,48 @@
+import { App, Chart } from 'cdk8s';
+import { MonitoringStack, RemoteWrite, ShardRuleEvaluation } from 'cdk8s-mlops-monitoring';
+
+/** Grafana Mimir, run by another team: the tenant and a token (a key of Secret `prometheus-remote-write`). */
+const mimir = RemoteWrite.mimir({
+  url: 'http://mimir-distributor.mimir.svc:8080/api/v1/push',
+  tenant: 'mlops',
+  bearerTokenSecretKey: 'mimir-token',
+  queue: { maxShards: 30, maxSamplesPerSend: 5000 },
+  // Grafana queries Mimir: one view over every replica (and shard), deduplicated by the store.
+  queryUrl: 'http://mimir-query-frontend.mimir.svc:8080/prometheus',
+});
+
+/**
+ * Two Prometheus replicas (each its own PVC, external label `replica`), a 3-member Alertmanager cluster that
+ * both send every alert to, and remote write to Mimir.
+ */
+export function highAvailability(app: App): MonitoringStack {
+  const chart = new Chart(app, 'monitoring');
+  return new MonitoringStack(chart, 'monitoring', {
+    prometheus: { replicas: 2, persistence: { size: '100Gi' }, remoteWrite: [mimir] },
+    alertmanager: { replicas: 3, persistence: { size: '1Gi' } },
+  });
+}
+
+/**
+ * Too many targets for one Prometheus: 4 shards of 2 replicas, each shard scraping a quarter of the targets
+ * (hashmod of their address) and writing to Mimir, whose ruler evaluates the rules on the whole picture.
+ */
+export function shardedStack(app: App): MonitoringStack {
+  const chart = new Chart(app, 'monitoring-sharded');
+  return new MonitoringStack(chart, 'monitoring', {
+    prometheus: {
+      shards: 4,
+      replicas: 2,
+      shardRuleEvaluation: ShardRuleEvaluation.LONG_TERM_STORE,
+      remoteWrite: [mimir],
+    },
+    alertmanager: { replicas: 3 },
+  });
+}
+
+if (require.main === module) {
+  const app = new App();
+  highAvailability(app);
+  shardedStack(app);
+  app.synth();
+}

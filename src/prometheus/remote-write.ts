@@ -1,0 +1,190 @@
+import { Construct } from 'constructs';
+import { fail } from '../common/errors';
+import { validateDnsSubdomain, validateDuration, validateInteger } from '../common/validation';
+import { RelabelConfig } from './config-model';
+
+/** The long-term store a {@link RemoteWrite} sends to. */
+export enum LongTermStore {
+  /** Thanos Receive (`/api/v1/receive`); tenant in the `THANOS-TENANT` header. */
+  THANOS_RECEIVE = 'thanos-receive',
+  /** Grafana Mimir (`/api/v1/push`); tenant in the `X-Scope-OrgID` header. */
+  MIMIR = 'mimir',
+  /** VictoriaMetrics (`/api/v1/write`); a cluster's tenant is part of the URL (`/insert/<accountID>/prometheus/...`). */
+  VICTORIA_METRICS = 'victoria-metrics',
+}
+
+/** Queue tuning of one remote_write target (`queue_config`): see the Prometheus documentation. */
+export interface RemoteWriteQueueOptions {
+  /**
+   * Samples buffered per shard.
+   * @default - Prometheus's (10000)
+   */
+  readonly capacity?: number;
+  /**
+   * Upper bound of parallel senders.
+   * @default - Prometheus's (50)
+   */
+  readonly maxShards?: number;
+  /**
+   * Lower bound of parallel senders.
+   * @default - Prometheus's (1)
+   */
+  readonly minShards?: number;
+  /**
+   * Samples per request.
+   * @default - Prometheus's (2000)
+   */
+  readonly maxSamplesPerSend?: number;
+  /**
+   * Longest wait before a partly filled request is sent, a duration.
+   * @default - Prometheus's (5s)
+   */
+  readonly batchSendDeadline?: string;
+  /**
+   * First retry back-off, a duration.
+   * @default - Prometheus's (30ms)
+   */
+  readonly minBackoff?: string;
+  /**
+   * Longest retry back-off, a duration.
+   * @default - Prometheus's (5s)
+   */
+  readonly maxBackoff?: string;
+}
+
+/** Where and how Prometheus writes to a long-term store. Credentials are keys of a mounted Secret, never values. */
+export interface RemoteWriteOptions {
+  /** The store's write URL, such as `http://mimir-distributor.mimir.svc:8080/api/v1/push`. */
+  readonly url: string;
+  /**
+   * Name of this target in Prometheus's metrics (`remote_name`); unique per server.
+   * @default - the store kind, with a number when there are several
+   */
+  readonly name?: string;
+  /**
+   * Tenant (Mimir `X-Scope-OrgID`, Thanos Receive `THANOS-TENANT`). VictoriaMetrics takes it in the URL.
+   * @default - none: the store's default tenant
+   */
+  readonly tenant?: string;
+  /**
+   * Basic-auth user name; the password is `passwordSecretKey` of the remote-write Secret.
+   * @default - no basic auth
+   */
+  readonly basicAuthUsername?: string;
+  /**
+   * Key of the remote-write Secret holding the basic-auth password (read as a file, `password_file`).
+   * @default - no basic auth
+   */
+  readonly passwordSecretKey?: string;
+  /**
+   * Key of the remote-write Secret holding a bearer token (`authorization.credentials_file`).
+   * @default - no token
+   */
+  readonly bearerTokenSecretKey?: string;
+  /**
+   * Queue tuning.
+   * @default - Prometheus's defaults
+   */
+  readonly queue?: RemoteWriteQueueOptions;
+  /**
+   * Relabeling of the series sent (e.g. drop high-cardinality ones); the local TSDB keeps everything.
+   * @default - everything is sent
+   */
+  readonly writeRelabelConfigs?: RelabelConfig[];
+  /**
+   * The store's Prometheus-compatible query URL (Mimir `http://mimir-query-frontend.mimir.svc:8080/prometheus`,
+   * Thanos Query, VictoriaMetrics `vmselect`): Grafana's datasource then queries it instead of Prometheus.
+   * @default - Grafana queries Prometheus
+   */
+  readonly queryUrl?: string;
+}
+
+/** One `remote_write` entry of prometheus.yml. */
+export interface RemoteWriteConfig {
+  readonly url: string;
+  readonly name: string;
+  readonly headers?: Record<string, string>;
+  readonly basic_auth?: { readonly username: string; readonly password_file: string };
+  readonly authorization?: { readonly type: string; readonly credentials_file: string };
+  readonly queue_config?: Record<string, string | number>;
+  readonly write_relabel_configs?: RelabelConfig[];
+}
+
+const TENANT_HEADERS: Record<LongTermStore, string | undefined> = {
+  [LongTermStore.THANOS_RECEIVE]: 'THANOS-TENANT',
+  [LongTermStore.MIMIR]: 'X-Scope-OrgID',
+  [LongTermStore.VICTORIA_METRICS]: undefined,
+};
+
+/**
+ * A long-term store Prometheus remote-writes to. The store runs elsewhere: this library never stores metrics
+ * beyond Prometheus's own TSDB.
+ */
+export class RemoteWrite {
+  /** Thanos Receive, e.g. `http://thanos-receive.thanos.svc:19291/api/v1/receive`. */
+  public static thanosReceive(options: RemoteWriteOptions): RemoteWrite {
+    return new RemoteWrite(LongTermStore.THANOS_RECEIVE, options);
+  }
+
+  /** Grafana Mimir, e.g. `http://mimir-distributor.mimir.svc:8080/api/v1/push`. */
+  public static mimir(options: RemoteWriteOptions): RemoteWrite {
+    return new RemoteWrite(LongTermStore.MIMIR, options);
+  }
+
+  /** VictoriaMetrics, e.g. `http://vminsert.vm.svc:8480/insert/0/prometheus/api/v1/write` (cluster) or `http://victoria-metrics:8428/api/v1/write`. */
+  public static victoriaMetrics(options: RemoteWriteOptions): RemoteWrite {
+    return new RemoteWrite(LongTermStore.VICTORIA_METRICS, options);
+  }
+
+  private constructor(public readonly store: LongTermStore, public readonly options: RemoteWriteOptions) {}
+
+  /** The store's query URL for Grafana, when given. */
+  public get queryUrl(): string | undefined {
+    return this.options.queryUrl;
+  }
+
+  /**
+   * The `remote_write` entry, validated (errors name `field` on `scope`); secrets are files under `secretsDir`.
+   * @internal
+   */
+  public _render(scope: Construct, field: string, defaultName: string, secretsDir: string): RemoteWriteConfig {
+    const o = this.options;
+    if (!/^https?:\/\/[^/\s]+/.test(o.url)) fail(scope, `${field}.url`, `"${o.url}" must be an http:// or https:// URL`);
+    if (o.queryUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(o.queryUrl)) fail(scope, `${field}.queryUrl`, `"${o.queryUrl}" must be an http:// or https:// URL`);
+    const header = TENANT_HEADERS[this.store];
+    if (o.tenant !== undefined) {
+      if (!header) fail(scope, `${field}.tenant`, `${this.store} takes its tenant in the URL (e.g. /insert/<accountID>/prometheus/api/v1/write), not a header`);
+      if (!/^[A-Za-z0-9!_.*'()-]{1,150}$/.test(o.tenant)) fail(scope, `${field}.tenant`, `"${o.tenant}" is not a valid tenant ID`);
+    }
+    if ((o.basicAuthUsername === undefined) !== (o.passwordSecretKey === undefined)) {
+      fail(scope, field, 'basicAuthUsername and passwordSecretKey go together');
+    }
+    if (o.passwordSecretKey !== undefined && o.bearerTokenSecretKey !== undefined) {
+      fail(scope, field, 'use basic auth or a bearer token, not both');
+    }
+    for (const key of ['passwordSecretKey', 'bearerTokenSecretKey'] as const) {
+      const value = o[key];
+      if (value !== undefined && !/^[-._a-zA-Z0-9]{1,253}$/.test(value)) fail(scope, `${field}.${key}`, `"${value}" is not a valid Secret key`);
+    }
+    const q = o.queue ?? {};
+    const queue: Record<string, string | number> = {};
+    for (const [key, yamlKey] of [['capacity', 'capacity'], ['maxShards', 'max_shards'], ['minShards', 'min_shards'], ['maxSamplesPerSend', 'max_samples_per_send']] as const) {
+      if (q[key] !== undefined) queue[yamlKey] = validateInteger(scope, `${field}.queue.${key}`, q[key], 1);
+    }
+    if (q.minShards !== undefined && q.maxShards !== undefined && q.minShards > q.maxShards) fail(scope, `${field}.queue.minShards`, 'must not exceed maxShards');
+    for (const [key, yamlKey] of [['batchSendDeadline', 'batch_send_deadline'], ['minBackoff', 'min_backoff'], ['maxBackoff', 'max_backoff']] as const) {
+      if (q[key] !== undefined) queue[yamlKey] = validateDuration(scope, `${field}.queue.${key}`, q[key]);
+    }
+    const name = o.name ?? defaultName;
+    validateDnsSubdomain(scope, `${field}.name`, name);
+    return {
+      url: o.url,
+      name,
+      ...(o.tenant !== undefined && header ? { headers: { [header]: o.tenant } } : {}),
+      ...(o.passwordSecretKey !== undefined ? { basic_auth: { username: o.basicAuthUsername!, password_file: `${secretsDir}/${o.passwordSecretKey}` } } : {}),
+      ...(o.bearerTokenSecretKey !== undefined ? { authorization: { type: 'Bearer', credentials_file: `${secretsDir}/${o.bearerTokenSecretKey}` } } : {}),
+      ...(Object.keys(queue).length ? { queue_config: queue } : {}),
+      ...(o.writeRelabelConfigs?.length ? { write_relabel_configs: o.writeRelabelConfigs } : {}),
+    };
+  }
+}
