@@ -8,7 +8,7 @@ import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { toYaml } from '../common/serialize';
-import { claimUnique, validateDnsLabel, validateDuration, validateLabelName } from '../common/validation';
+import { claimUnique, validateDnsLabel, validateDuration, validateGroupBy, validateLabelName } from '../common/validation';
 import { fail } from '../common/errors';
 import { AlertmanagerConfigFile, InhibitRuleFile, ReceiverFile, RouteFile } from './config-model';
 import { covers, LabelMatcher, MatchOperator, renderMatcher, toMatchers, validateMatchers } from './matchers';
@@ -251,7 +251,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     validateDuration(this, 'groupWait', props.groupWait ?? '30s', { allowZero: true });
     validateDuration(this, 'groupInterval', props.groupInterval ?? '5m');
     validateDuration(this, 'repeatInterval', props.repeatInterval ?? '12h');
-    (props.groupBy ?? []).forEach((label) => validateLabelName(this, 'groupBy', label));
+    validateGroupBy(this, 'groupBy', props.groupBy ?? []);
 
     const receivers = props.receivers ?? [{ name: 'default' }, { name: 'critical' }, { name: 'warning' }];
     receivers.forEach((receiver) => this.addReceiver(receiver));

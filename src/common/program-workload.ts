@@ -9,7 +9,7 @@ import { ProgramNetworkPolicy } from './network-policy';
 import { canonicalResources, ResourceSpec, toContainerResources } from './resources';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { mebibytesOf, PersistenceOptions, ProgramDataClaim, sizeLimitOf, validatePersistence } from './storage';
-import { claimUnique, validateDnsLabel, validateInteger } from './validation';
+import { claimUnique, validateDnsLabel, validateImage, validateInteger } from './validation';
 import { fail } from './errors';
 
 /** A volume mounted into the program's container. */
@@ -157,7 +157,7 @@ export class ProgramWorkload extends Construct {
     if (props.persistence && props.replicas > 1) {
       fail(scope, 'replicas', `${props.replicas} pods cannot share the ReadWriteOnce volume of \`persistence\`: use 1`);
     }
-    validateImage(scope, props.image);
+    validateImage(scope, 'image', props.image);
     if (props.persistence) validatePersistence(scope, props.persistence);
     if (props.ingress) validateIngress(scope, props.ingress, props.hasLogin ?? false);
     validateResources(scope, props.resources);
@@ -259,13 +259,6 @@ export class ProgramWorkload extends Construct {
   /** Lets these pods through the program's NetworkPolicy. */
   public allowAccessFrom(peer: NetworkPeer): void {
     this.clients.push(peer);
-  }
-}
-
-function validateImage(scope: Construct, image: string): void {
-  const tag = image.includes('@') ? 'digest' : image.split('/').pop()!.split(':')[1];
-  if (!tag || tag === 'latest') {
-    fail(scope, 'image', `"${image}" must be pinned to a version tag or digest (not "latest")`);
   }
 }
 

@@ -46,7 +46,8 @@ export interface ProgramDataClaimProps extends PersistenceOptions {
 export function validatePersistence(scope: Construct, options: PersistenceOptions): void {
   validateQuantity(scope, 'persistence.size', options.size ?? '10Gi');
   mebibytesOf(scope, 'persistence.size', options.size ?? '10Gi');
-  if (options.storageClassName !== undefined) validateDnsSubdomain(scope, 'persistence.storageClassName', options.storageClassName);
+  // '' is valid: it asks for a pre-provisioned volume of no class (no dynamic provisioning).
+  if (options.storageClassName) validateDnsSubdomain(scope, 'persistence.storageClassName', options.storageClassName);
 }
 
 /**
