@@ -8,15 +8,17 @@
  * `npm test` runs a fixed seed and a bounded number of cases; `npm run test:props` runs more
  * (FC_RUNS, FC_SEED). Every counterexample found is kept below as a plain table test.
  */
+import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
-import { AlertRule, IngressAuthentication, MatchOperator, MonitoringStackProps } from '../src';
+import { AlertRule, IngressAuthentication, MatchOperator, MonitoringStack, MonitoringStackProps } from '../src';
 import { ScrapeConfig } from '../src/prometheus/config-model';
 import { carelessProps } from './support/careless-props';
 import { Outcome, synthOutcome, toolComplaints } from './support/differential';
 import { requireKubeBinaries } from './support/kube/binaries';
 import { LocalCluster } from './support/kube/cluster';
 import { Manifest } from './support/synth';
+import { removeDir, tempDir } from './support/tools';
 
 /** `npm run test:props` sets FC_LONG: more cases, and a new seed each run unless FC_SEED says which. */
 const LONG = process.env.FC_LONG === '1';
@@ -165,5 +167,30 @@ describe('counterexamples found by the generator', () => {
   });
   test.each(MUST_ACCEPT)('accepted by synth and every tool: $case', ({ props }) => {
     expect(judge(props).kind).toBe('accepted');
+  });
+});
+
+describe('errors through cdk8s\'s own `app.synth()`: the construct path appears once', () => {
+  const synthWithCdk8s = (props: MonitoringStackProps): string => {
+    const outdir = tempDir('props-app-synth');
+    try {
+      const app = new App({ outdir });
+      new MonitoringStack(new Chart(app, 'monitoring'), 'stack', props);
+      app.synth();
+      return 'synthesized';
+    } catch (error) {
+      return (error as Error).message;
+    } finally {
+      removeDir(outdir);
+    }
+  };
+
+  test('a validation collected by cdk8s (route to an unknown receiver)', () => {
+    expect(synthWithCdk8s({ alertmanager: { routes: [{ receiver: 'nope' }] } })).toBe(
+      'Validation failed with the following errors:\n  [monitoring/stack/Alertmanager] routes[0].receiver: route to unknown receiver "nope" (known: default, critical, warning, watchdog)');
+  });
+
+  test('an error thrown while the construct is built (a bad scrape interval)', () => {
+    expect(synthWithCdk8s({ prometheus: { scrapeInterval: '10m' } })).toMatch(/^\[monitoring\/stack\/Prometheus\] scrapeInterval: "10m" leaves/);
   });
 });

@@ -421,7 +421,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     ];
     return used
       .filter((u) => !this.receiverNames.has(u.name))
-      .map((u) => `[${this.node.path}] ${u.field}: route to unknown receiver "${u.name}" (known: ${[...this.receiverNames].join(', ')})${u.field === 'severityRoutes' ? '; add that receiver or set severityRoutes: false' : ''}`);
+      .map((u) => `${u.field}: route to unknown receiver "${u.name}" (known: ${[...this.receiverNames].join(', ')})${u.field === 'severityRoutes' ? '; add that receiver or set severityRoutes: false' : ''}`);
   }
 }
 
