@@ -26,7 +26,7 @@ const RUNS = Number(process.env.FC_RUNS ?? (LONG ? 2000 : 100));
 const SEED = Number(process.env.FC_SEED ?? (LONG ? Date.now() % 2 ** 31 : 20261126));
 if (!Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(SEED)) throw new Error(`FC_RUNS and FC_SEED must be integers (got ${RUNS}, ${SEED})`);
 /** At most this many accepted outputs go to the API server (each is one kubectl run). */
-const DRY_RUN_LIMIT = Number(process.env.FC_DRY_RUNS ?? 12);
+const DRY_RUN_LIMIT = Number(process.env.FC_DRY_RUNS ?? (LONG ? 100 : 25));
 
 /** Synth, then the tools on an accepted output: throws (with the tools' output) when they disagree. */
 function judge(props: MonitoringStackProps): Outcome {
@@ -133,7 +133,18 @@ const MUST_REFUSE: { case: string; props: MonitoringStackProps; error: string }[
   { case: 'Ingress host with a wildcard in the middle', props: { grafana: { ingress: { host: 'foo.*.com', tlsSecretName: 'tls' } } }, error: '[monitoring/stack/Grafana] ingress.host: "foo.*.com" is not a valid Ingress host' },
   { case: 'persistence size in decimal exponent (1e21)', props: { prometheus: { persistence: { size: '1e21' } } }, error: '[monitoring/stack/Prometheus] persistence.size: "1e21" must be a whole number of Mi, Gi or Ti' },
   { case: 'persistence size "10 GB"', props: { prometheus: { persistence: { size: '10 GB' } } }, error: '[monitoring/stack/Prometheus] persistence.size: "10 GB" is not a Kubernetes quantity' },
+  { case: 'persistence size above 8Pi', props: { prometheus: { persistence: { size: '99999999999999999999Ti' } } }, error: '[monitoring/stack/Prometheus] persistence.size: "99999999999999999999Ti" is more than 8Pi' },
   { case: 'persistence size 0', props: { grafana: { persistence: { size: '0' } } }, error: '[monitoring/stack/Grafana] persistence.size: "0" must be a whole number of Mi, Gi or Ti' },
+  {
+    case: 'resources of 1e21 millicores (was a plain Error from the quantity code: "1e+21m" is not a Kubernetes quantity)',
+    props: { grafana: { resources: { cpuRequestMillis: 1e21, cpuLimitMillis: 1e21, memoryRequestMebibytes: 512, memoryLimitMebibytes: 512 } } },
+    error: '[monitoring/stack/Grafana] resources.cpuRequestMillis: 1e+21 must be at most 1000000000',
+  },
+  {
+    case: 'memory of 2^53 MiB',
+    props: { alertmanager: { resources: { cpuRequestMillis: 100, cpuLimitMillis: 100, memoryRequestMebibytes: 2 ** 53, memoryLimitMebibytes: 2 ** 53 } } },
+    error: '[monitoring/stack/Alertmanager] resources.memoryRequestMebibytes: 9007199254740992 must be at most 8589934592',
+  },
   { case: 'errorRatio in percent', props: { irisApi: { errorRatio: 5 } }, error: 'errorRatio: 5 must be a finite number, 0 < value < 1' },
   { case: 'errorRatio NaN', props: { irisApi: { errorRatio: NaN } }, error: 'errorRatio: NaN must be a finite number' },
   { case: 'latencySeconds Infinity', props: { irisApi: { latencySeconds: Infinity } }, error: 'latencySeconds: Infinity must be a finite number' },
@@ -147,6 +158,11 @@ const MUST_ACCEPT: { case: string; props: MonitoringStackProps }[] = [
   { case: 'templates with pipelines, range, printf', props: rules(alert({ summary: '{{ $value | humanizePercentage }} of {{ $labels.job }}', description: '{{ range $k, $v := $labels }}{{ $k }}={{ $v }} {{ end }}{{ printf "%.2f" $value }}' })) },
   { case: 'rate() of a subquery and of an offset range', props: rules(alert({ expr: 'rate(sum(x_total)[5m:1m]) > 0 or rate(x_total[5m] offset 1m) > 0' })) },
   { case: 'scrape interval of 2m30s (two samples per 5m window)', props: { prometheus: { scrapeInterval: '2m30s' } } },
+  {
+    case: 'the largest resources allowed (a million cores, 8Pi of memory; 1Ei was accepted by synth and refused by the API server)',
+    props: { grafana: { resources: { cpuRequestMillis: 1e9, cpuLimitMillis: 1e9, memoryRequestMebibytes: 2 ** 33, memoryLimitMebibytes: 2 ** 33 } } },
+  },
+  { case: 'persistence of 8Pi, the largest size', props: { grafana: { persistence: { size: '8388608Gi' } } } },
   { case: 'an image pinned by digest', props: { prometheus: { image: `quay.io/prometheus/prometheus:v3.13.5@sha256:${HEX64}` } } },
   { case: 'an image from a registry with a port', props: { grafana: { image: 'localhost:5000/grafana/grafana:12.0.0' } } },
   {

@@ -262,9 +262,16 @@ export class ProgramWorkload extends Construct {
   }
 }
 
+/**
+ * A million cores and 8Pi of memory: beyond any node. The API server refuses more memory (its milli-value overflows
+ * an int64: "fractional byte value 1Ei is invalid"), and larger numbers print with an exponent.
+ */
+const MAX_CPU_MILLIS = 1_000_000_000;
+const MAX_MEMORY_MEBIBYTES = 2 ** 33;
+
 function validateResources(scope: Construct, spec: ResourceSpec): void {
-  validateInteger(scope, 'resources.cpuRequestMillis', spec.cpuRequestMillis, 1);
-  validateInteger(scope, 'resources.cpuLimitMillis', spec.cpuLimitMillis, spec.cpuRequestMillis);
-  validateInteger(scope, 'resources.memoryRequestMebibytes', spec.memoryRequestMebibytes, 1);
-  validateInteger(scope, 'resources.memoryLimitMebibytes', spec.memoryLimitMebibytes, spec.memoryRequestMebibytes);
+  validateInteger(scope, 'resources.cpuRequestMillis', spec.cpuRequestMillis, 1, MAX_CPU_MILLIS);
+  validateInteger(scope, 'resources.cpuLimitMillis', spec.cpuLimitMillis, spec.cpuRequestMillis, MAX_CPU_MILLIS);
+  validateInteger(scope, 'resources.memoryRequestMebibytes', spec.memoryRequestMebibytes, 1, MAX_MEMORY_MEBIBYTES);
+  validateInteger(scope, 'resources.memoryLimitMebibytes', spec.memoryLimitMebibytes, spec.memoryRequestMebibytes, MAX_MEMORY_MEBIBYTES);
 }

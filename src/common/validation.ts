@@ -54,11 +54,12 @@ export function validateQuantity(scope: IConstruct, field: string, value: string
   return value;
 }
 
-/** An integer no smaller than `min`. */
-export function validateInteger(scope: IConstruct, field: string, value: number, min: number): number {
+/** An integer no smaller than `min` (and no larger than `max`: by default, what a double holds exactly). */
+export function validateInteger(scope: IConstruct, field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(value) || value < min) {
     fail(scope, field, `${value} must be an integer >= ${min}`);
   }
+  if (value > max) fail(scope, field, `${value} must be at most ${max}`);
   return value;
 }
 

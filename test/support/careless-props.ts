@@ -34,7 +34,7 @@ export const promql = careless([
   'rate(up[5m] offset 1m)', 'rate((up))', 'rate(up @ 100)', 'deriv(up)', 'delta(up[5m])', 'label_replace(up, "x", "$1", "job", "(")', '',
 ]);
 export const urls = careless(['https://example.com/runbooks', 'http://x', 'example.com', 'ftp://x', 'https://exa mple.com', '', 'https://', 'http://[::1]:9090']);
-export const quantities = careless(['10Gi', '0', '1e21', '10 GB', '512Mi', '-1Gi', '1.5Gi', '0.5Ki', '100m', '10gi', '1Ei', '', '5Ti']);
+export const quantities = careless(['10Gi', '0', '1e21', '10 GB', '512Mi', '-1Gi', '1.5Gi', '0.5Ki', '100m', '10gi', '1Ei', '', '5Ti', '8388608Gi', '8388609Gi', '99999999999999999999Ti']);
 export const images = careless([
   'prom/prometheus:v3.13.5', 'prom/prometheus', 'prom/prometheus:latest', 'prom/prometheus: v3', 'prom/prometheus@sha256:abc', `prom/prometheus@sha256:${HEX64}`,
   'Prom/Prometheus:v1', 'registry:5000/prom:v1', `prom/prometheus:v3@sha256:${HEX64}`, 'prom/prometheus:-bad', 'quay.io/prometheus/prometheus:v3.13.5',
@@ -96,6 +96,8 @@ const receiverName = careless(['team-a', 'default', 'Team A']);
 const ingress = fc.record({
   host: hosts, tlsSecretName: careless(['tls', 'Bad_Name']), authentication: fc.constant(IngressAuthentication.NONE),
 }, { requiredKeys: ['host', 'tlsSecretName', 'authentication'] });
+const amounts = careless([1, 100, 500, 2048, 0, -1, 1.5, NaN, Infinity, 1e21, 2 ** 53, 1e15]);
+const resources = fc.record({ cpuRequestMillis: amounts, cpuLimitMillis: amounts, memoryRequestMebibytes: amounts, memoryLimitMebibytes: amounts });
 const persistence = fc.record({ size: maybe(quantities), storageClassName: maybe(storageClassNames) }, { requiredKeys: [] });
 
 /** Props across the public API; each field is often absent, so one bad value at a time is common too. */
@@ -152,7 +154,8 @@ export const carelessProps: fc.Arbitrary<MonitoringStackProps> = fc.oneof(
     }, { requiredKeys: [] }),
   }) as fc.Arbitrary<MonitoringStackProps>,
   fc.record({
-    prometheus: fc.record({ image: images, persistence: persistence, ingress: ingress }, { requiredKeys: [] }),
-    grafana: fc.record({ image: images, persistence: persistence, ingress: ingress, scrapeInterval: durations }, { requiredKeys: [] }),
+    prometheus: fc.record({ image: images, persistence: persistence, ingress: ingress, resources, dataSizeLimit: quantities, retention: durations }, { requiredKeys: [] }),
+    grafana: fc.record({ image: images, persistence: persistence, ingress: ingress, scrapeInterval: durations, resources }, { requiredKeys: [] }),
+    alertmanager: fc.record({ image: images, resources, configReloaderImage: images, receivers: fc.constant([{ name: 'default' }, { name: 'critical' }, { name: 'warning', webhook: [{ url: 'https://example.com/hook' }] }]) }, { requiredKeys: [] }),
   }, { requiredKeys: [] }) as fc.Arbitrary<MonitoringStackProps>,
 );
