@@ -165,7 +165,7 @@ project.testTask.exec('tsc -p test/tsconfig.json --noEmit --incremental false');
 project.testTask.exec('jest --ci', { receiveArgs: true });
 
 // `npm run test:props`: the property-based differential tests (test/props.test.ts) with more cases than `npm test`
-// runs; FC_RUNS (cases, default 2000 here) and FC_SEED (default: the current time, printed with the results) choose them.
+// runs; FC_RUNS (cases, default 3000 here) and FC_SEED (default: the current time, printed with the results) choose them.
 project.addTask('test:props', {
   description: 'Property-based differential tests with many generated cases (FC_RUNS, FC_SEED, FC_DRY_RUNS)',
   env: { FC_LONG: '1' },

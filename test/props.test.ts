@@ -22,7 +22,7 @@ import { removeDir, tempDir } from './support/tools';
 
 /** `npm run test:props` sets FC_LONG: more cases, and a new seed each run unless FC_SEED says which. */
 const LONG = process.env.FC_LONG === '1';
-const RUNS = Number(process.env.FC_RUNS ?? (LONG ? 2000 : 100));
+const RUNS = Number(process.env.FC_RUNS ?? (LONG ? 3000 : 300));
 const SEED = Number(process.env.FC_SEED ?? (LONG ? Date.now() % 2 ** 31 : 20261126));
 if (!Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(SEED)) throw new Error(`FC_RUNS and FC_SEED must be integers (got ${RUNS}, ${SEED})`);
 /** At most this many accepted outputs go to the API server (each is one kubectl run). */
