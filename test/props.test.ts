@@ -110,6 +110,7 @@ const MUST_REFUSE: { case: string; props: MonitoringStackProps; error: string }[
   { case: 'alert labels overriding severity', props: rules(alert({ labels: { severity: 'page' } })), error: 'MyAlert.labels: "severity" is set by the rule itself' },
   { case: 'alert labels overriding component', props: rules(alert({ labels: { component: 'x' } })), error: 'MyAlert.labels: "component" is set by the rule itself' },
   { case: 'runbook URL that is not a URL', props: rules(alert({ runbookUrl: 'example.com/runbook' })), error: 'MyAlert.runbookUrl: "example.com/runbook" is not an http(s) URL' },
+  { case: 'irisApi.runbookBaseUrl without a scheme', props: { irisApi: { runbookBaseUrl: 'example.com' } }, error: '[monitoring/stack] irisApi.runbookBaseUrl: "example.com" is not an http(s) URL' },
   { case: 'runbookBaseUrl with a space', props: { prometheus: { runbookBaseUrl: 'https://exa mple.com' } }, error: '[monitoring/stack/Prometheus] runbookBaseUrl: "https://exa mple.com" is not an http(s) URL' },
   { case: 'scrape interval of 10m (the 5m rate windows get one sample)', props: { prometheus: { scrapeInterval: '10m' } }, error: '[monitoring/stack/Prometheus] scrapeInterval: "10m" leaves fewer than two samples in the 5m rate windows' },
   { case: 'application scrape interval of 3m', props: { irisApi: { application: { scrapeInterval: '3m' } } }, error: 'scrapeInterval: "3m" leaves fewer than two samples' },
