@@ -57,6 +57,7 @@ const project = new typescript.TypeScriptProject({
     '@monokle/validation@^0.33.0',
     'typedoc@^0.28.0',
     'typedoc-plugin-markdown@^4.9.0',
+    'fast-check@^4.10.2',
   ],
 
   // Keep the toolchain small and offline-friendly.
@@ -162,6 +163,14 @@ project.testTask.exec('tsc --build');
 project.testTask.spawn(project.tasks.tryFind('bundle')!);
 project.testTask.exec('tsc -p test/tsconfig.json --noEmit --incremental false');
 project.testTask.exec('jest --ci', { receiveArgs: true });
+
+// `npm run test:props`: the property-based differential tests (test/props.test.ts) with more cases than `npm test`
+// runs; FC_RUNS (cases, default 3000 here) and FC_SEED (default: the current time, printed with the results) choose them.
+project.addTask('test:props', {
+  description: 'Property-based differential tests with many generated cases (FC_RUNS, FC_SEED, FC_DRY_RUNS)',
+  env: { FC_LONG: '1' },
+  exec: 'jest --ci test/props.test.ts',
+});
 
 // `npm run bench`: the synth benchmark (bench/README.md).
 project.addTask('bench', {

@@ -4,7 +4,7 @@ import { AlertRouter, AlertRouterProps } from './alertmanager/alert-router';
 import { alertmanagerAlertRules } from './alertmanager/alertmanager-rules';
 import { ApplicationServiceMonitor } from './application/application-service-monitor';
 import { MonitoredApplication, validateApplication } from './application/monitored-application';
-import { claimUnique, validateDnsLabel, validateDuration, validateNumber } from './common/validation';
+import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateNumber } from './common/validation';
 import { GrafanaDashboard } from './grafana/dashboard';
 import { kubernetesInfrastructureDashboard } from './grafana/dashboards/kubernetes-infrastructure';
 import { GrafanaWithDashboards, GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
@@ -147,6 +147,7 @@ export class MonitoringStack extends Construct {
     if (props.irisApi !== false) {
       const { application, ...alertOptions } = props.irisApi ?? {};
       validateInferenceApiThresholds(this, 'irisApi', alertOptions);
+      if (alertOptions.runbookBaseUrl !== undefined) validateHttpUrl(this, 'irisApi.runbookBaseUrl', alertOptions.runbookBaseUrl);
       const iris = { ...IRIS_API, ...application };
       this.monitorApplication(iris, {
         alerts: [inferenceApiAlertRules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],

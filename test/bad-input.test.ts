@@ -123,7 +123,7 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
   {
     case: 'a matcher with an invalid regular expression',
     props: { alertmanager: { routes: [{ receiver: 'warning', matchers: [{ label: 'team', operator: MatchOperator.REGEX, value: '(ml' }] }] } },
-    message: '[monitoring/stack/Alertmanager] routes[0].matchers[0].value: "(ml" is not a valid regular expression',
+    message: '[monitoring/stack/Alertmanager] routes[0].matchers[0].value: "(ml" is not an RE2 regular expression: Unterminated group',
   },
   {
     case: 'built-in severity routes without their receivers',

@@ -41,7 +41,7 @@ describe('stacks that coexist in one app', () => {
     expect(() => synth((app) => {
       new MonitoringStack(new Chart(app, 'one'), 'stack', { namespace: 'shared' });
       new MonitoringStack(new Chart(app, 'two'), 'stack', { namespace: 'shared' });
-    })).toThrow('[two/stack/Prometheus/Workload/Deployment/Resource] Deployment.apps shared/prometheus is also defined at one/stack/Prometheus/Workload/Deployment/Resource: applied, one would replace the other. Give one of them another name or namespace.');
+    })).toThrow('[two/stack] objects: Deployment.apps shared/prometheus (two/stack/Prometheus/Workload/Deployment/Resource) is also defined at one/stack/Prometheus/Workload/Deployment/Resource: applied, one would replace the other. Give one of them another name or namespace.');
   });
 
   test('a user object with the name of one of the stack\'s, before or after it, is reported once', () => {
@@ -59,7 +59,7 @@ describe('stacks that coexist in one app', () => {
       } catch (e) {
         message = (e as Error).message;
       }
-      expect(message.match(/ConfigMap mlops\/prometheus-config is also defined/g)).toHaveLength(1);
+      expect(message.match(/ConfigMap mlops\/prometheus-config \([^)]*\) is also defined/g)).toHaveLength(1);
     }
   });
 

@@ -8,7 +8,7 @@ import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { toYaml } from '../common/serialize';
-import { claimUnique, validateDnsLabel, validateDuration, validateInteger, validateLabelName } from '../common/validation';
+import { claimUnique, validateDnsLabel, validateDuration, validateGroupBy, validateInteger, validateLabelName } from '../common/validation';
 import { ALERTMANAGER_CLUSTER_PORT, alertmanagerClusterArgs, alertmanagerMemberHosts } from './cluster';
 import { fail } from '../common/errors';
 import { AlertmanagerConfigFile, InhibitRuleFile, ReceiverFile, RouteFile } from './config-model';
@@ -272,7 +272,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     validateDuration(this, 'groupWait', props.groupWait ?? '30s', { allowZero: true });
     validateDuration(this, 'groupInterval', props.groupInterval ?? '5m');
     validateDuration(this, 'repeatInterval', props.repeatInterval ?? '12h');
-    (props.groupBy ?? []).forEach((label) => validateLabelName(this, 'groupBy', label));
+    validateGroupBy(this, 'groupBy', props.groupBy ?? []);
 
     const receivers = props.receivers ?? [{ name: 'default' }, { name: 'critical' }, { name: 'warning' }];
     receivers.forEach((receiver) => this.addReceiver(receiver));
@@ -460,7 +460,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     ];
     return used
       .filter((u) => !this.receiverNames.has(u.name))
-      .map((u) => `[${this.node.path}] ${u.field}: route to unknown receiver "${u.name}" (known: ${[...this.receiverNames].join(', ')})${u.field === 'severityRoutes' ? '; add that receiver or set severityRoutes: false' : ''}`);
+      .map((u) => `${u.field}: route to unknown receiver "${u.name}" (known: ${[...this.receiverNames].join(', ')})${u.field === 'severityRoutes' ? '; add that receiver or set severityRoutes: false' : ''}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
+import { validateRe2 } from '../common/re2';
 import { validateLabelName } from '../common/validation';
 
 /** How a {@link LabelMatcher} compares a label's value. */
@@ -43,11 +44,7 @@ export function validateMatchers(scope: IConstruct, field: string, matchers: Lab
     }
     if (typeof m.value !== 'string') fail(scope, `${field}[${i}].value`, 'must be a string');
     if (op === MatchOperator.REGEX || op === MatchOperator.NOT_REGEX) {
-      try {
-        new RegExp(m.value);
-      } catch {
-        fail(scope, `${field}[${i}].value`, `"${m.value}" is not a valid regular expression`);
-      }
+      validateRe2(scope, `${field}[${i}].value`, m.value);
     }
   });
 }

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { validateDnsLabel, validateDuration, validateHttpPath } from '../common/validation';
+import { validateDnsLabel, validateHttpPath, validateScrapeInterval } from '../common/validation';
 
 /**
  * An application whose metrics the stack collects: a Kubernetes Service with a metrics port. Plain data, so
@@ -44,5 +44,5 @@ export function validateApplication(scope: IConstruct, field: string, app: Monit
   if (app.namespace !== undefined) validateDnsLabel(scope, `${field}.namespace`, app.namespace);
   if (app.portName !== undefined) validateDnsLabel(scope, `${field}.portName`, app.portName);
   if (app.metricsPath !== undefined) validateHttpPath(scope, `${field}.metricsPath`, app.metricsPath);
-  if (app.scrapeInterval !== undefined) validateDuration(scope, `${field}.scrapeInterval`, app.scrapeInterval);
+  if (app.scrapeInterval !== undefined) validateScrapeInterval(scope, `${field}.scrapeInterval`, app.scrapeInterval);
 }

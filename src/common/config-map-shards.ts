@@ -106,7 +106,7 @@ export class ConfigMapShards extends Construct {
   private oversizedShards(): string[] {
     return this.shardList
       .filter((shard) => shard.bytes > KUBERNETES_OBJECT_LIMIT - 16 * 1024)
-      .map((shard) => `[${this.node.scope!.node.path}] ${shard.configMap.name}: ${shard.bytes} bytes of data do not fit in one ConfigMap (1 MiB); split the largest file (${largestKey(shard.entries)})`);
+      .map((shard) => `${shard.configMap.name}: ${shard.bytes} bytes of data do not fit in one ConfigMap (1 MiB); split the largest file (${largestKey(shard.entries)})`);
   }
 }
 

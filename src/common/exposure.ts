@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fail } from './errors';
-import { validateDnsLabel, validateDnsSubdomain } from './validation';
+import { validateDnsLabel, validateDnsSubdomain, validateIngressHost } from './validation';
 
 /** Who may use a UI that has no login of its own (Prometheus, Alertmanager) once an Ingress exposes it. */
 export enum IngressAuthentication {
@@ -69,7 +69,7 @@ export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'ingress-nginx';
  * authenticates its users itself (Grafana); otherwise the Ingress must say who authenticates them.
  */
 export function validateIngress(scope: Construct, options: IngressOptions, hasLogin: boolean): void {
-  validateDnsSubdomain(scope, 'ingress.host', options.host);
+  validateIngressHost(scope, 'ingress.host', options.host);
   if (options.tlsSecretName !== undefined) validateDnsSubdomain(scope, 'ingress.tlsSecretName', options.tlsSecretName);
   else if (!options.allowPlainHttp) {
     fail(scope, 'ingress.tlsSecretName', 'an Ingress serves TLS: name the certificate\'s Secret (cert-manager can create it), or set allowPlainHttp: true to serve plain HTTP');

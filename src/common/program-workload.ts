@@ -10,7 +10,7 @@ import { canonicalResources, ResourceSpec, toContainerResources } from './resour
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { canonicalQuantity } from './quantity';
 import { mebibytesOf, PersistenceOptions, ProgramDataClaim, sizeLimitOf, validatePersistence } from './storage';
-import { claimUnique, validateDnsLabel, validateInteger } from './validation';
+import { claimUnique, validateDnsLabel, validateImage, validateInteger } from './validation';
 import { fail } from './errors';
 
 /** A volume mounted into the program's container. */
@@ -197,7 +197,7 @@ export class ProgramWorkload extends Construct {
     if (props.persistence && props.replicas > 1 && !stateful) {
       fail(scope, 'replicas', `${props.replicas} pods cannot share the ReadWriteOnce volume of \`persistence\`: use 1`);
     }
-    validateImage(scope, props.image);
+    validateImage(scope, 'image', props.image);
     if (props.persistence) validatePersistence(scope, props.persistence);
     if (props.ingress) validateIngress(scope, props.ingress, props.hasLogin ?? false);
     validateResources(scope, props.resources);
@@ -376,16 +376,16 @@ export class ProgramWorkload extends Construct {
   }
 }
 
-function validateImage(scope: Construct, image: string): void {
-  const tag = image.includes('@') ? 'digest' : image.split('/').pop()!.split(':')[1];
-  if (!tag || tag === 'latest') {
-    fail(scope, 'image', `"${image}" must be pinned to a version tag or digest (not "latest")`);
-  }
-}
+/**
+ * A million cores and 8Pi of memory: beyond any node. The API server refuses more memory (its milli-value overflows
+ * an int64: "fractional byte value 1Ei is invalid"), and larger numbers print with an exponent.
+ */
+const MAX_CPU_MILLIS = 1_000_000_000;
+const MAX_MEMORY_MEBIBYTES = 2 ** 33;
 
 function validateResources(scope: Construct, spec: ResourceSpec): void {
-  validateInteger(scope, 'resources.cpuRequestMillis', spec.cpuRequestMillis, 1);
-  validateInteger(scope, 'resources.cpuLimitMillis', spec.cpuLimitMillis, spec.cpuRequestMillis);
-  validateInteger(scope, 'resources.memoryRequestMebibytes', spec.memoryRequestMebibytes, 1);
-  validateInteger(scope, 'resources.memoryLimitMebibytes', spec.memoryLimitMebibytes, spec.memoryRequestMebibytes);
+  validateInteger(scope, 'resources.cpuRequestMillis', spec.cpuRequestMillis, 1, MAX_CPU_MILLIS);
+  validateInteger(scope, 'resources.cpuLimitMillis', spec.cpuLimitMillis, spec.cpuRequestMillis, MAX_CPU_MILLIS);
+  validateInteger(scope, 'resources.memoryRequestMebibytes', spec.memoryRequestMebibytes, 1, MAX_MEMORY_MEBIBYTES);
+  validateInteger(scope, 'resources.memoryLimitMebibytes', spec.memoryLimitMebibytes, spec.memoryRequestMebibytes, MAX_MEMORY_MEBIBYTES);
 }

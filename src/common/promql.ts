@@ -1,14 +1,79 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
+import { re2Problem } from './re2';
 
-type Parser = { parse(input: string): { cursor(): { next(): boolean; type: { isError: boolean }; from: number } } };
+interface Cursor {
+  next(): boolean;
+  readonly type: { readonly isError: boolean; readonly name: string };
+  readonly from: number;
+  readonly to: number;
+  readonly node: SyntaxNode;
+}
+interface SyntaxNode {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+  readonly firstChild: SyntaxNode | null;
+  readonly nextSibling: SyntaxNode | null;
+}
+type Parser = { parse(input: string): { cursor(): Cursor } };
+
+/** Functions whose first argument is a range vector (`x[5m]` or a subquery): `rate(x)` is a type error. */
+const RANGE_FUNCTIONS = new Set([
+  'rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'predict_linear', 'holt_winters', 'double_exponential_smoothing', 'changes',
+  'resets', 'absent_over_time', 'present_over_time', 'avg_over_time', 'min_over_time', 'max_over_time', 'sum_over_time',
+  'count_over_time', 'quantile_over_time', 'stddev_over_time', 'stdvar_over_time', 'last_over_time', 'mad_over_time', 'ts_of_max_over_time',
+  'ts_of_min_over_time', 'ts_of_last_over_time', 'first_over_time', 'ts_of_first_over_time',
+]);
+
+/** The node's children. */
+function children(node: SyntaxNode): SyntaxNode[] {
+  const result: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) result.push(child);
+  return result;
+}
+
+/** Why a parsed expression is ill-typed or has a regex RE2 refuses (what promtool would say), or undefined. */
+function semanticProblem(source: string, cursor: Cursor): string | undefined {
+  do {
+    const node = cursor.node;
+    if (cursor.type.name === 'FunctionCall') {
+      const [identifier, body] = children(node);
+      const name = source.slice(identifier.from, identifier.to);
+      // `quantile_over_time(0.9, x[5m])`, `predict_linear(x[1h], 3600)`: the range vector's position.
+      const position = name === 'quantile_over_time' ? 1 : 0;
+      let arg: SyntaxNode | undefined = body ? children(body)[position] : undefined;
+      while (arg && ['ParenExpr', 'OffsetExpr', 'StepInvariantExpr'].includes(arg.name)) arg = children(arg)[0];
+      if (RANGE_FUNCTIONS.has(name) && (!arg || !['MatrixSelector', 'SubqueryExpr'].includes(arg.name))) {
+        return `${name}() needs a range vector (such as x[5m]), got "${arg ? source.slice(arg.from, arg.to) : ''}"`;
+      }
+    }
+    const op = cursor.type.name === 'MatchOp' ? node.firstChild : null;
+    if (op && (op.name === 'EqlRegex' || op.name === 'NeqRegex')) {
+      const literal = node.nextSibling;
+      if (literal && literal.name === 'StringLiteral') {
+        const text = source.slice(literal.from, literal.to);
+        let pattern: string | undefined;
+        try {
+          pattern = text.startsWith('`') ? text.slice(1, -1) : JSON.parse(text.startsWith('\'') ? `"${text.slice(1, -1).replace(/"/g, '\\"')}"` : text);
+        } catch {
+          pattern = undefined;
+        }
+        const problem = pattern === undefined ? undefined : re2Problem(pattern);
+        if (problem) return `the regex ${text} is not RE2: ${problem}`;
+      }
+    }
+  } while (cursor.next());
+  return undefined;
+}
 let parser: Parser | undefined;
 
 /**
  * Checks that `expr` parses as PromQL with the official Lezer grammar. The parser is loaded on first
  * use only, so apps that add no rules do not pay for it at startup.
  *
- * Syntax only: type errors such as `rate(metric)` without a range are caught by `promtool check rules`.
+ * Besides the syntax, what promtool would refuse and the grammar lets through: range functions (`rate()`,
+ * `increase()`, `irate()`, `*_over_time()`...) of an instant vector, and regex matchers that RE2 cannot compile.
  */
 export function validatePromQL(scope: IConstruct, field: string, expr: string): string {
   if (expr.trim() === '') {
@@ -17,12 +82,15 @@ export function validatePromQL(scope: IConstruct, field: string, expr: string): 
   // Grafana's macros are not PromQL; they are replaced by a duration before parsing.
   const source = expr.replace(/\$__(rate_)?interval|\$__range/g, '5m').replace(/\$(\w+)/g, '$1');
   parser ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
-  const cursor = parser.parse(source).cursor();
+  const tree = parser.parse(source);
+  const cursor = tree.cursor();
   do {
     if (cursor.type.isError) {
       fail(scope, field, `"${expr}" is not valid PromQL (syntax error at character ${cursor.from + 1})`);
     }
   } while (cursor.next());
+  const problem = semanticProblem(source, tree.cursor());
+  if (problem) fail(scope, field, `"${expr}" is not valid PromQL: ${problem}`);
   return expr;
 }
 

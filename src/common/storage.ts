@@ -13,8 +13,13 @@ const BINARY_SIZE = /^([1-9]\d*)(Mi|Gi|Ti)$/;
 export function mebibytesOf(scope: Construct, field: string, quantity: string): number {
   const match = BINARY_SIZE.exec(quantity);
   if (!match) fail(scope, field, `"${quantity}" must be a whole number of Mi, Gi or Ti (e.g. 512Mi, 10Gi)`);
-  return Number(match[1]) * MEBIBYTES[match[2]];
+  const mebibytes = Number(match[1]) * MEBIBYTES[match[2]];
+  // The API server refuses more (the milli-value of the byte count overflows an int64).
+  if (mebibytes > MAX_MEBIBYTES) fail(scope, field, `"${quantity}" is more than 8Pi`);
+  return mebibytes;
 }
+
+const MAX_MEBIBYTES = 2 ** 33;
 
 /** An emptyDir size limit of `mebibytes` MiB (cdk8s-plus writes it in Mi). */
 export function sizeLimitOf(mebibytes: number): Size {
@@ -46,7 +51,8 @@ export interface ProgramDataClaimProps extends PersistenceOptions {
 export function validatePersistence(scope: Construct, options: PersistenceOptions): void {
   validateQuantity(scope, 'persistence.size', options.size ?? '10Gi');
   mebibytesOf(scope, 'persistence.size', options.size ?? '10Gi');
-  if (options.storageClassName !== undefined) validateDnsSubdomain(scope, 'persistence.storageClassName', options.storageClassName);
+  // '' is valid: it asks for a pre-provisioned volume of no class (no dynamic provisioning).
+  if (options.storageClassName) validateDnsSubdomain(scope, 'persistence.storageClassName', options.storageClassName);
 }
 
 /**

@@ -34,7 +34,7 @@ function collisions(scope: IConstruct): string[] {
     const mine = (o: ApiObject) => o.node.scopes.includes(scope);
     const checked = (o: ApiObject) => o.node.scopes.some((s) => (s as any)[CHECKED]);
     if (mine(obj) || (mine(first) && !checked(obj))) {
-      errors.push(`[${obj.node.path}] ${key} is also defined at ${first.node.path}: applied, one would replace the other. Give one of them another name or namespace.`);
+      errors.push(`objects: ${key} (${obj.node.path}) is also defined at ${first.node.path}: applied, one would replace the other. Give one of them another name or namespace.`);
     }
   }
   return errors;

@@ -29,7 +29,8 @@ export class FileLayout {
    * construct-tree order. Throws, writing nothing, on any validation error or unassigned object.
    */
   public render(app: App): Map<string, string> {
-    const errors = app.node.findAll().flatMap((c) => c.node.validate());
+    // As cdk8s's App.synth() does: each message is prefixed with the path of the construct that reported it.
+    const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
     if (errors.length) {
       throw new Error(`Validation failed:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
     }

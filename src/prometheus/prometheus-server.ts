@@ -10,7 +10,8 @@ import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards } from '../common/config-map-shards';
 import { sortedMap, toYaml } from '../common/serialize';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
-import { claimUnique, validateDnsLabel, validateDuration, validateHttpPath, validateInteger, validateLabelName, validateNumber } from '../common/validation';
+import { validateScrapeJob } from '../common/scrape-job';
+import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
 import { RemoteWrite, RemoteWriteConfig } from './remote-write';
 import { shardScrapeJob, ShardRuleEvaluation } from './sharding';
 import { selectorLabels } from '../common/labels';
@@ -275,8 +276,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.serviceName = `${this.name}-service`;
     this.url = `http://${this.serviceName}:${PORT}`;
     this.clusterUrl = `http://${this.serviceName}.${this.namespace}.svc:${PORT}`;
-    this.scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
-    this.runbookBaseUrl = props.runbookBaseUrl;
+    this.scrapeInterval = validateScrapeInterval(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
+    this.runbookBaseUrl = props.runbookBaseUrl === undefined ? undefined : validateHttpUrl(this, 'runbookBaseUrl', props.runbookBaseUrl);
     this.dataSizeLimit = props.dataSizeLimit ?? '10Gi';
     if (props.persistence) validatePersistence(this, props.persistence);
     // Prometheus's MB are MiB.
@@ -397,8 +398,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public addScrapeJob(job: ScrapeConfig): this {
     if (!job.job_name) fail(this, 'scrapeJobs', 'a scrape job needs a job_name');
     claimUnique(this, 'scrapeJobs', this.jobNames, job.job_name, 'scrape job name');
-    if (job.scrape_interval !== undefined) validateDuration(this, `scrapeJobs[${job.job_name}].scrape_interval`, job.scrape_interval);
-    if (job.metrics_path !== undefined) validateHttpPath(this, `scrapeJobs[${job.job_name}].metrics_path`, job.metrics_path);
+    validateScrapeJob(this, `scrapeJobs[${job.job_name}]`, job, this.scrapeInterval);
     this.scrapeConfigs.push(job);
     this.rbac.addScrapeJob(job);
     this.rendered = undefined;

@@ -2,7 +2,8 @@ import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
 import { sortedMap } from '../common/serialize';
 import { validatePromQL } from '../common/promql';
-import { claimUnique, validateDuration, validateLabelName } from '../common/validation';
+import { validateAlertTemplate } from '../common/go-template';
+import { claimUnique, validateDuration, validateHttpUrl, validateLabelName } from '../common/validation';
 
 /**
  * How urgent an alert is; Alertmanager routes on it. `critical` pages (the application is not serving),
@@ -110,11 +111,22 @@ export function validateRuleGroup(scope: IConstruct, group: RuleGroup, taken: Ru
         fail(scope, `${field}.severity`, `"${rule.severity}" must be critical, warning, info or none`);
       }
       if (!rule.component) fail(scope, `${field}.component`, 'an alert needs a component label');
-      Object.keys(rule.labels ?? {}).forEach((name) => validateLabelName(scope, `${field}.labels`, name));
+      for (const [name, value] of Object.entries(rule.labels ?? {})) {
+        validateLabelName(scope, `${field}.labels`, name);
+        // The routes, inhibitions and dashboards rely on these: set them through their own fields.
+        if (['severity', 'component', 'alertname'].includes(name)) {
+          fail(scope, `${field}.labels`, `"${name}" is set by the rule itself (use its ${name === 'alertname' ? 'alert' : name} field), not through labels`);
+        }
+        validateAlertTemplate(scope, `${field}.labels.${name}`, value);
+      }
+      validateAlertTemplate(scope, `${field}.summary`, rule.summary);
+      validateAlertTemplate(scope, `${field}.description`, rule.description);
+      if (rule.runbookUrl !== undefined) validateHttpUrl(scope, `${field}.runbookUrl`, rule.runbookUrl);
     } else {
       const field = `${where}.${rule.record}`;
       if (!METRIC_NAME.test(rule.record)) fail(scope, `${field}.record`, `"${rule.record}" is not a valid metric name`);
       validatePromQL(scope, `${field}.expr`, rule.expr);
+      Object.keys(rule.labels ?? {}).forEach((name) => validateLabelName(scope, `${field}.labels`, name));
     }
   }
 }
