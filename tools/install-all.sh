@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Everything the test suite runs besides Node: the real tools at the versions the stack deploys, built from the
+# Go module proxy and cached per version under ~/.cache (minutes the first time, under a second after), and
+# Debian's etcd for the kube-apiserver suite. `npm test` runs this first, so a fresh machine needs no other step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+command -v go >/dev/null || { echo "tools/install-all.sh: Go 1.26 is needed to build the test tools (https://go.dev/dl/)" >&2; exit 1; }
+bash tools/install.sh >/dev/null
+bash tools/dashboard-linter/install.sh >/dev/null
+if ! command -v etcd >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+  else
+    echo "tools/install-all.sh: etcd is needed: sudo apt-get install -y --no-install-recommends etcd-server" >&2
+    exit 1
+  fi
+fi
+bash tools/kubernetes/install.sh >/dev/null
