@@ -101,6 +101,16 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     message: '[monitoring/stack/Alertmanager] receivers[default].webhook.url: the URL carries the query parameter "token", which would be written into a ConfigMap: put the URL in the receivers Secret and name its key in urlSecretKey (or send a token with bearerTokenSecretKey)',
   },
   {
+    case: 'a Slack title that Alertmanager cannot parse',
+    props: { alertmanager: { receivers: [{ name: 'default', slack: [{ channel: '#ops', apiUrlSecretKey: 'slack-url', title: '{{ .GroupLabels.alertname }' }] }, { name: 'critical' }, { name: 'warning' }] } },
+    message: '[monitoring/stack/Alertmanager] receivers[default].slack.title: "{{ .GroupLabels.alertname }" is not a valid Go template: unclosed action \"{{ .GroupLabels.aler\" (no matching }})',
+  },
+  {
+    case: 'a Slack text calling a Prometheus-only function',
+    props: { alertmanager: { receivers: [{ name: 'default', slack: [{ channel: '#ops', apiUrlSecretKey: 'slack-url', text: '{{ humanizePercentage 0.5 }}' }] }, { name: 'critical' }, { name: 'warning' }] } },
+    message: '[monitoring/stack/Alertmanager] receivers[default].slack.text: "{{ humanizePercentage 0.5 }}" is not a valid Go template: function "humanizePercentage" not defined in "{{ humanizePercentage 0.5 }}"',
+  },
+  {
     case: 'a webhook with both a URL and a URL from the Secret',
     props: { alertmanager: { receivers: [{ name: 'default', webhook: [{ url: 'https://hooks.example.org/a', urlSecretKey: 'url' }] }, { name: 'critical' }, { name: 'warning' }] } },
     message: '[monitoring/stack/Alertmanager] receivers[default].webhook: give exactly one of url and urlSecretKey',

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
+import { validateNotificationTemplate } from '../common/go-template';
 import { validateDnsLabel } from '../common/validation';
 import { EmailConfigFile, PagerDutyConfigFile, ReceiverFile, SlackConfigFile, WebhookConfigFile } from './config-model';
 
@@ -96,12 +97,13 @@ export function renderReceiver(scope: IConstruct, receiver: Receiver, secretsDir
     validateSecretKey(scope, `${field}.${what}`, key);
     return `${secretsDir}/${key}`;
   };
+  const template = (text: string, what: string) => validateNotificationTemplate(scope, `${field}.${what}`, text);
   const slack = receiver.slack?.map((s): SlackConfigFile => ({
     send_resolved: s.sendResolved ?? true,
     api_url_file: secretFile(s.apiUrlSecretKey, 'slack.apiUrlSecretKey'),
     channel: s.channel,
-    title: s.title ?? '{{ .GroupLabels.alertname }} ({{ .Status }})',
-    text: s.text ?? '{{ range .Alerts }}{{ .Annotations.description }}\n{{ end }}',
+    title: template(s.title ?? '{{ .GroupLabels.alertname }} ({{ .Status }})', 'slack.title'),
+    text: template(s.text ?? '{{ range .Alerts }}{{ .Annotations.description }}\n{{ end }}', 'slack.text'),
   }));
   const email = receiver.email?.map((e): EmailConfigFile => {
     if (e.authUsername !== undefined && !e.authPasswordSecretKey) {
@@ -119,7 +121,7 @@ export function renderReceiver(scope: IConstruct, receiver: Receiver, secretsDir
   const pagerDuty = receiver.pagerDuty?.map((p): PagerDutyConfigFile => ({
     send_resolved: p.sendResolved ?? true,
     routing_key_file: secretFile(p.routingKeySecretKey, 'pagerDuty.routingKeySecretKey'),
-    severity: p.severity ?? '{{ .CommonLabels.severity }}',
+    severity: template(p.severity ?? '{{ .CommonLabels.severity }}', 'pagerDuty.severity'),
   }));
   const webhook = receiver.webhook?.map((w): WebhookConfigFile => {
     if ((w.url === undefined) === (w.urlSecretKey === undefined)) {

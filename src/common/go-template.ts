@@ -9,6 +9,11 @@ export const PROMETHEUS_TEMPLATE_FUNCTIONS = [
   'graphLink', 'tableLink', 'sortByLabel', 'humanize', 'humanize1024', 'humanizeDuration', 'humanizePercentage', 'humanizeTimestamp',
   'toTime', 'toDuration', 'pathPrefix', 'externalURL', 'parseDuration', 'stripPort', 'stripDomain', 'now', 'urlQueryEscape',
 ];
+/** Functions Alertmanager adds for notification templates (template/template.go, DefaultFuncs, 0.35). */
+const ALERTMANAGER_TEMPLATE_FUNCTIONS = [
+  ...BUILTINS, 'toUpper', 'toLower', 'title', 'trimSpace', 'join', 'match', 'safeHtml', 'safeUrl', 'urlUnescape', 'reReplaceAll',
+  'stringSlice', 'routeLabels', 'date', 'tz', 'now', 'since', 'humanizeDuration', 'toDate', 'mustToDate', 'addDuration',
+];
 /** Variables Prometheus defines for alert labels and annotations. */
 export const PROMETHEUS_TEMPLATE_VARIABLES = ['$', '$labels', '$value', '$externalLabels', '$externalURL'];
 
@@ -119,6 +124,13 @@ function termsProblem(words: string[], defined: Set<string>, functions: readonly
 /** A template of an alert's labels or annotations, as Prometheus expands it. */
 export function validateAlertTemplate(scope: IConstruct, field: string, text: string): string {
   const problem = goTemplateProblem(text, PROMETHEUS_TEMPLATE_FUNCTIONS, PROMETHEUS_TEMPLATE_VARIABLES);
+  if (problem !== undefined) fail(scope, field, `${JSON.stringify(text)} is not a valid Go template: ${problem}`);
+  return text;
+}
+
+/** A notification template (a Slack title, a PagerDuty severity), as Alertmanager expands it. */
+export function validateNotificationTemplate(scope: IConstruct, field: string, text: string): string {
+  const problem = goTemplateProblem(text, ALERTMANAGER_TEMPLATE_FUNCTIONS, ['$']);
   if (problem !== undefined) fail(scope, field, `${JSON.stringify(text)} is not a valid Go template: ${problem}`);
   return text;
 }
