@@ -318,8 +318,8 @@ export class ProgramWorkload extends Construct {
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podSelector } },
       });
     }
-    // The data volume first: some programs mount read-only content inside it (Grafana's dashboards).
-    // The data volume is written first, unless a StatefulSet's claim template holds it.
+    // The data volume is mounted first (some programs mount read-only content inside it: Grafana's
+    // dashboards), and so written first among the pod's volumes, unless a StatefulSet's claim template holds it.
     const dataInPod = !(stateful && props.persistence);
     this.podVolumeNames = [...new Set([...(dataInPod ? [dataVolume.name] : []), ...(props.mounts ?? []).map((m) => m.volume.name)])];
     for (const mount of [{ volume: dataVolume, path: props.dataPath }, ...props.mounts ?? []]) {
@@ -327,10 +327,11 @@ export class ProgramWorkload extends Construct {
       this.container.mount(mount.path, mount.volume, { subPath: mount.subPath, readOnly: mount.readOnly ? true : undefined });
     }
 
-    if (!claim && !(stateful && props.persistence)) {
+    if (!claim && dataInPod) {
       // cdk8s-plus writes the limit in Mi; the API server stores it canonically (10Gi), and a second apply
-      // must find it unchanged. The data volume is the first one: it is mounted first.
-      ApiObject.of(this.podController).addJsonPatch(JsonPatch.replace('/spec/template/spec/volumes/0/emptyDir/sizeLimit', k8s.Quantity.fromString(props.dataSizeLimit)));
+      // must find it unchanged.
+      const index = this.podVolumeIndex(dataVolume.name);
+      ApiObject.of(this.podController).addJsonPatch(JsonPatch.replace(`/spec/template/spec/volumes/${index}/emptyDir/sizeLimit`, k8s.Quantity.fromString(props.dataSizeLimit)));
     }
 
     this.service = new kplus.Service(this, 'Service', {
