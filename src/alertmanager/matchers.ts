@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
+import { sortedMap } from '../common/serialize';
 import { validateRe2 } from '../common/re2';
 import { validateLabelName } from '../common/validation';
 
@@ -30,7 +31,7 @@ export interface LabelMatcher {
 
 /** Equality matchers from a `{ label: value }` map (sorted by label, so key order never changes the output), then `more`. */
 export function toMatchers(match: Record<string, string> | undefined, more: LabelMatcher[] | undefined): LabelMatcher[] {
-  const equal = Object.keys(match ?? {}).sort().map((label) => ({ label, value: match![label] }));
+  const equal = Object.entries(sortedMap(match) ?? {}).map(([label, value]) => ({ label, value }));
   return [...equal, ...(more ?? [])];
 }
 

@@ -87,7 +87,8 @@ export const GO_DEFAULT_BUCKETS: BucketLayout = { bounds: [0.005, 0.01, 0.025, 0
 /** prometheus_client (Python)'s default buckets. */
 export const PYTHON_DEFAULT_BUCKETS: BucketLayout = { bounds: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10], format: 'python' };
 
-function le(bound: number, format: BucketLayout['format']): string {
+/** A bucket bound's `le` label as the client writes it. */
+export function bucketLabel(bound: number, format: BucketLayout['format']): string {
   return format === 'python' && Number.isInteger(bound) ? bound.toFixed(1) : String(bound);
 }
 
@@ -151,7 +152,7 @@ export function irisReplicaSeries(replica: IrisReplica, index: number, minutes: 
     const labels = { ...target, handler, method };
     for (const bound of [...layout.bounds, Infinity]) {
       const name = 'http_request_duration_seconds_bucket';
-      const boundLabel = bound === Infinity ? '+Inf' : le(bound, layout.format);
+      const boundLabel = bound === Infinity ? '+Inf' : bucketLabel(bound, layout.format);
       out.push(sampled(name, { ...labels, le: boundLabel }, minutes, counterOf((t) => (seconds(t) <= bound ? perSecond(t) : 0), false)));
     }
     out.push(sampled('http_request_duration_seconds_count', labels, minutes, counterOf(perSecond, false)));

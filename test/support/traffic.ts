@@ -1,4 +1,4 @@
-import { seriesName as series } from './incidents';
+import { BucketLayout, bucketLabel, seriesName as series } from './incidents';
 import { InputSeries } from './promtool';
 
 /*
@@ -23,7 +23,7 @@ export interface Phase {
 }
 
 /** How the client library writes bucket bounds: Python's prometheus_client `le="1.0"`, Go's `le="1"`. */
-export type Client = 'python' | 'go';
+export type Client = BucketLayout['format'];
 
 /** The Iris API's healthy error ratio: a few rejected inputs. */
 export const HEALTHY_ERROR_RATIO = 0.0001;
@@ -72,7 +72,6 @@ function compress(values: number[]): string {
 export function irisApiSeries(phases: Phase[], client: Client = 'python'): InputSeries[] {
   const minutes = phases.flatMap((phase) => Array.from({ length: phase.minutes }, (_, i) => ({ phase, first: i === 0 })));
   const resets = new Set(minutes.flatMap(({ phase, first }, i) => (first && phase.restart ? [i + 1] : [])));
-  const le = (bound: number): string => (client === 'python' && Number.isInteger(bound) ? bound.toFixed(1) : String(bound));
   return PODS.flatMap((pod, p) => {
     const labels = { ...TARGET, instance: `10.244.0.${12 + p}:8000`, pod };
     const podResets = p === 0 ? resets : new Set<number>();
@@ -82,7 +81,7 @@ export function irisApiSeries(phases: Phase[], client: Client = 'python'): Input
     });
     const predict = (phase: Phase): number => phase.predictPerSecond * 60;
     const histogram = (handler: string, perMinute: (phase: Phase) => number, shares: number[], slow: (phase: Phase) => number): InputSeries[] => [
-      ...BOUNDS.map((bound, b) => make('http_request_duration_seconds_bucket', { handler, le: le(bound) },
+      ...BOUNDS.map((bound, b) => make('http_request_duration_seconds_bucket', { handler, le: bucketLabel(bound, client) },
         (phase) => perMinute(phase) * (1 - slow(phase)) * shares[b])),
       make('http_request_duration_seconds_bucket', { handler, le: '+Inf' }, perMinute),
       make('http_request_duration_seconds_count', { handler }, perMinute),

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { Daemon } from '../e2e/daemon';
 import { listeningAddresses } from '../e2e/listening-sockets';
-import { freePort, LOOPBACK, responseOf } from '../e2e/loopback';
+import { freePort, HttpResponse, LOOPBACK, responseOf } from '../e2e/loopback';
 import { removeDir, tempDir } from '../tools';
 import { KubeBinaries } from './binaries';
 
@@ -27,11 +27,6 @@ export interface KubectlResult {
   readonly stderr: string;
 }
 
-/** Result of a request to the API server. */
-export interface ApiResponse {
-  readonly status: number;
-  readonly body: string;
-}
 
 /**
  * A Kubernetes control plane on loopback only: etcd, kube-apiserver and kube-controller-manager, no
@@ -109,7 +104,7 @@ export class LocalCluster {
   }
 
   /** GET a path of the API server as the admin. A refused connection gives status 0. */
-  public apiGet(urlPath: string): Promise<ApiResponse> {
+  public apiGet(urlPath: string): Promise<HttpResponse> {
     const caFile = path.join(this.pki, 'apiserver.crt');
     if (!this.apiserverUrl || !fs.existsSync(caFile)) return Promise.resolve({ status: 0, body: 'not started' });
     return responseOf((onResponse) => https.get(`${this.apiserverUrl}${urlPath}`, {
