@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../src/index';
 import { App, Chart } from 'cdk8s';
 import { MonitoredApplication, MonitoringStack, RuleGroup } from 'cdk8s-mlops-monitoring';
 
@@ -18,8 +19,8 @@ const checkoutAlerts: RuleGroup = {
     {
       alert: 'CheckoutDown',
       expr: 'up{job="checkout"} == 0',
-      for: '2m',
-      severity: 'critical',
+      forDuration: '2m',
+      severity: AlertSeverity.CRITICAL,
       component: 'checkout',
       summary: 'Checkout instance {{ $labels.pod }} is down',
       description: 'Prometheus has not scraped {{ $labels.pod }} for 2 minutes.',
@@ -27,8 +28,8 @@ const checkoutAlerts: RuleGroup = {
     {
       alert: 'CheckoutSlow',
       expr: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="checkout"}[5m]))) > 1',
-      for: '10m',
-      severity: 'warning',
+      forDuration: '10m',
+      severity: AlertSeverity.WARNING,
       component: 'checkout',
       summary: 'Checkout p95 latency above 1s',
       description: 'The 95th percentile of checkout requests took {{ $value }}s.',

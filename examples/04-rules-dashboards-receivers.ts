@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../src/index';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -22,8 +23,8 @@ export function rulesDashboardsReceivers(app: App): MonitoringStack {
     rules: [{
       alert: 'NoPredictions',
       expr: 'job:model_predictions:rate5m{job="iris-api"} == 0',
-      for: '15m',
-      severity: 'warning',
+      forDuration: '15m',
+      severity: AlertSeverity.WARNING,
       component: 'iris-api',
       summary: 'The Iris API serves no predictions',
       description: 'No prediction in the last 15 minutes.',

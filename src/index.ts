@@ -6,7 +6,7 @@ export { FileLayout, writeManifests, WRITTEN_FILES_LIST } from './layout/file-la
 export { monitoringStackLayout } from './layout/monitoring-layout';
 
 // Prometheus.
-export { PrometheusServer, type PrometheusServerProps, CUSTOM_RULES_FILE, MONITORING_RULES_FILE } from './prometheus/prometheus-server';
+export { PrometheusServer, type PrometheusServerOptions, type PrometheusServerProps, CUSTOM_RULES_FILE, MONITORING_RULES_FILE } from './prometheus/prometheus-server';
 export { ShardRuleEvaluation, shardRelabeling } from './prometheus/sharding';
 export { RemoteWrite, LongTermStore, type RemoteWriteOptions, type RemoteWriteQueueOptions, type RemoteWriteConfig } from './prometheus/remote-write';
 export { POD_NAME_ENV } from './prometheus/high-availability';
@@ -17,13 +17,13 @@ export {
   type ScrapeConfig, type RelabelConfig, type KubernetesSdConfig, type StaticConfig,
   type PrometheusConfigFile,
 } from './prometheus/config-model';
-export { type AlertRule, type RecordingRule, type RuleGroup, type AlertSeverity, isAlertRule } from './prometheus/rules';
+export { type AlertRule, type RecordingRule, type RuleGroup, AlertSeverity, isAlertRule } from './prometheus/rules';
 export { infrastructureAlertRules, type InfrastructureAlertOptions, INFRASTRUCTURE_COMPONENT } from './prometheus/infrastructure-rules';
 export { selfMonitoringAlertRules, type SelfMonitoringAlertOptions, MONITORING_ALERT_COMPONENT } from './prometheus/self-monitoring-rules';
 export { DEFAULT_RUNBOOK_BASE_URL } from './common/runbooks';
 
 // Alertmanager.
-export { AlertRouter, type AlertRouterProps, type Route, type InhibitRule, type WatchdogOptions } from './alertmanager/alert-router';
+export { AlertRouter, type AlertRouterOptions, type AlertRouterProps, type Route, type InhibitRule, type WatchdogOptions } from './alertmanager/alert-router';
 export { MatchOperator, type LabelMatcher } from './alertmanager/matchers';
 export { alertmanagerAlertRules, type AlertmanagerAlertOptions } from './alertmanager/alertmanager-rules';
 export {
@@ -36,7 +36,7 @@ export {
 } from './alertmanager/config-model';
 
 // Grafana.
-export { GrafanaWithDashboards, type GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
+export { GrafanaWithDashboards, type GrafanaWithDashboardsOptions, type GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
 export {
   Dashboards, type GrafanaDashboard, type IDashboardBuilder, dashboardQueries, PROMETHEUS_DATASOURCE_UID,
 } from './grafana/dashboard';

@@ -1,18 +1,18 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AlertRouter, AlertRouterProps } from './alertmanager/alert-router';
+import { AlertRouter, AlertRouterOptions } from './alertmanager/alert-router';
 import { alertmanagerAlertRules } from './alertmanager/alertmanager-rules';
 import { ApplicationServiceMonitor } from './application/application-service-monitor';
 import { MonitoredApplication, validateApplication } from './application/monitored-application';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateNumber } from './common/validation';
 import { GrafanaDashboard } from './grafana/dashboard';
 import { kubernetesInfrastructureDashboard } from './grafana/dashboards/kubernetes-infrastructure';
-import { GrafanaWithDashboards, GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
+import { GrafanaWithDashboards, GrafanaWithDashboardsOptions } from './grafana/grafana-with-dashboards';
 import { inferenceApiAlertRules, InferenceApiAlertOptions } from './iris/inference-api-alerts';
 import { inferenceApiDashboard } from './iris/inference-api-dashboard';
 import { inferenceApiSlos } from './iris/inference-api-slos';
 import { IRIS_API } from './iris/iris-api';
-import { MONITORING_RULES_FILE, PrometheusServer, PrometheusServerProps } from './prometheus/prometheus-server';
+import { MONITORING_RULES_FILE, PrometheusServer, PrometheusServerOptions } from './prometheus/prometheus-server';
 import { RuleGroup } from './prometheus/rules';
 import { ScrapeJobs } from './prometheus/scrape-jobs';
 import { checkUniqueObjects } from './common/unique-objects';
@@ -30,17 +30,17 @@ export interface MonitoringStackProps {
    * Prometheus settings (its namespace is the stack's).
    * @default - the SPEC's: 15s scrape interval, 15d retention
    */
-  readonly prometheus?: Omit<PrometheusServerProps, 'namespace' | 'alertmanagers'>;
+  readonly prometheus?: PrometheusServerOptions;
   /**
    * Alertmanager settings.
    * @default - receivers default/critical/warning, routes by severity
    */
-  readonly alertmanager?: Omit<AlertRouterProps, 'namespace'>;
+  readonly alertmanager?: AlertRouterOptions;
   /**
    * Grafana settings; `dashboards` are added after the built-in ones.
    * @default - the two built-in dashboards
    */
-  readonly grafana?: Omit<GrafanaWithDashboardsProps, 'namespace' | 'prometheus'>;
+  readonly grafana?: GrafanaWithDashboardsOptions;
   /**
    * The Iris API: scraped, alerted on, shown in the "Iris API - Overview" dashboard and given a
    * ServiceMonitor. `false` leaves it out (to monitor only your own applications).

@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../src/index';
 import { parse } from 'yaml';
 import { checkRules, expectSuccess, recordingRuleFile, RuleFile, synthesizedRuleFiles } from './support/promtool';
 import { synthStack } from './support/synth';
@@ -16,7 +17,7 @@ describe('promtool check rules', () => {
     name: 'team-alerts',
     rules: [
       { record: 'job:model_predictions:rate5m', expr: 'sum by (job) (rate(model_predictions_total[5m]))' },
-      { alert: 'TeamAlert', expr, for: '10m', severity: 'warning', component: 'team', summary: 'team alert', description: 'a user rule' },
+      { alert: 'TeamAlert', expr, forDuration: '10m', severity: AlertSeverity.WARNING, component: 'team', summary: 'team alert', description: 'a user rule' },
     ],
   });
   /** The custom rule file of a stack given a user's group, through props or through addRuleGroup. */

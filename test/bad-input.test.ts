@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../src/index';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
@@ -7,7 +8,7 @@ import { removeDir, tempDir } from './support/tools';
 
 /** A valid alert, to be made invalid one field at a time. */
 const alert = (overrides: Partial<AlertRule>): AlertRule => ({
-  alert: 'MyAlert', expr: 'up == 0', severity: 'warning', component: 'my-app', summary: 'summary', description: 'description', ...overrides,
+  alert: 'MyAlert', expr: 'up == 0', severity: AlertSeverity.WARNING, component: 'my-app', summary: 'summary', description: 'description', ...overrides,
 });
 
 /**
@@ -62,7 +63,7 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
   },
   {
     case: 'route to an unknown receiver (checked at synth, as receivers may be added later)',
-    props: { alertmanager: { routes: [{ receiver: 'ops', match: { severity: 'critical' } }] } },
+    props: { alertmanager: { routes: [{ receiver: 'ops', match: { severity: AlertSeverity.CRITICAL } }] } },
     message: 'Validation failed:\n  - [monitoring/stack/Alertmanager] routes[0].receiver: route to unknown receiver "ops" (known: default, critical, warning, watchdog)',
   },
   {
@@ -117,7 +118,7 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
   },
   {
     case: 'a route that an earlier one makes unreachable',
-    props: { alertmanager: { routes: [{ receiver: 'warning', match: { team: 'ml' } }, { receiver: 'critical', match: { team: 'ml', severity: 'critical' } }] } },
+    props: { alertmanager: { routes: [{ receiver: 'warning', match: { team: 'ml' } }, { receiver: 'critical', match: { team: 'ml', severity: AlertSeverity.CRITICAL } }] } },
     message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (team="ml" → warning) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[0]',
   },
   {
@@ -216,7 +217,7 @@ describe('a failed synth leaves the previous manifests untouched', () => {
   });
 
   test('an error found by validation at synth time (route to an unknown receiver): nothing is written', () => {
-    expect(() => synthInto(outdir, { alertmanager: { routes: [{ receiver: 'ops', match: { severity: 'critical' } }] } }))
+    expect(() => synthInto(outdir, { alertmanager: { routes: [{ receiver: 'ops', match: { severity: AlertSeverity.CRITICAL } }] } }))
       .toThrow('routes[0].receiver: route to unknown receiver "ops"');
     expectUntouched();
   });

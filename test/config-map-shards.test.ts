@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../src/index';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
@@ -69,7 +70,7 @@ describe('a stack that outgrows one ConfigMap', () => {
   const bigGroup = (i: number): RuleGroup => ({
     name: `team-${i}`,
     rules: Array.from({ length: 8 }, (_, j) => ({
-      alert: `Team${i}Alert${j}`, expr: `sum(rate(team_${i}_errors_total[5m])) > ${j}`, for: '5m', severity: 'warning' as const,
+      alert: `Team${i}Alert${j}`, expr: `sum(rate(team_${i}_errors_total[5m])) > ${j}`, forDuration: '5m', severity: AlertSeverity.WARNING as const,
       component: `team-${i}`, summary: `team ${i} alert ${j}`, description: 'An alert whose rule file makes the rules ConfigMap grow.',
     })),
   });

@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../src/index';
 /*
  * Beyond one Prometheus, with the real binaries on loopback (the versions the library deploys):
  *
@@ -71,7 +72,7 @@ describe('an Alertmanager cluster and Prometheus replicas, on loopback', () => {
       irisApi: false,
       prometheus: {
         replicas: 2, scrapeInterval: '1s', evaluationInterval: '1s', kubernetesMonitoring: false, selfMonitoringAlerts: false,
-        ruleGroups: [{ name: 'ha', rules: [{ alert: ALERT, expr: 'vector(1)', severity: 'warning', component: 'ha-test', summary: 'HA test', description: 'Fires at once on every replica.' }] }],
+        ruleGroups: [{ name: 'ha', rules: [{ alert: ALERT, expr: 'vector(1)', severity: AlertSeverity.WARNING, component: 'ha-test', summary: 'HA test', description: 'Fires at once on every replica.' }] }],
         remoteWrite: [RemoteWrite.mimir({ url: `${receiverUrl}/api/v1/write`, tenant: 'ha-test', queue: { batchSendDeadline: '1s' } })],
       },
       alertmanager: {

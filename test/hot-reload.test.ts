@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../src/index';
 /*
  * Hot reload, with the real programs at the deployed versions on loopback: an edited rule file reaches a
  * running Prometheus through the auto-reload flags of the synthesized Deployment, and an edited route
@@ -60,7 +61,7 @@ test('Prometheus picks up an edited rule file by itself, with the synthesized au
 
   // The edit a user makes with `addRuleGroup`, as the kubelet would refresh the mounted ConfigMap.
   const edited = synthStack({}, (stack) => stack.prometheus.addRuleGroup({
-    name: 'team-alerts', rules: [{ alert: 'TeamAlert', expr: 'up == 0', for: '5m', severity: 'warning', component: 'team', summary: 's', description: 'd' }],
+    name: 'team-alerts', rules: [{ alert: 'TeamAlert', expr: 'up == 0', forDuration: '5m', severity: AlertSeverity.WARNING, component: 'team', summary: 's', description: 'd' }],
   }));
   writeRuleFiles(configMapData(edited.objects, 'prometheus-rules'), rulesDir);
   await waitFor('the new rule group to be loaded', async () => ((await groups()).includes('team-alerts') ? true : undefined), {

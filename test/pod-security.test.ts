@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../src/index';
 import { MonitoringStack, MonitoringStackProps, IngressAuthentication, RemoteWrite, ShardRuleEvaluation } from '../src';
 import { checksumOf } from '../src/common/serialize';
 import { APPARMOR_SUPPLEMENT, checkPodSecurity, podTemplateOwners } from './support/pod-security';
@@ -244,7 +245,7 @@ describe('config changes: hot reload where the program can, a rollout (checksum/
     {
       what: 'a rule group',
       customize: (s) => s.prometheus.addRuleGroup({
-        name: 'extra', rules: [{ alert: 'ExtraAlert', expr: 'up == 0', severity: 'info', component: 'extra', summary: 's', description: 'd' }],
+        name: 'extra', rules: [{ alert: 'ExtraAlert', expr: 'up == 0', severity: AlertSeverity.INFO, component: 'extra', summary: 's', description: 'd' }],
       }),
     },
     { what: 'external labels', props: { prometheus: { externalLabels: { cluster: 'prod' } } } },

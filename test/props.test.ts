@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../src/index';
 /*
  * Whatever the library accepts, the real tools accept (SPEC "Bad input"): property-based differential tests.
  * fast-check generates props as a careless user writes them (test/support/careless-props.ts); for each case,
@@ -85,7 +86,7 @@ describe('accepted outputs on a real kube-apiserver (strict server-side dry run)
 // ---- Counterexamples fast-check found, kept as regression cases. ----
 
 const alert = (overrides: Partial<AlertRule>): AlertRule => ({
-  alert: 'MyAlert', expr: 'up == 0', severity: 'warning', component: 'my-app', summary: 'summary', description: 'description', ...overrides,
+  alert: 'MyAlert', expr: 'up == 0', severity: AlertSeverity.WARNING, component: 'my-app', summary: 'summary', description: 'description', ...overrides,
 });
 const rules = (...r: AlertRule[]): MonitoringStackProps => ({ prometheus: { ruleGroups: [{ name: 'my-group', rules: r }] } });
 const job = (overrides: Partial<ScrapeConfig>): MonitoringStackProps => ({

@@ -88,18 +88,13 @@ export interface WatchdogOptions {
   readonly repeatInterval?: string;
 }
 
-/** Props of {@link AlertRouter}. */
-export interface AlertRouterProps {
+/** Options of {@link AlertRouter}: everything but where it lives and what it connects to (what {@link MonitoringStack} sets itself). */
+export interface AlertRouterOptions {
   /**
    * Name of the Deployment; the Service is `<name>-service`, the ConfigMap `<name>-config`.
    * @default 'alertmanager'
    */
   readonly name?: string;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace, else 'mlops'
-   */
-  readonly namespace?: string;
   /**
    * Container image, pinned.
    * @default DEFAULT_ALERTMANAGER_IMAGE
@@ -196,6 +191,15 @@ export interface AlertRouterProps {
    * @default 1
    */
   readonly replicas?: number;
+}
+
+/** Props of {@link AlertRouter}. */
+export interface AlertRouterProps extends AlertRouterOptions {
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, else 'mlops'
+   */
+  readonly namespace?: string;
 }
 
 const PORT = 9093;

@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../prometheus/rules';
 import { runbookUrl } from '../common/runbooks';
 import { RuleGroup } from '../prometheus/rules';
 import { MONITORING_ALERT_COMPONENT } from '../prometheus/self-monitoring-rules';
@@ -33,8 +34,8 @@ export function alertmanagerAlertRules(options: AlertmanagerAlertOptions): RuleG
         ...base,
         alert: 'AlertmanagerConfigReloadFailed',
         expr: `max_over_time(alertmanager_config_last_reload_successful{${job}}[5m]) == 0`,
-        for: '10m',
-        severity: 'critical',
+        forDuration: '10m',
+        severity: AlertSeverity.CRITICAL,
         summary: 'Alertmanager could not load its configuration',
         description: 'The last reload of alertmanager.yml failed for 10m: Alertmanager routes with the previous configuration, and the edits (receivers, routes) are not applied.',
         runbookUrl: runbookUrl('AlertmanagerConfigReloadFailed', options.runbookBaseUrl),
@@ -43,8 +44,8 @@ export function alertmanagerAlertRules(options: AlertmanagerAlertOptions): RuleG
         ...base,
         alert: 'AlertmanagerNotificationsFailing',
         expr: `${byIntegration} (rate(alertmanager_notifications_failed_total{${job}}[5m])) / ${byIntegration} (rate(alertmanager_notifications_total{${job}}[5m])) > ${failed}`,
-        for: '5m',
-        severity: 'warning',
+        forDuration: '5m',
+        severity: AlertSeverity.WARNING,
         summary: 'Alertmanager fails {{ $value | humanizePercentage }} of its {{ $labels.integration }} notifications',
         description: `More than ${failed * 100}% of the notifications through {{ $labels.integration }} failed (over 5m) for 5m: a receiver's credentials, URL or network path is broken, and its alerts reach nobody.`,
         runbookUrl: runbookUrl('AlertmanagerNotificationsFailing', options.runbookBaseUrl),

@@ -17,28 +17,18 @@ import { GrafanaDashboard, validateDashboard } from './dashboard';
 import { dashboardProviderProvisioning, datasourceProvisioning, grafanaIni, renderIni } from './provisioning';
 import { checkUniqueObjects } from '../common/unique-objects';
 
-/** Props of {@link GrafanaWithDashboards}. */
-export interface GrafanaWithDashboardsProps {
+/** Options of {@link GrafanaWithDashboards}: everything but where it lives and what it connects to (what {@link MonitoringStack} sets itself). */
+export interface GrafanaWithDashboardsOptions {
   /**
    * Name of the Deployment; the Service is `<name>-service`, the ConfigMaps `<name>-config` and `<name>-dashboards`.
    * @default 'grafana'
    */
   readonly name?: string;
   /**
-   * Namespace of every object.
-   * @default - the chart's namespace, else 'mlops'
-   */
-  readonly namespace?: string;
-  /**
    * Container image, pinned.
    * @default DEFAULT_GRAFANA_IMAGE
    */
   readonly image?: string;
-  /**
-   * The Prometheus to query: a {@link PrometheusServer}, or `PrometheusServer.fromUrl(...)`.
-   * @default - `http://prometheus-service:9090`
-   */
-  readonly prometheus?: IPrometheusEndpoint;
   /**
    * Scrape interval of that Prometheus (Grafana's minimum query step).
    * @default '15s'
@@ -106,6 +96,20 @@ export interface GrafanaWithDashboardsProps {
    * @default - kube-dns/CoreDNS pods in any namespace, and NodeLocal DNSCache at 169.254.20.10
    */
   readonly dnsEgress?: DnsEgress;
+}
+
+/** Props of {@link GrafanaWithDashboards}. */
+export interface GrafanaWithDashboardsProps extends GrafanaWithDashboardsOptions {
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, else 'mlops'
+   */
+  readonly namespace?: string;
+  /**
+   * The Prometheus to query: a {@link PrometheusServer}, or `PrometheusServer.fromUrl(...)`.
+   * @default - `http://prometheus-service:9090`
+   */
+  readonly prometheus?: IPrometheusEndpoint;
 }
 
 const PORT = 3000;

@@ -1,3 +1,4 @@
+import { AlertSeverity } from '../prometheus/rules';
 import { anyOf, bucketBound } from '../common/promql';
 import { runbookUrl } from '../common/runbooks';
 import { forPhrase, RuleGroup } from '../prometheus/rules';
@@ -106,8 +107,8 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         // Endpoints discovery also lists replicas that are starting or failing readiness: one of them
         // down is not an outage, so this pages only when no target of the job is up (or none is left).
         expr: `sum by (job) (up{${job}}) == 0 or absent(up{${job}})`,
-        for: downFor,
-        severity: 'critical',
+        forDuration: downFor,
+        severity: AlertSeverity.CRITICAL,
         component,
         labels,
         summary: `${options.job} is not serving: no replica can be scraped`,
@@ -119,8 +120,8 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         // `or errors * 0`: before the first prediction the counter has no series, and an API that only
         // fails (100% errors) must still alert.
         expr: `${errors} / (${errors} + (${predictions} or ${errors} * 0)) > ${errorRatio}`,
-        for: degradedFor,
-        severity: 'warning',
+        forDuration: degradedFor,
+        severity: AlertSeverity.WARNING,
         component,
         labels,
         summary: `${options.job} error rate is {{ $value | humanizePercentage }}`,
@@ -132,8 +133,8 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         // The share of requests above the threshold's bucket, not histogram_quantile: a quantile cannot
         // exceed the highest finite bucket, so with coarse buckets a 3 s request reads as 1 s.
         expr: `(${requests} - ${fastRequests}) / ${requests} > ${slowRatio}`,
-        for: degradedFor,
-        severity: 'warning',
+        forDuration: degradedFor,
+        severity: AlertSeverity.WARNING,
         component,
         labels,
         summary: `{{ $value | humanizePercentage }} of ${options.job} inference requests take longer than ${latency}s`,
@@ -145,8 +146,8 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         // No replica with a model is an outage; one replica without (a pod still loading it) shows up
         // as errors, which HighErrorRate watches.
         expr: `max by (job) (${m.modelLoaded}{${job}}) == 0`,
-        for: downFor,
-        severity: 'critical',
+        forDuration: downFor,
+        severity: AlertSeverity.CRITICAL,
         component,
         labels,
         summary: `${options.job} has no model loaded on any replica`,
@@ -157,8 +158,8 @@ export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleG
         alert: 'LowPredictionRate',
         // `or ... * 0`: an API that is up but has never predicted has no counter series; it counts as 0.
         expr: `(sum by (job) (rate(${m.predictions}{${job}}[15m])) or ${apiUp} * 0) < ${minRate} and on (job) (${apiUp} == 1)`,
-        for: idleFor,
-        severity: 'info',
+        forDuration: idleFor,
+        severity: AlertSeverity.INFO,
         component,
         labels,
         summary: `${options.job} serves almost no predictions`,

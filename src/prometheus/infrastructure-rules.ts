@@ -1,3 +1,4 @@
+import { AlertSeverity } from './rules';
 import { runbookUrl } from '../common/runbooks';
 import { forPhrase, RuleGroup } from './rules';
 
@@ -63,7 +64,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
   const runbook = (alert: string) => runbookUrl(alert, options.runbookBaseUrl);
   const byContainer = 'sum by (namespace, pod, container)';
   const container = 'Container {{ $labels.namespace }}/{{ $labels.pod }}/{{ $labels.container }}';
-  const base = { severity: 'warning' as const, component: INFRASTRUCTURE_COMPONENT };
+  const base = { severity: AlertSeverity.WARNING as const, component: INFRASTRUCTURE_COMPONENT };
   return {
     name: 'infrastructure-alerts',
     rules: [
@@ -74,7 +75,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
         // (10 s doubling to 5 min) lets it run in between, so the raw series flickers and a plain `for`
         // keeps restarting. Any wait in the last 5 minutes counts.
         expr: `max by (namespace, pod, container) (max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff", ${ns}}[5m])) >= 1`,
-        for: sustainedFor,
+        forDuration: sustainedFor,
         summary: `${container} is crash-looping`,
         description: `kube-state-metrics has seen the container waiting in CrashLoopBackOff within every 5 minutes${forPhrase(sustainedFor)}: it keeps exiting and Kubernetes keeps backing off its restarts.`,
         runbookUrl: runbook('PodCrashLooping'),
@@ -83,7 +84,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
         ...base,
         alert: 'HighCPUUsage',
         expr: `${byContainer} (rate(container_cpu_usage_seconds_total{container!="", ${ns}}[5m])) / ${byContainer} (container_spec_cpu_quota{container!="", ${ns}} / container_spec_cpu_period{container!="", ${ns}}) > ${cpu}`,
-        for: holdFor,
+        forDuration: holdFor,
         summary: `${container} uses {{ $value | humanizePercentage }} of its CPU limit`,
         description: `CPU usage (cAdvisor, rate over 5m) above ${cpu * 100}% of the container's CPU limit${forPhrase(holdFor)}: it is close to its limit. Throttling of bursty containers below this average is CPUThrottlingHigh's business. Containers without a CPU limit are not watched.`,
         runbookUrl: runbook('HighCPUUsage'),
@@ -94,7 +95,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
         // A bursty container is throttled at a modest average use: the CFS period counters see it, the
         // usage rate does not.
         expr: `${byContainer} (increase(container_cpu_cfs_throttled_periods_total{container!="", ${ns}}[5m])) / ${byContainer} (increase(container_cpu_cfs_periods_total{container!="", ${ns}}[5m])) > ${throttled}`,
-        for: sustainedFor,
+        forDuration: sustainedFor,
         summary: `${container} is throttled in {{ $value | humanizePercentage }} of its CPU periods`,
         description: `The container hit its CPU limit in more than ${throttled * 100}% of its scheduling periods (over 5m)${forPhrase(sustainedFor)}: its requests stall even if its average CPU use looks low.`,
         runbookUrl: runbook('CPUThrottlingHigh'),
@@ -103,7 +104,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
         ...base,
         alert: 'HighMemoryUsage',
         expr: `${byContainer} (container_memory_working_set_bytes{container!="", ${ns}}) / ${byContainer} (container_spec_memory_limit_bytes{container!="", ${ns}} > 0) > ${memory}`,
-        for: holdFor,
+        forDuration: holdFor,
         summary: `${container} uses {{ $value | humanizePercentage }} of its memory limit`,
         description: `Memory working set above ${memory * 100}% of the container's memory limit${forPhrase(holdFor)}: it is close to being OOM-killed. Containers without a memory limit are not watched.`,
         runbookUrl: runbook('HighMemoryUsage'),
@@ -112,7 +113,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
         ...base,
         alert: 'KubeStateMetricsAbsent',
         expr: `absent(up{job="${ksmJob}"} == 1)`,
-        for: sustainedFor,
+        forDuration: sustainedFor,
         summary: 'kube-state-metrics is not being scraped',
         description: `No ${ksmJob} target has been up${forPhrase(sustainedFor)}: PodCrashLooping cannot fire and the pod-status panels are empty. Install kube-state-metrics, or turn off the stack's Kubernetes monitoring.`,
         runbookUrl: runbook('KubeStateMetricsAbsent'),

@@ -26,19 +26,14 @@ import { ScrapeJobs } from './scrape-jobs';
 import { selfMonitoringAlertRules } from './self-monitoring-rules';
 import { checkUniqueObjects } from '../common/unique-objects';
 
-/** Props of {@link PrometheusServer}. */
-export interface PrometheusServerProps {
+/** Options of {@link PrometheusServer}: everything but where it lives and what it connects to (what {@link MonitoringStack} sets itself). */
+export interface PrometheusServerOptions {
   /**
    * Name of the Deployment, ServiceAccount and RBAC objects; the Service is `<name>-service`, the ConfigMaps
    * `<name>-config` and `<name>-rules`.
    * @default 'prometheus'
    */
   readonly name?: string;
-  /**
-   * Namespace of every namespaced object.
-   * @default - the chart's namespace, else 'mlops'
-   */
-  readonly namespace?: string;
   /**
    * Container image, pinned.
    * @default DEFAULT_PROMETHEUS_IMAGE
@@ -102,11 +97,6 @@ export interface PrometheusServerProps {
    * @default - this repository's docs/runbooks
    */
   readonly runbookBaseUrl?: string;
-  /**
-   * Alertmanagers to send alerts to (an {@link AlertRouter}, or `{ address: 'host:port' }`).
-   * @default - none; add with {@link PrometheusServer.addAlertmanager}
-   */
-  readonly alertmanagers?: IAlertmanagerEndpoint[];
   /**
    * Requests and limits of the container.
    * @default - 250m/1 CPU, 512Mi/2Gi memory
@@ -182,6 +172,20 @@ export interface PrometheusServerProps {
    * @default - no default with shards: choose
    */
   readonly shardRuleEvaluation?: ShardRuleEvaluation;
+}
+
+/** Props of {@link PrometheusServer}. */
+export interface PrometheusServerProps extends PrometheusServerOptions {
+  /**
+   * Namespace of every namespaced object.
+   * @default - the chart's namespace, else 'mlops'
+   */
+  readonly namespace?: string;
+  /**
+   * Alertmanagers to send alerts to (an {@link AlertRouter}, or `{ address: 'host:port' }`).
+   * @default - none; add with {@link PrometheusServer.addAlertmanager}
+   */
+  readonly alertmanagers?: IAlertmanagerEndpoint[];
 }
 
 const PORT = 9090;

@@ -10,7 +10,16 @@ import { claimUnique, validateDuration, validateHttpUrl, validateLabelName } fro
  * `warning` opens a ticket, `info` is for dashboards, and `none` marks alerts that are not incidents (the
  * always-firing Watchdog).
  */
-export type AlertSeverity = 'critical' | 'warning' | 'info' | 'none';
+export enum AlertSeverity {
+  /** The application is not serving: page someone. */
+  CRITICAL = 'critical',
+  /** Degraded or about to break: open a ticket. */
+  WARNING = 'warning',
+  /** For dashboards and context; routed nowhere urgent. */
+  INFO = 'info',
+  /** Not an incident (the always-firing Watchdog). */
+  NONE = 'none',
+}
 
 /** An alerting rule, as plain typed data. */
 export interface AlertRule {
@@ -22,7 +31,7 @@ export interface AlertRule {
    * How long the expression must hold before the alert fires.
    * @default - fires on the first evaluation
    */
-  readonly for?: string;
+  readonly forDuration?: string;
   /** The `severity` label. */
   readonly severity: AlertSeverity;
   /** The `component` label (the inhibit rule and routes group by it). */
@@ -106,7 +115,7 @@ export function validateRuleGroup(scope: IConstruct, group: RuleGroup, taken: Ru
       if (!METRIC_NAME.test(rule.alert)) fail(scope, `${field}.alert`, `"${rule.alert}" is not a valid alert name`);
       claimUnique(scope, `${where}.alert`, taken.alerts, rule.alert, 'alert name');
       validatePromQL(scope, `${field}.expr`, rule.expr);
-      if (rule.for !== undefined) validateDuration(scope, `${field}.for`, rule.for, { allowZero: true });
+      if (rule.forDuration !== undefined) validateDuration(scope, `${field}.forDuration`, rule.forDuration, { allowZero: true });
       if (!['critical', 'warning', 'info', 'none'].includes(rule.severity)) {
         fail(scope, `${field}.severity`, `"${rule.severity}" must be critical, warning, info or none`);
       }
@@ -149,7 +158,7 @@ function renderRule(rule: AlertRule | RecordingRule): object {
   return {
     alert: rule.alert,
     expr: rule.expr,
-    ...(rule.for ? { for: rule.for } : {}),
+    ...(rule.forDuration ? { for: rule.forDuration } : {}),
     labels: { severity: rule.severity, component: rule.component, ...sortedMap(rule.labels) },
     annotations: {
       summary: rule.summary,

@@ -1,3 +1,4 @@
+import { AlertSeverity } from './rules';
 import { runbookUrl } from '../common/runbooks';
 import { forPhrase, RuleGroup } from './rules';
 
@@ -40,7 +41,7 @@ export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): R
         ...base,
         alert: 'Watchdog',
         expr: 'vector(1)',
-        severity: 'none',
+        severity: AlertSeverity.NONE,
         labels,
         summary: 'The alerting pipeline works',
         description: 'Always firing. Its receiver pings an outside heartbeat (dead man\'s switch) that pages when the pings stop: then Prometheus, Alertmanager or the path between them is down.',
@@ -52,8 +53,8 @@ export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): R
         // Per job: one replica of several down (a crash loop, a failing readiness probe) is a warning
         // after a wait that a rolling update never reaches.
         expr: `count by (job, namespace) (up == 0) / count by (job, namespace) (up) > ${targetDown}`,
-        for: '10m',
-        severity: 'warning',
+        forDuration: '10m',
+        severity: AlertSeverity.WARNING,
         summary: '{{ $value | humanizePercentage }} of the {{ $labels.job }} targets are down',
         description: `More than ${targetDown * 100}% of the targets of job {{ $labels.job }}{{ with $labels.namespace }} (namespace {{ . }}){{ end }} have failed their scrapes for 10m: their metrics, and the alerts built on them, are missing.`,
         runbookUrl: runbook('TargetDown'),
@@ -62,8 +63,8 @@ export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): R
         ...base,
         alert: 'PrometheusConfigReloadFailed',
         expr: `max_over_time(prometheus_config_last_reload_successful{${job}}[5m]) == 0`,
-        for: '10m',
-        severity: 'critical',
+        forDuration: '10m',
+        severity: AlertSeverity.CRITICAL,
         labels,
         summary: 'Prometheus could not load its configuration',
         description: 'The last reload of prometheus.yml or the rule files failed for 10m: Prometheus runs on the previous configuration, and the edits (new rules, jobs) are not applied.',
@@ -73,8 +74,8 @@ export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): R
         ...base,
         alert: 'PrometheusRuleEvaluationFailures',
         expr: `increase(prometheus_rule_evaluation_failures_total{${job}}[5m]) > 0`,
-        for: '15m',
-        severity: 'critical',
+        forDuration: '15m',
+        severity: AlertSeverity.CRITICAL,
         labels,
         summary: 'Rule group {{ $labels.rule_group }} failed {{ $value | humanize }} evaluations in 5 minutes',
         description: 'Rule group {{ $labels.rule_group }} keeps failing to evaluate for 15m: the alerts and recorded series it holds are not computed.',
@@ -84,8 +85,8 @@ export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): R
         ...base,
         alert: 'PrometheusNotConnectedToAlertmanagers',
         expr: `max_over_time(prometheus_notifications_alertmanagers_discovered{${job}}[5m]) < 1`,
-        for: '10m',
-        severity: 'critical',
+        forDuration: '10m',
+        severity: AlertSeverity.CRITICAL,
         labels,
         summary: 'Prometheus has no Alertmanager to send alerts to',
         description: 'Prometheus has discovered no Alertmanager for 10m: alerts fire but nobody is notified.',
@@ -95,8 +96,8 @@ export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): R
         ...base,
         alert: 'PrometheusAlertDeliveryFailing',
         expr: `min without (alertmanager) (rate(prometheus_notifications_errors_total{${job}}[5m]) / rate(prometheus_notifications_sent_total{${job}}[5m])) > 0.03`,
-        for: '15m',
-        severity: 'critical',
+        forDuration: '15m',
+        severity: AlertSeverity.CRITICAL,
         labels,
         summary: 'Prometheus fails to send {{ $value | humanizePercentage }} of its alerts to Alertmanager',
         description: `More than 3% of the alerts sent to every Alertmanager failed (over 5m)${forPhrase('15m')}: alerts may never reach a receiver.`,

@@ -30,13 +30,13 @@ export interface BurnRateAlert {
 export const BURN_RATE_ALERTS: readonly BurnRateAlert[] = [
   {
     suffix: 'FastBurn',
-    severity: 'critical',
+    severity: AlertSeverity.CRITICAL,
     runbook: 'SloFastBurn',
     conditions: [{ long: '1h', short: '5m', burnRate: 14.4 }, { long: '6h', short: '30m', burnRate: 6 }],
   },
   {
     suffix: 'SlowBurn',
-    severity: 'warning',
+    severity: AlertSeverity.WARNING,
     runbook: 'SloSlowBurn',
     conditions: [{ long: '1d', short: '2h', burnRate: 3 }, { long: '3d', short: '6h', burnRate: 1 }],
   },

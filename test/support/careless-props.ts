@@ -57,7 +57,7 @@ const labelMap = fc.dictionary(labelNames, labelValues, { maxKeys: 2 });
 const alertRule: fc.Arbitrary<AlertRule> = fc.record({
   alert: careless(['MyAlert', 'Other', 'Third', 'Fourth', 'bad name', 'IrisAPIDown']),
   expr: promql,
-  for: maybe(durations),
+  forDuration: maybe(durations),
   severity: careless(['critical', 'warning', 'info', 'none', 'warning', 'page'] as any[]),
   component: careless(['my-app', 'my-app', 'other', '', 'x y']),
   summary: templates,
