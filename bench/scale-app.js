@@ -7,7 +7,7 @@
 //   node bench/scale-app.js 1000 /tmp/out         # renders to /tmp/out (kept)
 //
 // Per application: one scrape job (Kubernetes service discovery), one ServiceMonitor, one alert group (two
-// alerts with application-specific names: the stock inferenceApiAlertRules() uses fixed alert names such as
+// alerts with application-specific names: the stock InferenceApiAlerts.rules() uses fixed alert names such as
 // HighErrorRate, which must be unique per Prometheus server, so it can serve one application only) and one
 // dashboard (inferenceApiDashboard with the application's job, uid and title).
 //
@@ -46,11 +46,11 @@ const mimir = lib.RemoteWrite.mimir({
 });
 const stack = new lib.MonitoringStack(chart, 'stack', shards > 1
   ? {
-    irisApi: false,
+    irisApi: { enabled: false },
     prometheus: { shards, replicas, shardRuleEvaluation: lib.ShardRuleEvaluation.LONG_TERM_STORE, remoteWrite: [mimir] },
     alertmanager: { replicas: 3 },
   }
-  : { irisApi: false });
+  : { irisApi: { enabled: false } });
 const width = String(Math.max(n, 1)).length;
 for (let i = 1; i <= n; i++) {
   const name = `app-${String(i).padStart(width, '0')}`;
@@ -88,9 +88,9 @@ for (let i = 1; i <= n; i++) {
 }
 const tBuilt = now();
 
-const files = lib.monitoringStackLayout(stack).render(app);
+const files = new lib.MonitoringStackLayout(stack).render(app);
 const tRendered = now();
-lib.writeManifests(files, outdir);
+lib.FileLayout.writeFiles(files, outdir);
 const tWritten = now();
 
 let bytes = 0;

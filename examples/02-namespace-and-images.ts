@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { ALERTMANAGER_VERSION, GRAFANA_VERSION, MonitoringStack, PROMETHEUS_VERSION } from 'cdk8s-mlops-monitoring';
+import { MonitoringStack, Versions } from 'cdk8s-mlops-monitoring';
 
 /** Another namespace, images from other registries (at the versions the library is tested with), other settings. */
 export function namespaceAndImages(app: App): Chart {
@@ -7,13 +7,13 @@ export function namespaceAndImages(app: App): Chart {
   new MonitoringStack(chart, 'monitoring', {
     namespace: 'observability',
     prometheus: {
-      image: `quay.io/prometheus/prometheus:v${PROMETHEUS_VERSION}`,
+      image: `quay.io/prometheus/prometheus:v${Versions.PROMETHEUS}`,
       retention: '30d',
       scrapeInterval: '30s',
       externalLabels: { cluster: 'prod-eu' },
     },
-    alertmanager: { image: `quay.io/prometheus/alertmanager:v${ALERTMANAGER_VERSION}` },
-    grafana: { image: `docker.io/grafana/grafana:${GRAFANA_VERSION}`, adminSecretName: 'grafana-admin' },
+    alertmanager: { image: `quay.io/prometheus/alertmanager:v${Versions.ALERTMANAGER}` },
+    grafana: { image: `docker.io/grafana/grafana:${Versions.GRAFANA}`, adminSecretName: 'grafana-admin' },
   });
   return chart;
 }

@@ -40,7 +40,7 @@ const checkoutAlerts: RuleGroup = {
 /** The stack without the Iris API, monitoring another application: scrape job, alerts, ServiceMonitor. */
 export function anotherApplication(app: App): MonitoringStack {
   const chart = new Chart(app, 'monitoring');
-  const stack = new MonitoringStack(chart, 'monitoring', { irisApi: false });
+  const stack = new MonitoringStack(chart, 'monitoring', { irisApi: { enabled: false } });
   stack.monitorApplication(checkout, { alerts: [checkoutAlerts] });
   return stack;
 }

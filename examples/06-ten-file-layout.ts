@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { MonitoringStack, monitoringStackLayout } from 'cdk8s-mlops-monitoring';
+import { MonitoringStack, MonitoringStackLayout } from 'cdk8s-mlops-monitoring';
 
 /**
  * The stack as ten files (prometheus-rbac.yaml ... servicemonitor-iris-api.yaml) in any folder. Stale YAML
@@ -9,7 +9,7 @@ export function tenFileLayout(outdir: string): string[] {
   const app = new App();
   const chart = new Chart(app, 'monitoring');
   const stack = new MonitoringStack(chart, 'monitoring');
-  return monitoringStackLayout(stack).write(app, outdir);
+  return new MonitoringStackLayout(stack).write(app, outdir);
 }
 
 if (require.main === module) {

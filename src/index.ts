@@ -2,8 +2,8 @@
 
 // The whole stack, and the ten-file layout of this repository's app.
 export { MonitoringStack, type MonitoringStackProps, type ApplicationMonitoringOptions } from './stack';
-export { FileLayout, writeManifests, WRITTEN_FILES_LIST } from './layout/file-layout';
-export { monitoringStackLayout } from './layout/monitoring-layout';
+export { FileLayout } from './layout/file-layout';
+export { MonitoringStackLayout } from './layout/monitoring-layout';
 
 // Prometheus.
 export { PrometheusServer, type PrometheusServerOptions, type PrometheusServerProps, CUSTOM_RULES_FILE, MONITORING_RULES_FILE } from './prometheus/prometheus-server';
@@ -20,7 +20,7 @@ export {
 export { type AlertRule, type RecordingRule, type RuleGroup, AlertSeverity, isAlertRule } from './prometheus/rules';
 export { infrastructureAlertRules, type InfrastructureAlertOptions, INFRASTRUCTURE_COMPONENT } from './prometheus/infrastructure-rules';
 export { selfMonitoringAlertRules, type SelfMonitoringAlertOptions, MONITORING_ALERT_COMPONENT } from './prometheus/self-monitoring-rules';
-export { DEFAULT_RUNBOOK_BASE_URL } from './common/runbooks';
+export { Runbooks } from './common/runbooks';
 
 // Alertmanager.
 export { AlertRouter, type AlertRouterOptions, type AlertRouterProps, type Route, type InhibitRule, type WatchdogOptions } from './alertmanager/alert-router';
@@ -47,13 +47,13 @@ export {
 export { kubernetesInfrastructureDashboard, type KubernetesInfrastructureDashboardOptions } from './grafana/dashboards/kubernetes-infrastructure';
 
 // Monitored applications: generic, and the Iris API.
-export { type MonitoredApplication } from './application/monitored-application';
+export { type MonitoredApplication, type MonitoredApplicationOverrides } from './application/monitored-application';
 export { ApplicationServiceMonitor, type ApplicationServiceMonitorProps } from './application/application-service-monitor';
-export { IRIS_API, IRIS_API_METRICS, type InferenceApiMetrics, type ResolvedInferenceApiMetrics } from './iris/iris-api';
-export { inferenceApiAlertRules, type InferenceApiAlertOptions } from './iris/inference-api-alerts';
+export { IrisApi, type IrisApiOptions, type InferenceApiMetrics } from './iris/iris-api';
+export { InferenceApiAlerts, type InferenceApiAlertOptions, type InferenceApiAlertSettings } from './iris/inference-api-alerts';
 export { inferenceApiDashboard, type InferenceApiDashboardOptions } from './iris/inference-api-dashboard';
 export { IrisApiServiceMonitor, type IrisApiServiceMonitorProps } from './iris/iris-api-service-monitor';
-export { inferenceApiSlos, type InferenceApiSloOptions } from './iris/inference-api-slos';
+export { InferenceApiSlos, type InferenceApiSloOptions } from './iris/inference-api-slos';
 export { ServiceMonitor, type ServiceMonitorProps, type ServiceMonitorSpec } from '../imports/monitoring.coreos.com';
 
 // Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.
@@ -64,14 +64,14 @@ export { ApplicationSlos, type ApplicationSlosProps } from './slo/application-sl
 export { sloDashboard, type SloDashboardOptions } from './slo/slo-dashboard';
 
 // Shared handles and options.
-export { type IPrometheusEndpoint, type IAlertmanagerEndpoint, type NetworkPeer, type DnsEgress } from './common/endpoints';
-export { MonitoringValidationError } from './common/errors';
+export {
+  type IPrometheusEndpoint, type IAlertmanagerEndpoint, type NetworkPeer, type NetworkDestination, type DnsEgress,
+} from './common/endpoints';
 export { type IngressOptions, IngressAuthentication } from './common/exposure';
 export { type PersistenceOptions } from './common/storage';
 export { type ResourceSpec } from './common/resources';
 export { ConfigMapShards, type ConfigMapShardsProps, type ConfigMapShard } from './common/config-map-shards';
-export { ProgramWorkload, type ProgramWorkloadProps, type ProgramMount, type ProgramStatefulSet } from './common/program-workload';
 export {
-  PROMETHEUS_VERSION, ALERTMANAGER_VERSION, GRAFANA_VERSION,
-  DEFAULT_PROMETHEUS_IMAGE, DEFAULT_ALERTMANAGER_IMAGE, DEFAULT_GRAFANA_IMAGE,
-} from './common/versions';
+  ProgramWorkload, type ProgramWorkloadProps, type ProgramMount, type ProgramStatefulSet, type ProgramNetworkAccess, type IProgramConfig,
+} from './common/program-workload';
+export { Versions } from './common/versions';

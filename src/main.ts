@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { writeManifests } from './layout/file-layout';
-import { monitoringStackLayout } from './layout/monitoring-layout';
+import { FileLayout } from './layout/file-layout';
+import { MonitoringStackLayout } from './layout/monitoring-layout';
 import { MonitoringStack } from './stack';
 
 // The app of this repository: the SPEC's stack, written as the ten files GitOps repositories commit.
@@ -11,10 +11,13 @@ const outdir = process.env.MONITORING_OUTDIR ?? 'dist/k8s/monitoring';
 const app = new App();
 const chart = new Chart(app, 'monitoring');
 const stack = new MonitoringStack(chart, 'stack');
-const files = monitoringStackLayout(stack).render(app);
+const files = new MonitoringStackLayout(stack).render(app);
 
-writeManifests(files, outdir);
+FileLayout.writeFiles(files, outdir);
 // What the CLI lists, prints or validates. `cdk8s synth --stdout` concatenates the files as they are, so each
 // starts with a document separator there: the printed stream is then valid multi-document YAML.
-if (process.env.CDK8S_OUTDIR) writeManifests(new Map([...files].map(([name, yaml]) => [name, `---\n${yaml}`])), process.env.CDK8S_OUTDIR);
-console.log(`${files.size} files written to ${outdir}`);
+if (process.env.CDK8S_OUTDIR) {
+  const separated = Object.fromEntries(Object.entries(files).map(([name, yaml]) => [name, `---\n${yaml}`]));
+  FileLayout.writeFiles(separated, process.env.CDK8S_OUTDIR);
+}
+console.log(`${Object.keys(files).length} files written to ${outdir}`);

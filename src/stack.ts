@@ -8,10 +8,10 @@ import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, valid
 import { GrafanaDashboard } from './grafana/dashboard';
 import { kubernetesInfrastructureDashboard } from './grafana/dashboards/kubernetes-infrastructure';
 import { GrafanaWithDashboards, GrafanaWithDashboardsOptions } from './grafana/grafana-with-dashboards';
-import { inferenceApiAlertRules, InferenceApiAlertOptions } from './iris/inference-api-alerts';
+import { InferenceApiAlerts, InferenceApiAlertSettings } from './iris/inference-api-alerts';
 import { inferenceApiDashboard } from './iris/inference-api-dashboard';
-import { inferenceApiSlos } from './iris/inference-api-slos';
-import { IRIS_API } from './iris/iris-api';
+import { InferenceApiSlos } from './iris/inference-api-slos';
+import { IrisApi, IrisApiOptions } from './iris/iris-api';
 import { MONITORING_RULES_FILE, PrometheusServer, PrometheusServerOptions } from './prometheus/prometheus-server';
 import { RuleGroup } from './prometheus/rules';
 import { ScrapeJobs } from './prometheus/scrape-jobs';
@@ -43,12 +43,12 @@ export interface MonitoringStackProps {
   readonly grafana?: GrafanaWithDashboardsOptions;
   /**
    * The Iris API: scraped, alerted on, shown in the "Iris API - Overview" dashboard and given a
-   * ServiceMonitor. `false` leaves it out (to monitor only your own applications).
-   * @default - the Iris API of the SPEC, with the SPEC's thresholds
+   * ServiceMonitor. `{ enabled: false }` leaves it out (to monitor only your own applications).
+   * @default - {@link IrisApi.APPLICATION} with the default thresholds
    */
-  readonly irisApi?: false | Omit<InferenceApiAlertOptions, 'job'> & { readonly application?: Partial<MonitoredApplication> };
+  readonly irisApi?: IrisApiOptions;
   /**
-   * SLOs of the Iris API (see {@link inferenceApiSlos}); `[]` for none. Ignored when `irisApi` is false.
+   * SLOs of the Iris API (see {@link InferenceApiSlos.objectives}); `[]` for none. Ignored when the Iris API is not monitored.
    * @default - availability 99.5% and latency 99% under 1s, over 28d
    */
   readonly irisApiSlos?: ServiceLevelObjective[];
@@ -144,16 +144,16 @@ export class MonitoringStack extends Construct {
     });
 
     const runbookBaseUrl = props.prometheus?.runbookBaseUrl;
-    if (props.irisApi !== false) {
-      const { application, ...alertOptions } = props.irisApi ?? {};
+    if (props.irisApi?.enabled ?? true) {
+      const { application, enabled: _enabled, ...alertOptions } = props.irisApi ?? {};
       validateInferenceApiThresholds(this, 'irisApi', alertOptions);
       if (alertOptions.runbookBaseUrl !== undefined) validateHttpUrl(this, 'irisApi.runbookBaseUrl', alertOptions.runbookBaseUrl);
-      const iris = { ...IRIS_API, ...application };
+      const iris = { ...IrisApi.APPLICATION, ...application };
       this.monitorApplication(iris, {
-        alerts: [inferenceApiAlertRules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],
+        alerts: [InferenceApiAlerts.rules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],
         alertsFile: 'api-alerts.yml', // the original stack's file name
         dashboards: [inferenceApiDashboard({ job: iris.name, metrics: alertOptions.metrics })],
-        slos: props.irisApiSlos ?? inferenceApiSlos({ metrics: alertOptions.metrics }),
+        slos: props.irisApiSlos ?? InferenceApiSlos.objectives({ metrics: alertOptions.metrics }),
       });
     }
     if (props.prometheus?.kubernetesMonitoring ?? true) {
@@ -209,7 +209,7 @@ export class MonitoringStack extends Construct {
 }
 
 /** Thresholds that PromQL compares against: finite, and ratios between 0 and 1. */
-function validateInferenceApiThresholds(scope: Construct, field: string, options: Partial<InferenceApiAlertOptions>): void {
+function validateInferenceApiThresholds(scope: Construct, field: string, options: InferenceApiAlertSettings): void {
   const ratio = { min: 0, max: 1, minExclusive: true, maxExclusive: true };
   if (options.errorRatio !== undefined) validateNumber(scope, `${field}.errorRatio`, options.errorRatio, ratio);
   if (options.slowRequestRatio !== undefined) validateNumber(scope, `${field}.slowRequestRatio`, options.slowRequestRatio, ratio);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { removeDir, tempDir } from './support/tools';
 import { parseAllDocuments } from 'yaml';
-import { WRITTEN_FILES_LIST } from '../src';
+import { FileLayout } from '../src';
 
 // These tests run the bundled app (lib/app.js), as `npm run synth` and `cdk8s synth` do. The test task
 // compiles and bundles before running jest.
@@ -51,14 +51,14 @@ test('a synth removes the files it wrote before and no longer writes, and nothin
   expect(runApp(outdir)).toContain('10 files written');
   // A file of an older layout, listed as written by the app; and the user's own files in the folder.
   fs.writeFileSync(path.join(outdir, 'renamed-long-ago.yaml'), 'kind: ConfigMap\n');
-  fs.appendFileSync(path.join(outdir, WRITTEN_FILES_LIST), 'renamed-long-ago.yaml\n');
+  fs.appendFileSync(path.join(outdir, FileLayout.WRITTEN_FILES_LIST), 'renamed-long-ago.yaml\n');
   fs.writeFileSync(path.join(outdir, 'README.md'), 'ours\n');
   fs.writeFileSync(path.join(outdir, 'extra-objects.yaml'), 'kind: ConfigMap\n');
   fs.mkdirSync(path.join(outdir, '.git'));
   expect(runApp(outdir)).toContain('10 files written');
   expect(fs.existsSync(path.join(outdir, 'renamed-long-ago.yaml'))).toBe(false);
   for (const kept of ['README.md', 'extra-objects.yaml', '.git']) expect([kept, fs.existsSync(path.join(outdir, kept))]).toEqual([kept, true]);
-  expect(fs.readFileSync(path.join(outdir, WRITTEN_FILES_LIST), 'utf8').split('\n').filter(Boolean)).toHaveLength(10);
+  expect(fs.readFileSync(path.join(outdir, FileLayout.WRITTEN_FILES_LIST), 'utf8').split('\n').filter(Boolean)).toHaveLength(10);
 });
 
 test('`cdk8s synth` runs the compiled app and produces the same ten files', () => {
@@ -69,9 +69,9 @@ test('`cdk8s synth` runs the compiled app and produces the same ten files', () =
   });
   expect(cli.status).toBe(0);
   const listed = cli.stdout.split('\n').filter((line) => line.trim().startsWith('- ')).map((line) => path.basename(line.trim().slice(2)));
-  expect(listed.sort()).toEqual(Object.keys(readDir(COMMITTED)).filter((f) => f !== WRITTEN_FILES_LIST));
+  expect(listed.sort()).toEqual(Object.keys(readDir(COMMITTED)).filter((f) => f !== FileLayout.WRITTEN_FILES_LIST));
   // The CLI's copy starts each file with a document separator, for `--stdout`; otherwise the same files.
-  const separated = Object.fromEntries(Object.entries(readDir(COMMITTED)).map(([f, yaml]) => [f, f === WRITTEN_FILES_LIST ? yaml : `---\n${yaml}`]));
+  const separated = Object.fromEntries(Object.entries(readDir(COMMITTED)).map(([f, yaml]) => [f, f === FileLayout.WRITTEN_FILES_LIST ? yaml : `---\n${yaml}`]));
   expect(readDir(cliOut)).toEqual(separated);
   expect(readDir(outdir)).toEqual(readDir(COMMITTED));
 });

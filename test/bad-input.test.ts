@@ -2,7 +2,7 @@ import { AlertSeverity } from '../src/index';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { AlertRule, MatchOperator, monitoringStackLayout, MonitoringStack, MonitoringStackProps, writeManifests } from '../src';
+import { AlertRule, MatchOperator, MonitoringStackLayout, MonitoringStack, MonitoringStackProps, FileLayout } from '../src';
 import { synthStack } from './support/synth';
 import { removeDir, tempDir } from './support/tools';
 
@@ -193,7 +193,7 @@ describe('a failed synth leaves the previous manifests untouched', () => {
   const synthInto = (dir: string, props: MonitoringStackProps = {}) => {
     const app = new App();
     const stack = new MonitoringStack(new Chart(app, 'monitoring'), 'stack', props);
-    return monitoringStackLayout(stack).write(app, dir);
+    return new MonitoringStackLayout(stack).write(app, dir);
   };
 
   beforeEach(() => {
@@ -223,8 +223,8 @@ describe('a failed synth leaves the previous manifests untouched', () => {
   });
 
   test('a write that fails half-way (a file that cannot be created) leaves the previous files as they were', () => {
-    const files = new Map([['prometheus-deployment.yaml', 'new content\n'], ['missing-folder/grafana-deployment.yaml', 'new content\n']]);
-    expect(() => writeManifests(files, outdir)).toThrow(/ENOENT/);
+    const files = { 'prometheus-deployment.yaml': 'new content\n', 'missing-folder/grafana-deployment.yaml': 'new content\n' };
+    expect(() => FileLayout.writeFiles(files, outdir)).toThrow(/ENOENT/);
     expectUntouched();
   });
 

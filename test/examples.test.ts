@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
-import { ALERTMANAGER_VERSION, GRAFANA_VERSION, PROMETHEUS_VERSION } from '../src';
+import { Versions } from '../src';
 import { wholeStack } from '../examples/01-whole-stack';
 import { namespaceAndImages } from '../examples/02-namespace-and-images';
 import { anotherApplication } from '../examples/03-another-application';
@@ -99,9 +99,9 @@ test('2. another namespace and images from other registries', () => {
   expect(objects.filter((o) => o.metadata.namespace === 'kube-system').map((o) => `${o.kind}/${o.metadata.name}`))
     .toEqual(['Role/prometheus-observability', 'RoleBinding/prometheus-observability']);
   expect(images(objects)).toEqual({
-    prometheus: `quay.io/prometheus/prometheus:v${PROMETHEUS_VERSION}`,
-    alertmanager: `quay.io/prometheus/alertmanager:v${ALERTMANAGER_VERSION}`,
-    grafana: `docker.io/grafana/grafana:${GRAFANA_VERSION}`,
+    prometheus: `quay.io/prometheus/prometheus:v${Versions.PROMETHEUS}`,
+    alertmanager: `quay.io/prometheus/alertmanager:v${Versions.ALERTMANAGER}`,
+    grafana: `docker.io/grafana/grafana:${Versions.GRAFANA}`,
   });
   const prometheusYml = parse(get(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
   expect(prometheusYml.global).toMatchObject({ scrape_interval: '30s', external_labels: { cluster: 'prod-eu' } });

@@ -69,7 +69,7 @@ describe('an Alertmanager cluster and Prometheus replicas, on loopback', () => {
     receiverUrl = `http://${receiver}`;
 
     const { objects } = synthStack({
-      irisApi: false,
+      irisApi: { enabled: false },
       prometheus: {
         replicas: 2, scrapeInterval: '1s', evaluationInterval: '1s', kubernetesMonitoring: false, selfMonitoringAlerts: false,
         ruleGroups: [{ name: 'ha', rules: [{ alert: ALERT, expr: 'vector(1)', severity: AlertSeverity.WARNING, component: 'ha-test', summary: 'HA test', description: 'Fires at once on every replica.' }] }],

@@ -36,7 +36,7 @@ const CONSUMER_MAIN = `
 import * as fs from 'fs';
 import { App, Chart } from 'cdk8s';
 import {
-  AlertRouter, Dashboards, GrafanaWithDashboards, MonitoringStack, monitoringStackLayout, PrometheusServer,
+  AlertRouter, Dashboards, GrafanaWithDashboards, MonitoringStack, MonitoringStackLayout, PrometheusServer,
 } from 'cdk8s-mlops-monitoring';
 
 // 1. The whole stack, in another namespace, monitoring one more application, in the ten-file layout.
@@ -55,7 +55,7 @@ stack.monitorApplication({ name: 'shop', namespace: 'shop', serviceName: 'shop-s
 stack.prometheus.addRuleGroup({ name: 'shop-recording', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] });
 stack.grafana.addDashboard(Dashboards.fromJson({ uid: 'shop', title: 'Shop', panels: [] }));
 stack.alertRouter.addReceiver({ name: 'shop-team', webhook: [{ url: 'http://hooks.example/shop' }] });
-const written = monitoringStackLayout(stack).write(app, 'manifests/monitoring');
+const written = new MonitoringStackLayout(stack).write(app, 'manifests/monitoring');
 
 // 2. Constructs alone, through cdk8s's own synth (one file per chart).
 const alone = new App({ outdir: 'dist' });
@@ -161,7 +161,7 @@ test('npm pack: the tarball installs offline into a fresh cdk8s app and synthesi
     // The installed package exports what lib/src/index.js exports here.
     expect(result.exports).toEqual(Object.keys(require(path.join(ROOT, 'lib', 'src', 'index.js'))).sort());
     expect(result.exports).toEqual(expect.arrayContaining(['MonitoringStack', 'PrometheusServer', 'AlertRouter',
-      'GrafanaWithDashboards', 'ApplicationServiceMonitor', 'ScrapeJobs', 'Dashboards', 'FileLayout', 'monitoringStackLayout']));
+      'GrafanaWithDashboards', 'ApplicationServiceMonitor', 'ScrapeJobs', 'Dashboards', 'FileLayout', 'MonitoringStackLayout']));
     console.log(`timings (ms): ${JSON.stringify(timings)}`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import {
 } from './support/promtool';
 import { synthStack } from './support/synth';
 import { Client, irisApiSeries, Phase, totalMinutes } from './support/traffic';
-import { AlertmanagerConfigFile, AvailabilitySlo, inferenceApiSlos, LatencySlo, MonitoringStackProps, ServiceLevelObjective } from '../src';
+import { AlertmanagerConfigFile, AvailabilitySlo, InferenceApiSlos, LatencySlo, MonitoringStackProps, ServiceLevelObjective } from '../src';
 
 // The SLO rules under test are the ones the stack synthesizes for the Iris API, alone (so an incident is
 // judged by the SLO alerts it fires, not by the threshold alerts of test/alert-rules.test.ts).
@@ -286,7 +286,7 @@ describe('SLOs of another application', () => {
   });
 
   test('irisApiSlos with other objectives', () => {
-    const { objects: custom } = synthStack({ irisApiSlos: inferenceApiSlos({ availabilityObjectivePercent: 99.9, latencyThresholdSeconds: 0.5 }) });
+    const { objects: custom } = synthStack({ irisApiSlos: InferenceApiSlos.objectives({ availabilityObjectivePercent: 99.9, latencyThresholdSeconds: 0.5 }) });
     const customAlerts = alertRulesOf(synthesizedRuleFiles(custom));
     expect(customAlerts.get('IrisApiAvailabilityFastBurn')!.expr).toContain('/ 0.001 > 14.4');
     expect(customAlerts.get('IrisApiLatencyFastBurn')!.annotations!.description).toContain('99% of requests to /predict take at most 0.5s over 28d');

@@ -37,6 +37,27 @@ export interface MonitoredApplication {
   readonly serviceLabels?: Record<string, string>;
 }
 
+/**
+ * Changes to a {@link MonitoredApplication} that the library describes itself (the Iris API): every field
+ * optional, each replacing the one of the description.
+ */
+export interface MonitoredApplicationOverrides {
+  /** @default - unchanged */
+  readonly name?: string;
+  /** @default - unchanged */
+  readonly namespace?: string;
+  /** @default - unchanged */
+  readonly serviceName?: string;
+  /** @default - unchanged */
+  readonly portName?: string;
+  /** @default - unchanged */
+  readonly metricsPath?: string;
+  /** @default - unchanged */
+  readonly scrapeInterval?: string;
+  /** @default - unchanged */
+  readonly serviceLabels?: Record<string, string>;
+}
+
 /** Checks an application description; `field` prefixes the error fields. */
 export function validateApplication(scope: IConstruct, field: string, app: MonitoredApplication): void {
   validateDnsLabel(scope, `${field}.name`, app.name);

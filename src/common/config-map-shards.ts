@@ -76,8 +76,8 @@ export class ConfigMapShards extends Construct {
   }
 
   /** The ConfigMaps, in order. */
-  public get shards(): readonly ConfigMapShard[] {
-    return this.shardList;
+  public get shards(): ConfigMapShard[] {
+    return this.shardList.map(({ configMap, mountPath, volume }) => ({ configMap, mountPath, volume }));
   }
 
   /** Every file, key to content, across all ConfigMaps. */

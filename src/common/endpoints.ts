@@ -58,6 +58,14 @@ export interface NetworkPeer {
   readonly namespace?: string;
 }
 
+/** Pods a program may open connections to, on one port. */
+export interface NetworkDestination {
+  /** The pods. */
+  readonly peer: NetworkPeer;
+  /** The TCP port. */
+  readonly port: number;
+}
+
 /** The URL of `endpoint` as seen from `clientNamespace`. */
 export function prometheusUrlFrom(endpoint: IPrometheusEndpoint, clientNamespace: string): string {
   return endpoint.namespace && endpoint.namespace !== clientNamespace ? endpoint.clusterUrl ?? endpoint.url : endpoint.url;

@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DnsEgress, NetworkPeer } from './endpoints';
+import { DnsEgress, NetworkDestination, NetworkPeer } from './endpoints';
 
 /** Props of {@link ProgramNetworkPolicy}. */
 export interface ProgramNetworkPolicyProps {
@@ -21,7 +21,7 @@ export interface ProgramNetworkPolicyProps {
    * When set, egress is restricted to DNS and these pods/ports.
    * @default - egress is not restricted
    */
-  readonly egressToPods?: { readonly peer: NetworkPeer; readonly port: number }[];
+  readonly egressToPods?: NetworkDestination[];
   /**
    * The DNS servers egress may reach, with `egressToPods`.
    * @default - kube-dns/CoreDNS pods in any namespace, and NodeLocal DNSCache

@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DnsEgress, NetworkPeer } from './endpoints';
+import { DnsEgress, NetworkDestination, NetworkPeer } from './endpoints';
 import { DEFAULT_INGRESS_CONTROLLER_NAMESPACE, IngressOptions, ProgramIngress, validateIngress } from './exposure';
 import { imageVersion, programLabels, selectorLabels } from './labels';
 import { ProgramNetworkPolicy } from './network-policy';
@@ -42,7 +42,7 @@ export interface ProgramNetworkAccess {
    * When set, egress is restricted to DNS and these pods.
    * @default - egress is not restricted
    */
-  readonly egressToPods?: { readonly peer: NetworkPeer; readonly port: number }[];
+  readonly egressToPods?: NetworkDestination[];
   /**
    * The DNS servers egress may reach, with `egressToPods`.
    * @default - kube-dns/CoreDNS pods in any namespace, and NodeLocal DNSCache
@@ -137,10 +137,11 @@ export interface ProgramWorkloadProps {
    */
   readonly hasLogin?: boolean;
   /**
-   * Produces a checksum of the program's configuration, written as a pod annotation so config changes roll the pods.
+   * The program's configuration, whose checksum is written as a pod annotation so that config changes roll
+   * the pods.
    * @default - no checksum annotation
    */
-  readonly configChecksum?: () => string;
+  readonly config?: IProgramConfig;
   /**
    * Run the pods as a StatefulSet (stable names `<name>-0`, `<name>-1`, ..., resolvable through a headless
    * Service), with a PodDisruptionBudget and topology spread; `persistence` becomes a volumeClaimTemplate
@@ -148,6 +149,12 @@ export interface ProgramWorkloadProps {
    * @default - a Deployment
    */
   readonly statefulSet?: ProgramStatefulSet;
+}
+
+/** A program's configuration, read at synth time (after every `addX()` call). */
+export interface IProgramConfig {
+  /** A checksum of the whole configuration. */
+  checksum(): string;
 }
 
 /** How a program runs as a StatefulSet: see {@link ProgramWorkloadProps.statefulSet}. */
@@ -205,7 +212,7 @@ export class ProgramWorkload extends Construct {
     const app = props.app ?? props.name;
     const labels = { ...programLabels(app, props.program, imageVersion(props.image)), ...props.extraSelectorLabels };
     this.podSelector = { ...selectorLabels(app), ...props.extraSelectorLabels };
-    const checksum = props.configChecksum;
+    const config = props.config;
     const claim = !stateful && props.persistence && new ProgramDataClaim(this, 'Data', {
       ...props.persistence, name: `${props.name}-data`, namespace: props.namespace, labels,
     });
@@ -220,7 +227,7 @@ export class ProgramWorkload extends Construct {
       select: false,
       podMetadata: {
         labels,
-        annotations: checksum ? { 'checksum/config': Lazy.any({ produce: checksum }) } : undefined,
+        annotations: config ? { 'checksum/config': Lazy.any({ produce: () => config.checksum() }) } : undefined,
       },
       securityContext: restrictedPodSecurity(props.uid),
       serviceAccount: props.serviceAccount,

@@ -20,3 +20,25 @@ export const DEFAULT_ALERTMANAGER_IMAGE = `prom/alertmanager:v${ALERTMANAGER_VER
 export const DEFAULT_GRAFANA_IMAGE = `grafana/grafana:${GRAFANA_VERSION}` as const;
 /** Default image of the Alertmanager config-reloader sidecar. */
 export const DEFAULT_CONFIG_RELOADER_IMAGE = `quay.io/prometheus-operator/prometheus-config-reloader:v${CONFIG_RELOADER_VERSION}` as const;
+
+/** The versions and images the stack deploys by default (the tests run these very versions). */
+export class Versions {
+  /** Prometheus 3.13, the long-term support release (supported until July 2027), at its latest patch. */
+  public static readonly PROMETHEUS = PROMETHEUS_VERSION;
+  /** The latest Alertmanager release. */
+  public static readonly ALERTMANAGER = ALERTMANAGER_VERSION;
+  /** The latest Grafana release. */
+  public static readonly GRAFANA = GRAFANA_VERSION;
+  /** prometheus-operator's config reloader, the sidecar that reloads Alertmanager on config changes. */
+  public static readonly CONFIG_RELOADER = CONFIG_RELOADER_VERSION;
+  /** Default image of {@link PrometheusServer}. */
+  public static readonly PROMETHEUS_IMAGE: string = DEFAULT_PROMETHEUS_IMAGE;
+  /** Default image of {@link AlertRouter}. */
+  public static readonly ALERTMANAGER_IMAGE: string = DEFAULT_ALERTMANAGER_IMAGE;
+  /** Default image of {@link GrafanaWithDashboards}. */
+  public static readonly GRAFANA_IMAGE: string = DEFAULT_GRAFANA_IMAGE;
+  /** Default image of the Alertmanager config-reloader sidecar. */
+  public static readonly CONFIG_RELOADER_IMAGE: string = DEFAULT_CONFIG_RELOADER_IMAGE;
+
+  private constructor() {}
+}

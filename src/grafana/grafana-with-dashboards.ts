@@ -229,7 +229,7 @@ export class GrafanaWithDashboards extends Construct {
       hasLogin: true,
       // Only what Grafana reads at start-up (grafana.ini, datasources, providers) rolls the pod: it
       // re-reads the dashboard files on its own (the providers' updateIntervalSeconds).
-      configChecksum: () => checksumOf(configData()),
+      config: { checksum: () => checksumOf(configData()) },
     });
     this.dashboardFiles.mountInto(this.workload.container);
     this.podSelector = this.workload.podSelector;

@@ -1,19 +1,14 @@
-import { AlertSeverity } from '../prometheus/rules';
 import { anyOf, bucketBound } from '../common/promql';
 import { runbookUrl } from '../common/runbooks';
-import { forPhrase, RuleGroup } from '../prometheus/rules';
+import { AlertSeverity, forPhrase, RuleGroup } from '../prometheus/rules';
 import { InferenceApiMetrics, resolveMetrics } from './iris-api';
 
-/** Thresholds and timings of the inference-API alerts; every field has the SPEC's default. */
-export interface InferenceApiAlertOptions {
-  /** The `job` label of the API's series (the application's name). */
-  readonly job: string;
-  /**
-   * Namespace the API runs in: every alert carries it as its `namespace` label, so that Alertmanager's
-   * inhibition keeps to this application (see `AlertRouter`).
-   * @default 'mlops'
-   */
-  readonly namespace?: string;
+/**
+ * Thresholds, timings and names of the inference-API alerts, for any inference API (every field has the
+ * SPEC's default). {@link InferenceApiAlertOptions} adds the job they watch; {@link IrisApiOptions} is
+ * what {@link MonitoringStack} takes for the Iris API.
+ */
+export interface InferenceApiAlertSettings {
   /** @default - the Iris API's metric names */
   readonly metrics?: InferenceApiMetrics;
   /**
@@ -71,6 +66,18 @@ export interface InferenceApiAlertOptions {
   readonly runbookBaseUrl?: string;
 }
 
+/** The inference-API alerts of one job. */
+export interface InferenceApiAlertOptions extends InferenceApiAlertSettings {
+  /** The `job` label of the API's series (the application's name). */
+  readonly job: string;
+  /**
+   * Namespace the API runs in: every alert carries it as its `namespace` label, so that Alertmanager's
+   * inhibition keeps to this application (see `AlertRouter`).
+   * @default 'mlops'
+   */
+  readonly namespace?: string;
+}
+
 /**
  * The inference-API alerts of the SPEC: IrisAPIDown, HighErrorRate, HighLatency, ModelNotLoaded and
  * LowPredictionRate, as typed rules for the given job and metric names.
@@ -78,7 +85,16 @@ export interface InferenceApiAlertOptions {
  * "Critical" means the API is not serving: no replica up, or no replica with a model. One replica of
  * several down is the job-wide TargetDown warning's business (see `selfMonitoringAlertRules`).
  */
-export function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleGroup {
+export class InferenceApiAlerts {
+  /** The alert group of one inference API (`<job>-alerts`), with its thresholds and metric names. */
+  public static rules(options: InferenceApiAlertOptions): RuleGroup {
+    return inferenceApiAlertRules(options);
+  }
+
+  private constructor() {}
+}
+
+function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleGroup {
   const m = resolveMetrics(options.metrics);
   const job = `job="${options.job}"`;
   const component = options.component ?? options.job;

@@ -33,7 +33,16 @@ export interface InferenceApiSloOptions {
  * The SLOs of an ML inference API: `availability` (requests = predictions + errors; errors fail) and
  * `latency` (inference routes only, so fast `/health` probes cannot hide a slow model).
  */
-export function inferenceApiSlos(options: InferenceApiSloOptions = {}): ServiceLevelObjective[] {
+export class InferenceApiSlos {
+  /** Availability and latency SLOs of an inference API, over its metrics. */
+  public static objectives(options: InferenceApiSloOptions = {}): ServiceLevelObjective[] {
+    return inferenceApiSlos(options);
+  }
+
+  private constructor() {}
+}
+
+function inferenceApiSlos(options: InferenceApiSloOptions): ServiceLevelObjective[] {
   const m = resolveMetrics(options.metrics);
   return [
     new AvailabilitySlo({

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ApplicationServiceMonitor } from '../application/application-service-monitor';
-import { MonitoredApplication } from '../application/monitored-application';
-import { IRIS_API } from './iris-api';
+import { MonitoredApplicationOverrides } from '../application/monitored-application';
+import { IrisApi } from './iris-api';
 
 /** Props of {@link IrisApiServiceMonitor}. */
 export interface IrisApiServiceMonitorProps {
@@ -14,14 +14,14 @@ export interface IrisApiServiceMonitorProps {
    * Overrides of the Iris API description (Service name, port name, path, interval).
    * @default - Service `iris-api-service`, port `http`, path `/metrics`
    */
-  readonly application?: Partial<MonitoredApplication>;
+  readonly application?: MonitoredApplicationOverrides;
 }
 
 /** The `iris-api` ServiceMonitor, for clusters running the Prometheus Operator. */
 export class IrisApiServiceMonitor extends ApplicationServiceMonitor {
   constructor(scope: Construct, id: string, props: IrisApiServiceMonitorProps = {}) {
     super(scope, id, {
-      application: { ...IRIS_API, ...(props.namespace ? { namespace: props.namespace } : {}), ...props.application },
+      application: { ...IrisApi.APPLICATION, ...(props.namespace ? { namespace: props.namespace } : {}), ...props.application },
       namespace: props.namespace,
     });
   }

@@ -1,4 +1,5 @@
-import { MonitoredApplication } from '../application/monitored-application';
+import { MonitoredApplication, MonitoredApplicationOverrides } from '../application/monitored-application';
+import { InferenceApiAlertSettings } from './inference-api-alerts';
 
 /** Names of the metrics an ML inference API exposes; the Iris API's by default. */
 export interface InferenceApiMetrics {
@@ -46,10 +47,10 @@ export interface InferenceApiMetrics {
 }
 
 /** {@link InferenceApiMetrics} with every name filled in. */
-export type ResolvedInferenceApiMetrics = Required<InferenceApiMetrics>;
+type ResolvedInferenceApiMetrics = Required<InferenceApiMetrics>;
 
 /** The Iris API's metric names. */
-export const IRIS_API_METRICS: ResolvedInferenceApiMetrics = {
+const IRIS_API_METRICS: ResolvedInferenceApiMetrics = {
   predictions: 'model_predictions_total',
   classLabel: 'class',
   confidence: 'model_confidence',
@@ -61,7 +62,7 @@ export const IRIS_API_METRICS: ResolvedInferenceApiMetrics = {
 };
 
 /** The Iris API: Service `iris-api-service`, port `http` (8000), metrics at `/metrics`, label `app: iris-api`. */
-export const IRIS_API: MonitoredApplication = {
+const IRIS_API: MonitoredApplication = {
   name: 'iris-api',
   serviceName: 'iris-api-service',
   portName: 'http',
@@ -72,4 +73,29 @@ export const IRIS_API: MonitoredApplication = {
 /** Fills in default metric names. */
 export function resolveMetrics(metrics: InferenceApiMetrics = {}): ResolvedInferenceApiMetrics {
   return { ...IRIS_API_METRICS, ...metrics };
+}
+
+/** The Iris API, the application the stack monitors unless told otherwise. */
+export class IrisApi {
+  /** Service `iris-api-service`, port `http` (8000), metrics at `/metrics`, label `app: iris-api`. */
+  public static readonly APPLICATION: MonitoredApplication = IRIS_API;
+  /** Its metric names (the defaults of every inference-API alert, dashboard and SLO). */
+  public static readonly METRICS: InferenceApiMetrics = IRIS_API_METRICS;
+
+  private constructor() {}
+}
+
+/** How {@link MonitoringStack} monitors the Iris API: its alert thresholds, and where it runs. */
+export interface IrisApiOptions extends InferenceApiAlertSettings {
+  /**
+   * Monitor the Iris API at all: `false` leaves out its scrape job, alerts, dashboard, SLOs and
+   * ServiceMonitor (to monitor only your own applications).
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Changes to its description (another namespace, Service or scrape interval).
+   * @default - {@link IrisApi.APPLICATION} in the stack's namespace
+   */
+  readonly application?: MonitoredApplicationOverrides;
 }

@@ -13,6 +13,32 @@ import { toYaml } from '../common/serialize';
  * nested charts) as soon as charts depend on each other. A layout keeps names exactly as given.
  */
 export class FileLayout {
+  /**
+   * Name of the list of the files {@link FileLayout.writeFiles} wrote into a folder: kubectl reads only `.yaml`, `.yml`
+   * and `.json` files of a folder, so this one is never applied.
+   */
+  public static readonly WRITTEN_FILES_LIST = '.written-files';
+
+  /**
+   * Writes `files` (file name to content) into `outdir`, and removes the files it wrote there before that are
+   * no longer in the layout; every other file of the folder (a README, `.git`) is left alone. Files are
+   * written to a staging folder first and then moved, so a failure never leaves half a layout.
+   */
+  public static writeFiles(files: Record<string, string>, outdir: string): void {
+    fs.mkdirSync(outdir, { recursive: true });
+    const listFile = path.join(outdir, FileLayout.WRITTEN_FILES_LIST);
+    const writtenBefore = fs.existsSync(listFile) ? fs.readFileSync(listFile, 'utf8').split('\n').filter(isLayoutFileName) : [];
+    const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), '.layout-'));
+    try {
+      for (const [fileName, yaml] of Object.entries(files)) fs.writeFileSync(path.join(staging, fileName), yaml);
+      fs.writeFileSync(path.join(staging, FileLayout.WRITTEN_FILES_LIST), Object.keys(files).sort().map((f) => `${f}\n`).join(''));
+      for (const stale of writtenBefore.filter((f) => !Object.hasOwn(files, f))) fs.rmSync(path.join(outdir, stale), { force: true });
+      for (const fileName of [...Object.keys(files), FileLayout.WRITTEN_FILES_LIST]) fs.renameSync(path.join(staging, fileName), path.join(outdir, fileName));
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  }
+
   private readonly assignments = new Map<IConstruct, string>();
 
   /** Sends every object under `scope` (unless a deeper assignment says otherwise) to `fileName`. */
@@ -28,7 +54,7 @@ export class FileLayout {
    * Validates the app (every construct's validations), resolves every object and groups them by file, in
    * construct-tree order. Throws, writing nothing, on any validation error or unassigned object.
    */
-  public render(app: App): Map<string, string> {
+  public render(app: App): Record<string, string> {
     // As cdk8s's App.synth() does: each message is prefixed with the path of the construct that reported it.
     const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
     if (errors.length) {
@@ -44,18 +70,18 @@ export class FileLayout {
         files.set(fileName, docs);
       }
     }
-    const rendered = new Map<string, string>();
+    const rendered: Record<string, string> = {};
     for (const fileName of [...files.keys()].sort()) {
-      rendered.set(fileName, files.get(fileName)!.map((doc) => toYaml(doc)).join('---\n'));
+      rendered[fileName] = files.get(fileName)!.map((doc) => toYaml(doc)).join('---\n');
     }
     return rendered;
   }
 
-  /** Renders the app and writes the files into `outdir` (see {@link writeManifests}). */
+  /** Renders the app and writes the files into `outdir` (see {@link FileLayout.writeFiles}). */
   public write(app: App, outdir: string): string[] {
     const rendered = this.render(app);
-    writeManifests(rendered, outdir);
-    return [...rendered.keys()];
+    FileLayout.writeFiles(rendered, outdir);
+    return Object.keys(rendered);
   }
 
   private fileOf(obj: ApiObject): string {
@@ -67,31 +93,6 @@ export class FileLayout {
   }
 }
 
-/**
- * Name of the list of the files {@link writeManifests} wrote into a folder: kubectl reads only `.yaml`, `.yml`
- * and `.json` files of a folder, so this one is never applied.
- */
-export const WRITTEN_FILES_LIST = '.written-files';
-
-/**
- * Writes `files` (file name to content) into `outdir`, and removes the files it wrote there before that are
- * no longer in the layout; every other file of the folder (a README, `.git`) is left alone. Files are
- * written to a staging folder first and then moved, so a failure never leaves half a layout.
- */
-export function writeManifests(files: ReadonlyMap<string, string>, outdir: string): void {
-  fs.mkdirSync(outdir, { recursive: true });
-  const listFile = path.join(outdir, WRITTEN_FILES_LIST);
-  const writtenBefore = fs.existsSync(listFile) ? fs.readFileSync(listFile, 'utf8').split('\n').filter(isLayoutFileName) : [];
-  const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), '.layout-'));
-  try {
-    for (const [fileName, yaml] of files) fs.writeFileSync(path.join(staging, fileName), yaml);
-    fs.writeFileSync(path.join(staging, WRITTEN_FILES_LIST), [...files.keys()].sort().map((f) => `${f}\n`).join(''));
-    for (const stale of writtenBefore.filter((f) => !files.has(f))) fs.rmSync(path.join(outdir, stale), { force: true });
-    for (const fileName of [...files.keys(), WRITTEN_FILES_LIST]) fs.renameSync(path.join(staging, fileName), path.join(outdir, fileName));
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
-}
 
 /** A plain file name of the layout: the list is read back from disk, so nothing in it may point elsewhere. */
 function isLayoutFileName(name: string): boolean {

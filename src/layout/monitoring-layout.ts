@@ -10,21 +10,24 @@ import { FileLayout } from './file-layout';
  * `kubectl apply -f <folder>` goes through the files alphabetically, and a Deployment applied before its
  * ServiceAccount exists gets its first Pods refused (a FailedCreate event, then a retry).
  */
-export function monitoringStackLayout(stack: MonitoringStack, layout = new FileLayout()): FileLayout {
-  const { prometheus, alertRouter, grafana } = stack;
-  layout
-    .assign(prometheus, 'prometheus-deployment.yaml')
-    .assign(prometheus.rbac, 'prometheus-rbac.yaml')
-    .assign(prometheus.rbac.serviceAccount, 'prometheus-deployment.yaml')
-    .assign(prometheus.configMap, 'prometheus-configmap.yaml')
-    .assign(prometheus.rules, 'prometheus-rules.yaml')
-    .assign(alertRouter, 'alertmanager-deployment.yaml')
-    .assign(alertRouter.configMap, 'alertmanager-configmap.yaml')
-    .assign(grafana, 'grafana-deployment.yaml')
-    .assign(grafana.configMap, 'grafana-configmap.yaml')
-    .assign(grafana.dashboardFiles, 'grafana-dashboards-configmap.yaml');
-  for (const [name, monitor] of Object.entries(stack.serviceMonitors)) {
-    layout.assign(monitor, `servicemonitor-${name}.yaml`);
+export class MonitoringStackLayout extends FileLayout {
+  /** The ten files for `stack`, plus one `servicemonitor-<application>.yaml` per ServiceMonitor. */
+  constructor(stack: MonitoringStack) {
+    super();
+    const { prometheus, alertRouter, grafana } = stack;
+    this
+      .assign(prometheus, 'prometheus-deployment.yaml')
+      .assign(prometheus.rbac, 'prometheus-rbac.yaml')
+      .assign(prometheus.rbac.serviceAccount, 'prometheus-deployment.yaml')
+      .assign(prometheus.configMap, 'prometheus-configmap.yaml')
+      .assign(prometheus.rules, 'prometheus-rules.yaml')
+      .assign(alertRouter, 'alertmanager-deployment.yaml')
+      .assign(alertRouter.configMap, 'alertmanager-configmap.yaml')
+      .assign(grafana, 'grafana-deployment.yaml')
+      .assign(grafana.configMap, 'grafana-configmap.yaml')
+      .assign(grafana.dashboardFiles, 'grafana-dashboards-configmap.yaml');
+    for (const [name, monitor] of Object.entries(stack.serviceMonitors)) {
+      this.assign(monitor, `servicemonitor-${name}.yaml`);
+    }
   }
-  return layout;
 }

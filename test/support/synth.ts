@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { parse } from 'yaml';
-import { monitoringStackLayout, MonitoringStack, MonitoringStackProps } from '../../src';
+import { MonitoringStackLayout, MonitoringStack, MonitoringStackProps } from '../../src';
 
 /** A Kubernetes object as synthesized (parsed back from the YAML the layout writes). */
 export interface Manifest {
@@ -26,7 +26,7 @@ export function synthStack(props: MonitoringStackProps = {}, customize?: (stack:
   const chart = new Chart(app, 'monitoring');
   const stack = new MonitoringStack(chart, 'stack', props);
   customize?.(stack);
-  const files = monitoringStackLayout(stack).render(app);
+  const files = new Map(Object.entries(new MonitoringStackLayout(stack).render(app)));
   const objects = [...files.values()].flatMap((yaml) => yaml.split(/^---$/m).map((doc) => parse(doc) as Manifest));
   return { stack, files, objects };
 }
