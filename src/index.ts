@@ -54,7 +54,35 @@ export { InferenceApiAlerts, type InferenceApiAlertOptions, type InferenceApiAle
 export { inferenceApiDashboard, type InferenceApiDashboardOptions } from './iris/inference-api-dashboard';
 export { IrisApiServiceMonitor, type IrisApiServiceMonitorProps } from './iris/iris-api-service-monitor';
 export { InferenceApiSlos, type InferenceApiSloOptions } from './iris/inference-api-slos';
-export { ServiceMonitor, type ServiceMonitorProps, type ServiceMonitorSpec } from '../imports/monitoring.coreos.com';
+// The ServiceMonitor custom resource, as `cdk8s import` generated it (imports/), with every type it uses.
+export {
+  ServiceMonitor, type ServiceMonitorProps, type ServiceMonitorSpec, type ServiceMonitorSpecAttachMetadata,
+  type ServiceMonitorSpecEndpoints, ServiceMonitorSpecFallbackScrapeProtocol,
+  type ServiceMonitorSpecNamespaceSelector, ServiceMonitorSpecNativeHistogramMinBucketFactor,
+  ServiceMonitorSpecScrapeProtocols, type ServiceMonitorSpecSelector, ServiceMonitorSpecSelectorMechanism,
+  ServiceMonitorSpecServiceDiscoveryRole, type ServiceMonitorSpecEndpointsAuthorization,
+  type ServiceMonitorSpecEndpointsBasicAuth, type ServiceMonitorSpecEndpointsBearerTokenSecret,
+  type ServiceMonitorSpecEndpointsMetricRelabelings, type ServiceMonitorSpecEndpointsOauth2,
+  type ServiceMonitorSpecEndpointsProxyConnectHeader, type ServiceMonitorSpecEndpointsRelabelings,
+  ServiceMonitorSpecEndpointsScheme, ServiceMonitorSpecEndpointsTargetPort,
+  type ServiceMonitorSpecEndpointsTlsConfig, type ServiceMonitorSpecSelectorMatchExpressions,
+  type ServiceMonitorSpecEndpointsAuthorizationCredentials, type ServiceMonitorSpecEndpointsBasicAuthPassword,
+  type ServiceMonitorSpecEndpointsBasicAuthUsername, ServiceMonitorSpecEndpointsMetricRelabelingsAction,
+  type ServiceMonitorSpecEndpointsOauth2ClientId, type ServiceMonitorSpecEndpointsOauth2ClientSecret,
+  type ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader, type ServiceMonitorSpecEndpointsOauth2TlsConfig,
+  ServiceMonitorSpecEndpointsRelabelingsAction, type ServiceMonitorSpecEndpointsTlsConfigCa,
+  type ServiceMonitorSpecEndpointsTlsConfigCert, type ServiceMonitorSpecEndpointsTlsConfigKeySecret,
+  ServiceMonitorSpecEndpointsTlsConfigMaxVersion, ServiceMonitorSpecEndpointsTlsConfigMinVersion,
+  type ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap, type ServiceMonitorSpecEndpointsOauth2ClientIdSecret,
+  type ServiceMonitorSpecEndpointsOauth2TlsConfigCa, type ServiceMonitorSpecEndpointsOauth2TlsConfigCert,
+  type ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret, ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion,
+  ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion, type ServiceMonitorSpecEndpointsTlsConfigCaConfigMap,
+  type ServiceMonitorSpecEndpointsTlsConfigCaSecret, type ServiceMonitorSpecEndpointsTlsConfigCertConfigMap,
+  type ServiceMonitorSpecEndpointsTlsConfigCertSecret, type ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap,
+  type ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret,
+  type ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap,
+  type ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret,
+} from '../imports/monitoring.coreos.com';
 
 // Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.
 export { ServiceLevelObjective, type ServiceLevelObjectiveOptions } from './slo/service-level-objective';
