@@ -10,7 +10,6 @@ export { PrometheusServer, type PrometheusServerOptions, type PrometheusServerPr
 export { ShardRuleEvaluation, shardRelabeling } from './prometheus/sharding';
 export { RemoteWrite, LongTermStore, type RemoteWriteOptions, type RemoteWriteQueueOptions, type RemoteWriteConfig } from './prometheus/remote-write';
 export { POD_NAME_ENV } from './prometheus/high-availability';
-export { ALERTMANAGER_CLUSTER_PORT } from './alertmanager/cluster';
 export { PrometheusRbac, type PrometheusRbacProps } from './prometheus/prometheus-rbac';
 export { ScrapeJobs, type KubernetesServiceScrapeOptions } from './prometheus/scrape-jobs';
 export {
@@ -25,15 +24,11 @@ export { Runbooks } from './common/runbooks';
 // Alertmanager.
 export { AlertRouter, type AlertRouterOptions, type AlertRouterProps, type Route, type InhibitRule, type WatchdogOptions } from './alertmanager/alert-router';
 export { MatchOperator, type LabelMatcher } from './alertmanager/matchers';
-export { alertmanagerAlertRules, type AlertmanagerAlertOptions } from './alertmanager/alertmanager-rules';
+export { AlertmanagerAlerts, type AlertmanagerAlertOptions } from './alertmanager/alertmanager-rules';
 export {
   type Receiver, type SlackIntegration, type EmailIntegration, type PagerDutyIntegration,
   type WebhookIntegration,
 } from './alertmanager/receivers';
-export {
-  type AlertmanagerConfigFile, type RouteFile, type InhibitRuleFile, type ReceiverFile, type SlackConfigFile,
-  type EmailConfigFile, type PagerDutyConfigFile, type WebhookConfigFile,
-} from './alertmanager/config-model';
 
 // Grafana.
 export { GrafanaWithDashboards, type GrafanaWithDashboardsOptions, type GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';

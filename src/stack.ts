@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertRouter, AlertRouterOptions } from './alertmanager/alert-router';
-import { alertmanagerAlertRules } from './alertmanager/alertmanager-rules';
+import { AlertmanagerAlerts } from './alertmanager/alertmanager-rules';
 import { ApplicationServiceMonitor } from './application/application-service-monitor';
 import { MonitoredApplication, validateApplication } from './application/monitored-application';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateNumber } from './common/validation';
@@ -165,7 +165,7 @@ export class MonitoringStack extends Construct {
     this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.alertRouter.name, this.alertRouter.memberAddresses ?? [this.alertRouter.address], undefined, ownNamespace));
     this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.grafana.name, [`${this.grafana.serviceName}:${this.grafana.port}`], undefined, ownNamespace));
     if (props.prometheus?.selfMonitoringAlerts ?? true) {
-      this.prometheus.addRuleGroup(alertmanagerAlertRules({ job: this.alertRouter.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
+      this.prometheus.addRuleGroup(AlertmanagerAlerts.rules({ job: this.alertRouter.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
     }
     this.prometheus.allowAccessFrom(this.grafana.podSelector, this.grafana.namespace);
     this.alertRouter.allowAccessFrom(this.prometheus.podSelector, this.prometheus.namespace);

@@ -213,7 +213,7 @@ describe('Alertmanager receivers read their credentials from the mounted Secret'
     { name: 'critical', pagerDuty: [{ routingKeySecretKey: 'pagerduty-routing-key' }], slack: [{ channel: '#oncall', apiUrlSecretKey: 'slack-webhook-url' }] },
     {
       name: 'warning',
-      email: [{ to: 'team@example.org', from: 'alertmanager@example.org', smarthost: 'smtp.example.org:587', authUsername: 'alertmanager', authPasswordSecretKey: 'smtp-password' }],
+      email: [{ to: 'team@example.org', fromAddress: 'alertmanager@example.org', smarthost: 'smtp.example.org:587', authUsername: 'alertmanager', authPasswordSecretKey: 'smtp-password' }],
       webhook: [{ url: 'https://hooks.example.org/alerts', bearerTokenSecretKey: 'webhook-token' }, { urlSecretKey: 'heartbeat-url' }],
     },
   ];

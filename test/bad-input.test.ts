@@ -119,17 +119,17 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
   {
     case: 'a route that an earlier one makes unreachable',
     props: { alertmanager: { routes: [{ receiver: 'warning', match: { team: 'ml' } }, { receiver: 'critical', match: { team: 'ml', severity: AlertSeverity.CRITICAL } }] } },
-    message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (team="ml" → warning) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[0]',
+    message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (team="ml" → warning) already catches every alert it would. Put it first, narrow it, or set continueMatching: true on routes[0]',
   },
   {
     case: 'a route after a catch-all route',
     props: { alertmanager: { routes: [{ receiver: 'warning' }, { receiver: 'critical', matchers: [{ label: 'team', operator: MatchOperator.REGEX, value: 'ml|data' }] }] } },
-    message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (no matchers → warning) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[0]',
+    message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (no matchers → warning) already catches every alert it would. Put it first, narrow it, or set continueMatching: true on routes[0]',
   },
   {
     case: 'a regex route after an equality route it contains',
     props: { alertmanager: { routes: [{ receiver: 'warning', matchers: [{ label: 'team', operator: MatchOperator.REGEX, value: 'ml|data' }] }, { receiver: 'critical', match: { team: 'ml' } }] } },
-    message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (team=~"ml|data" → warning) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[0]',
+    message: '[monitoring/stack/Alertmanager] routes[1]: can never match: routes[0] (team=~"ml|data" → warning) already catches every alert it would. Put it first, narrow it, or set continueMatching: true on routes[0]',
   },
   {
     case: 'a matcher with an invalid regular expression',

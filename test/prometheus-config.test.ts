@@ -51,7 +51,7 @@ describe('amtool check-config', () => {
   const receivers: Receiver[] = [
     { name: 'default', webhook: [{ url: 'https://hooks.example.com/alerts', bearerTokenSecretKey: 'webhook-token' }, { urlSecretKey: 'heartbeat-url' }] },
     { name: 'critical', slack: [{ channel: '#mlops-alerts', apiUrlSecretKey: 'slack-webhook-url' }], pagerDuty: [{ routingKeySecretKey: 'pagerduty-routing-key' }] },
-    { name: 'warning', email: [{ to: 'oncall@example.com', from: 'alertmanager@example.com', smarthost: 'smtp.example.com:587', authUsername: 'alertmanager', authPasswordSecretKey: 'smtp-password' }] },
+    { name: 'warning', email: [{ to: 'oncall@example.com', fromAddress: 'alertmanager@example.com', smarthost: 'smtp.example.com:587', authUsername: 'alertmanager', authPasswordSecretKey: 'smtp-password' }] },
   ];
   const typed = synthStack({ alertmanager: { receivers } }).objects;
 

@@ -24,7 +24,7 @@ const ALL_OPTIONS: MonitoringStackProps = {
         name: 'warning',
         email: [{
           to: 'mlops@example.com',
-          from: 'alertmanager@example.com',
+          fromAddress: 'alertmanager@example.com',
           smarthost: 'smtp.example.com:587',
           authUsername: 'alertmanager',
           authPasswordSecretKey: 'smtp-password',

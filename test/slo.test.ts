@@ -7,7 +7,8 @@ import {
 } from './support/promtool';
 import { synthStack } from './support/synth';
 import { Client, irisApiSeries, Phase, totalMinutes } from './support/traffic';
-import { AlertmanagerConfigFile, AvailabilitySlo, InferenceApiSlos, LatencySlo, MonitoringStackProps, ServiceLevelObjective } from '../src';
+import { AlertmanagerConfigFile } from '../src/alertmanager/config-model';
+import { AvailabilitySlo, InferenceApiSlos, LatencySlo, MonitoringStackProps, ServiceLevelObjective } from '../src';
 
 // The SLO rules under test are the ones the stack synthesizes for the Iris API, alone (so an incident is
 // judged by the SLO alerts it fires, not by the threshold alerts of test/alert-rules.test.ts).

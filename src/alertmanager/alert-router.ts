@@ -7,17 +7,16 @@ import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
-import { toYaml } from '../common/serialize';
 import { claimUnique, validateDnsLabel, validateDuration, validateGroupBy, validateInteger, validateLabelName } from '../common/validation';
 import { ALERTMANAGER_CLUSTER_PORT, alertmanagerClusterArgs, alertmanagerMemberHosts } from './cluster';
+import { alertmanagerYml, renderMatcher, ResolvedInhibitRule, ResolvedRoute } from './config-render';
 import { fail } from '../common/errors';
-import { AlertmanagerConfigFile, InhibitRuleFile, ReceiverFile, RouteFile } from './config-model';
-import { covers, LabelMatcher, MatchOperator, renderMatcher, toMatchers, validateMatchers } from './matchers';
+import { covers, LabelMatcher, MatchOperator, toMatchers, validateMatchers } from './matchers';
 import { DEFAULT_ALERTMANAGER_IMAGE, DEFAULT_CONFIG_RELOADER_IMAGE } from '../common/versions';
 import { toContainerResources } from '../common/resources';
 import { restrictedContainerSecurity } from '../common/security';
 import { PersistenceOptions } from '../common/storage';
-import { Receiver, renderReceiver, validateReceiverName } from './receivers';
+import { readsSecret, Receiver, validateReceiver, validateReceiverName } from './receivers';
 import { checkUniqueObjects } from '../common/unique-objects';
 
 /** A child route: alerts whose labels match go to `receiver`. */
@@ -36,10 +35,10 @@ export interface Route {
    */
   readonly matchers?: LabelMatcher[];
   /**
-   * Keep looking for further matching routes after this one.
+   * Keep looking for further matching routes after this one (alertmanager.yml's `continue`).
    * @default false
    */
-  readonly continue?: boolean;
+  readonly continueMatching?: boolean;
   /**
    * Repeat interval of this route.
    * @default - the root route's
@@ -105,9 +104,15 @@ export interface AlertRouterOptions {
    * @default ['alertname', 'severity', 'component']
    */
   readonly groupBy?: string[];
-  /** @default '30s' */
+  /**
+   * How long to wait before the first notification of a new group.
+   * @default '30s'
+   */
   readonly groupWait?: string;
-  /** @default '5m' */
+  /**
+   * How long to wait before notifying about alerts added to a group already notified.
+   * @default '5m'
+   */
   readonly groupInterval?: string;
   /**
    * How often a still-firing notification is sent again.
@@ -153,14 +158,20 @@ export interface AlertRouterOptions {
    * @default 'alertmanager-secrets'
    */
   readonly secretName?: string;
-  /** @default - 50m/200m CPU, 64Mi/256Mi memory */
+  /**
+   * CPU and memory of the Alertmanager container.
+   * @default - 50m/200m CPU, 64Mi/256Mi memory
+   */
   readonly resources?: ResourceSpec;
   /**
    * Create a NetworkPolicy: only Prometheus (see `allowAccessFrom`) and Alertmanager's peers reach port 9093.
    * @default true
    */
   readonly networkPolicy?: boolean;
-  /** @default - no Ingress */
+  /**
+   * Expose the UI and API through an Ingress.
+   * @default - no Ingress
+   */
   readonly ingress?: IngressOptions;
   /**
    * Keep silences and the notification log in a PersistentVolumeClaim, so they survive the pod.
@@ -216,6 +227,9 @@ const RELOADER_PORT = 8080;
  * rules, a Deployment and a Service.
  */
 export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
+  /** Port of Alertmanager's gossip (memberlist), TCP and UDP, between the members of a cluster. */
+  public static readonly CLUSTER_PORT: number = ALERTMANAGER_CLUSTER_PORT;
+
   /** An Alertmanager that runs elsewhere. */
   public static fromAddress(address: string): IAlertmanagerEndpoint {
     return { address };
@@ -248,13 +262,13 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   public readonly memberAddresses?: string[];
 
   private readonly props: AlertRouterProps;
-  /** Receivers as written to alertmanager.yml, rendered (and so validated) when added. */
-  private readonly receivers: ReceiverFile[] = [];
+  /** Receivers, validated when added. */
+  private readonly receivers: Receiver[] = [];
   private readonly receiverNames = new Set<string>();
   /** Your routes, validated, with their matchers resolved. */
   private readonly routes: { readonly route: Route; readonly matchers: LabelMatcher[] }[] = [];
-  private readonly watchdogRoute: RouteFile;
-  private readonly inhibitRules: InhibitRuleFile[];
+  private readonly watchdogRoute: ResolvedRoute;
+  private readonly inhibitRules: ResolvedInhibitRule[];
   private readonly secretName: string;
   private rendered?: Record<string, string>;
   private secretRequired = false;
@@ -285,10 +299,10 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     const heartbeat = validateDuration(this, 'watchdog.repeatInterval', props.watchdog?.repeatInterval ?? '1m');
     this.watchdogRoute = {
       receiver: watchdogReceiver.name,
-      matchers: [renderMatcher({ label: 'alertname', value: 'Watchdog' })],
-      group_wait: '0s',
-      group_interval: heartbeat,
-      repeat_interval: heartbeat,
+      matchers: [{ label: 'alertname', value: 'Watchdog' }],
+      groupWait: '0s',
+      groupInterval: heartbeat,
+      repeatInterval: heartbeat,
     };
     (props.routes ?? []).forEach((route) => this.addRoute(route));
     this.inhibitRules = (props.inhibitRules ?? DEFAULT_INHIBIT_RULES).map((rule, i) => {
@@ -298,7 +312,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       validateMatchers(this, `${field}.sourceMatchers`, source);
       validateMatchers(this, `${field}.targetMatchers`, target);
       rule.equal.forEach((label) => validateLabelName(this, `${field}.equal`, label));
-      return { source_matchers: source.map(renderMatcher), target_matchers: target.map(renderMatcher), equal: rule.equal };
+      return { sourceMatchers: source, targetMatchers: target, equal: rule.equal };
     });
     // Routes may name receivers added later, so references are checked when the app is synthesized.
     this.node.addValidation({ validate: () => this.unknownReceivers() });
@@ -375,9 +389,9 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   public addReceiver(receiver: Receiver): this {
     validateReceiverName(this, receiver.name);
     claimUnique(this, 'receivers', this.receiverNames, receiver.name, 'receiver name');
-    const rendered = renderReceiver(this, receiver, SECRETS_DIR);
-    this.receivers.push(rendered);
-    if (JSON.stringify(rendered).includes(`"${SECRETS_DIR}/`)) this.requireSecret();
+    validateReceiver(this, receiver);
+    this.receivers.push(receiver);
+    if (readsSecret(receiver)) this.requireSecret();
     this.rendered = undefined;
     return this;
   }
@@ -404,8 +418,8 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     validateMatchers(this, `${field}.matchers`, matchers);
     if (route.repeatInterval !== undefined) validateDuration(this, `${field}.repeatInterval`, route.repeatInterval);
     this.routes.forEach((earlier, i) => {
-      if (!earlier.route.continue && covers(earlier.matchers, matchers)) {
-        fail(this, field, `can never match: routes[${i}] (${describe(earlier.matchers)} → ${earlier.route.receiver}) already catches every alert it would. Put it first, narrow it, or set continue: true on routes[${i}]`);
+      if (!earlier.route.continueMatching && covers(earlier.matchers, matchers)) {
+        fail(this, field, `can never match: routes[${i}] (${describe(earlier.matchers)} → ${earlier.route.receiver}) already catches every alert it would. Put it first, narrow it, or set continueMatching: true on routes[${i}]`);
       }
     });
     this.routes.push({ route, matchers });
@@ -419,40 +433,40 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     return this;
   }
 
-  /** The alertmanager.yml model, as written at synth. */
-  public renderConfig(): AlertmanagerConfigFile {
+  /** The alertmanager.yml file, as written into the ConfigMap at synth. */
+  public renderConfig(): string {
     const props = this.props;
-    const route: RouteFile = {
-      receiver: props.defaultReceiver ?? 'default',
-      group_by: props.groupBy ?? ['alertname', 'severity', 'component'],
-      group_wait: props.groupWait ?? '30s',
-      group_interval: props.groupInterval ?? '5m',
-      repeat_interval: props.repeatInterval ?? '12h',
-      routes: [this.watchdogRoute, ...this.routes.map(({ route: r, matchers }) => ({
-        receiver: r.receiver,
-        ...(matchers.length ? { matchers: matchers.map(renderMatcher) } : {}),
-        ...(r.continue ? { continue: true } : {}),
-        ...(r.repeatInterval ? { repeat_interval: r.repeatInterval } : {}),
-      })), ...this.severityRoutes()],
-    };
-    return {
-      global: { resolve_timeout: '5m' },
-      route,
-      inhibit_rules: this.inhibitRules,
+    return alertmanagerYml({
+      resolveTimeout: '5m',
+      route: {
+        receiver: props.defaultReceiver ?? 'default',
+        groupBy: props.groupBy ?? ['alertname', 'severity', 'component'],
+        groupWait: props.groupWait ?? '30s',
+        groupInterval: props.groupInterval ?? '5m',
+        repeatInterval: props.repeatInterval ?? '12h',
+        routes: [this.watchdogRoute, ...this.routes.map(({ route: r, matchers }) => ({
+          receiver: r.receiver,
+          matchers,
+          continueMatching: r.continueMatching,
+          repeatInterval: r.repeatInterval,
+        })), ...this.severityRoutes()],
+      },
+      inhibitRules: this.inhibitRules,
       receivers: this.receivers,
-    };
+      secretsDir: SECRETS_DIR,
+    });
   }
 
   /** The built-in severity routes that none of your routes makes unreachable. */
-  private severityRoutes(): RouteFile[] {
+  private severityRoutes(): ResolvedRoute[] {
     if (this.props.severityRoutes === false) return [];
     return SEVERITY_ROUTES
-      .filter((severity) => !this.routes.some((r) => !r.route.continue && covers(r.matchers, [{ label: 'severity', value: severity }])))
-      .map((severity) => ({ receiver: severity, matchers: [renderMatcher({ label: 'severity', value: severity })] }));
+      .filter((severity) => !this.routes.some((r) => !r.route.continueMatching && covers(r.matchers, [{ label: 'severity', value: severity }])))
+      .map((severity) => ({ receiver: severity, matchers: [{ label: 'severity', value: severity }] }));
   }
 
   private configData(): Record<string, string> {
-    this.rendered ??= { 'alertmanager.yml': toYaml(this.renderConfig()) };
+    this.rendered ??= { 'alertmanager.yml': this.renderConfig() };
     return this.rendered;
   }
 

@@ -3,7 +3,7 @@ import { runbookUrl } from '../common/runbooks';
 import { RuleGroup } from '../prometheus/rules';
 import { MONITORING_ALERT_COMPONENT } from '../prometheus/self-monitoring-rules';
 
-/** Options of {@link alertmanagerAlertRules}. */
+/** Options of {@link AlertmanagerAlerts.rules}. */
 export interface AlertmanagerAlertOptions {
   /** Job name under which Prometheus scrapes Alertmanager. */
   readonly job: string;
@@ -22,7 +22,16 @@ export interface AlertmanagerAlertOptions {
 }
 
 /** Alerts on Alertmanager itself: a configuration it could not load, notifications it could not send. */
-export function alertmanagerAlertRules(options: AlertmanagerAlertOptions): RuleGroup {
+export class AlertmanagerAlerts {
+  /** The rule group `alertmanager-alerts`: AlertmanagerConfigReloadFailed and AlertmanagerNotificationsFailing. */
+  public static rules(options: AlertmanagerAlertOptions): RuleGroup {
+    return alertmanagerAlertRules(options);
+  }
+
+  private constructor() {}
+}
+
+function alertmanagerAlertRules(options: AlertmanagerAlertOptions): RuleGroup {
   const job = `job="${options.job}"`;
   const failed = options.failedNotificationRatio ?? 0.01;
   const byIntegration = 'sum by (job, namespace, integration)';

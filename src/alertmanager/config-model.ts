@@ -1,6 +1,8 @@
 /*
- * The subset of Alertmanager's configuration file format that the stack writes, typed field by field,
- * with the names of alertmanager.yml (snake_case). Credentials only ever appear as `*_file` paths.
+ * INTERNAL (not exported from the package): the subset of Alertmanager's configuration file format that the
+ * stack writes, typed field by field, with the names of alertmanager.yml (snake_case). Credentials only ever
+ * appear as `*_file` paths. The public model is camelCase (Route, InhibitRule, Receiver, ...);
+ * config-render.ts is the one place that turns it into these types.
  */
 
 export interface SlackConfigFile {
@@ -65,7 +67,19 @@ export interface WebhookConfigFile {
    * Bearer token read from a file (a mounted Secret key).
    * @default - no Authorization header
    */
-  readonly http_config?: { readonly authorization: { readonly credentials_file: string } };
+  readonly http_config?: HttpConfigFile;
+}
+
+/** HTTP client settings of an integration. */
+export interface HttpConfigFile {
+  /** The Authorization header. */
+  readonly authorization: AuthorizationFile;
+}
+
+/** An Authorization header whose credentials are read from a file. */
+export interface AuthorizationFile {
+  /** File holding the credentials (a mounted Secret key). */
+  readonly credentials_file: string;
 }
 
 export interface ReceiverFile {
@@ -142,9 +156,15 @@ export interface InhibitRuleFile {
   readonly equal: string[];
 }
 
+/** Global settings. */
+export interface GlobalConfigFile {
+  /** How long an alert that is no longer updated stays firing. */
+  readonly resolve_timeout: string;
+}
+
 export interface AlertmanagerConfigFile {
   /** Global settings. */
-  readonly global: { readonly resolve_timeout: string };
+  readonly global: GlobalConfigFile;
   /** The root route. */
   readonly route: RouteFile;
   /** Inhibit rules. */

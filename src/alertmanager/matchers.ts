@@ -50,11 +50,6 @@ export function validateMatchers(scope: IConstruct, field: string, matchers: Lab
   });
 }
 
-/** The matcher as alertmanager.yml writes it. */
-export function renderMatcher(m: LabelMatcher): string {
-  return `${m.label}${m.operator ?? MatchOperator.EQUAL}${JSON.stringify(m.value)}`;
-}
-
 /**
  * Whether every alert that `narrower` matches is also matched by `wider`: each matcher of `wider` is
  * implied by one of `narrower` on the same label. Conservative: false when it cannot tell.

@@ -2,7 +2,6 @@ import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
 import { validateNotificationTemplate } from '../common/go-template';
 import { validateDnsLabel } from '../common/validation';
-import { EmailConfigFile, PagerDutyConfigFile, ReceiverFile, SlackConfigFile, WebhookConfigFile } from './config-model';
 
 /** A Slack incoming webhook. */
 export interface SlackIntegration {
@@ -10,11 +9,20 @@ export interface SlackIntegration {
   readonly channel: string;
   /** Key of the receivers Secret holding the webhook URL (mounted as a file, never in the ConfigMap). */
   readonly apiUrlSecretKey: string;
-  /** @default '{{ .GroupLabels.alertname }} ({{ .Status }})' */
+  /**
+   * Message title (Go template).
+   * @default '{{ .GroupLabels.alertname }} ({{ .Status }})'
+   */
   readonly title?: string;
-  /** @default - each alert's description */
+  /**
+   * Message text (Go template).
+   * @default - each alert's description
+   */
   readonly text?: string;
-  /** @default true */
+  /**
+   * Also notify when the alerts resolve.
+   * @default true
+   */
   readonly sendResolved?: boolean;
 }
 
@@ -22,8 +30,8 @@ export interface SlackIntegration {
 export interface EmailIntegration {
   /** Recipient address. */
   readonly to: string;
-  /** Sender address. */
-  readonly from: string;
+  /** Sender address (alertmanager.yml's `from`). */
+  readonly fromAddress: string;
   /** SMTP server, `host:port`. */
   readonly smarthost: string;
   /**
@@ -36,9 +44,15 @@ export interface EmailIntegration {
    * @default - no SMTP authentication
    */
   readonly authPasswordSecretKey?: string;
-  /** @default true */
+  /**
+   * Refuse to send without STARTTLS.
+   * @default true
+   */
   readonly requireTls?: boolean;
-  /** @default true */
+  /**
+   * Also notify when the alerts resolve.
+   * @default true
+   */
   readonly sendResolved?: boolean;
 }
 
@@ -46,9 +60,16 @@ export interface EmailIntegration {
 export interface PagerDutyIntegration {
   /** Key of the receivers Secret holding the integration's routing key. */
   readonly routingKeySecretKey: string;
-  /** @default '{{ .CommonLabels.severity }}' */
+  /**
+   * PagerDuty severity (`critical`, `error`, `warning` or `info`), as a Go template: by default the alert's
+   * own `severity` label.
+   * @default '{{ .CommonLabels.severity }}'
+   */
   readonly severity?: string;
-  /** @default true */
+  /**
+   * Also notify when the alerts resolve.
+   * @default true
+   */
   readonly sendResolved?: boolean;
 }
 
@@ -71,7 +92,10 @@ export interface WebhookIntegration {
    * @default - no Authorization header
    */
   readonly bearerTokenSecretKey?: string;
-  /** @default true */
+  /**
+   * Also notify when the alerts resolve.
+   * @default true
+   */
   readonly sendResolved?: boolean;
 }
 
@@ -79,68 +103,76 @@ export interface WebhookIntegration {
 export interface Receiver {
   /** Receiver name, referenced by routes; a DNS-1123 label. */
   readonly name: string;
-  /** @default - none */
+  /**
+   * Slack notifications.
+   * @default - none
+   */
   readonly slack?: SlackIntegration[];
-  /** @default - none */
+  /**
+   * Email notifications.
+   * @default - none
+   */
   readonly email?: EmailIntegration[];
-  /** @default - none */
+  /**
+   * PagerDuty notifications.
+   * @default - none
+   */
   readonly pagerDuty?: PagerDutyIntegration[];
-  /** @default - none */
+  /**
+   * Webhook notifications.
+   * @default - none
+   */
   readonly webhook?: WebhookIntegration[];
 }
 
-/** Renders a receiver; every credential becomes a file path under `secretsDir`. */
-export function renderReceiver(scope: IConstruct, receiver: Receiver, secretsDir: string): ReceiverFile {
+/** Title of a Slack message, unless the integration sets one. */
+export const DEFAULT_SLACK_TITLE = '{{ .GroupLabels.alertname }} ({{ .Status }})';
+/** Text of a Slack message, unless the integration sets one: each alert's description. */
+export const DEFAULT_SLACK_TEXT = '{{ range .Alerts }}{{ .Annotations.description }}\n{{ end }}';
+/** PagerDuty severity, unless the integration sets one. */
+export const DEFAULT_PAGERDUTY_SEVERITY = '{{ .CommonLabels.severity }}';
+
+/**
+ * Checks a receiver's integrations: each credential names a key of the receivers Secret, templates are
+ * valid Go templates, webhook URLs carry no credential. Rendering is config-render.ts's.
+ */
+export function validateReceiver(scope: IConstruct, receiver: Receiver): void {
   const field = `receivers[${receiver.name}]`;
-  const secretFile = (key: string | undefined, what: string): string => {
+  const secretKey = (key: string | undefined, what: string): void => {
     if (!key) fail(scope, `${field}.${what}`, `no credential source (got ${JSON.stringify(key) ?? 'undefined'}): name the key of the receivers Secret that holds it`);
     validateSecretKey(scope, `${field}.${what}`, key);
-    return `${secretsDir}/${key}`;
   };
   const template = (text: string, what: string) => validateNotificationTemplate(scope, `${field}.${what}`, text);
-  const slack = receiver.slack?.map((s): SlackConfigFile => ({
-    send_resolved: s.sendResolved ?? true,
-    api_url_file: secretFile(s.apiUrlSecretKey, 'slack.apiUrlSecretKey'),
-    channel: s.channel,
-    title: template(s.title ?? '{{ .GroupLabels.alertname }} ({{ .Status }})', 'slack.title'),
-    text: template(s.text ?? '{{ range .Alerts }}{{ .Annotations.description }}\n{{ end }}', 'slack.text'),
-  }));
-  const email = receiver.email?.map((e): EmailConfigFile => {
+  receiver.slack?.forEach((s) => {
+    secretKey(s.apiUrlSecretKey, 'slack.apiUrlSecretKey');
+    template(s.title ?? DEFAULT_SLACK_TITLE, 'slack.title');
+    template(s.text ?? DEFAULT_SLACK_TEXT, 'slack.text');
+  });
+  receiver.email?.forEach((e) => {
     if (e.authUsername !== undefined && !e.authPasswordSecretKey) {
       fail(scope, `${field}.email.authPasswordSecretKey`, `authUsername "${e.authUsername}" is set but there is no password source (got ${JSON.stringify(e.authPasswordSecretKey) ?? 'undefined'}): name the key of the receivers Secret that holds it`);
     }
-    return {
-      send_resolved: e.sendResolved ?? true,
-      to: e.to,
-      from: e.from,
-      smarthost: e.smarthost,
-      ...(e.authUsername ? { auth_username: e.authUsername, auth_password_file: secretFile(e.authPasswordSecretKey, 'email.authPasswordSecretKey') } : {}),
-      require_tls: e.requireTls ?? true,
-    };
+    if (e.authUsername) secretKey(e.authPasswordSecretKey, 'email.authPasswordSecretKey');
   });
-  const pagerDuty = receiver.pagerDuty?.map((p): PagerDutyConfigFile => ({
-    send_resolved: p.sendResolved ?? true,
-    routing_key_file: secretFile(p.routingKeySecretKey, 'pagerDuty.routingKeySecretKey'),
-    severity: template(p.severity ?? '{{ .CommonLabels.severity }}', 'pagerDuty.severity'),
-  }));
-  const webhook = receiver.webhook?.map((w): WebhookConfigFile => {
+  receiver.pagerDuty?.forEach((p) => {
+    secretKey(p.routingKeySecretKey, 'pagerDuty.routingKeySecretKey');
+    template(p.severity ?? DEFAULT_PAGERDUTY_SEVERITY, 'pagerDuty.severity');
+  });
+  receiver.webhook?.forEach((w) => {
     if ((w.url === undefined) === (w.urlSecretKey === undefined)) {
       fail(scope, `${field}.webhook`, 'give exactly one of url and urlSecretKey');
     }
     if (w.url !== undefined) validateWebhookUrl(scope, `${field}.webhook.url`, w.url);
-    return {
-      send_resolved: w.sendResolved ?? true,
-      ...(w.url !== undefined ? { url: w.url } : { url_file: secretFile(w.urlSecretKey, 'webhook.urlSecretKey') }),
-      ...(w.bearerTokenSecretKey ? { http_config: { authorization: { credentials_file: secretFile(w.bearerTokenSecretKey, 'webhook.bearerTokenSecretKey') } } } : {}),
-    };
+    else secretKey(w.urlSecretKey, 'webhook.urlSecretKey');
+    if (w.bearerTokenSecretKey) secretKey(w.bearerTokenSecretKey, 'webhook.bearerTokenSecretKey');
   });
-  return {
-    name: receiver.name,
-    ...(slack?.length ? { slack_configs: slack } : {}),
-    ...(email?.length ? { email_configs: email } : {}),
-    ...(pagerDuty?.length ? { pagerduty_configs: pagerDuty } : {}),
-    ...(webhook?.length ? { webhook_configs: webhook } : {}),
-  };
+}
+
+/** Whether one of the receiver's integrations reads a credential from the receivers Secret. */
+export function readsSecret(receiver: Receiver): boolean {
+  return !!receiver.slack?.length || !!receiver.pagerDuty?.length
+    || !!receiver.email?.some((e) => e.authUsername)
+    || !!receiver.webhook?.some((w) => w.url === undefined || w.bearerTokenSecretKey);
 }
 
 /** Query parameters that carry credentials in the URLs of common webhook services. */

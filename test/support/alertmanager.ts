@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { AlertmanagerConfigFile } from '../../src';
+import { AlertmanagerConfigFile } from '../../src/alertmanager/config-model';
 import { withTempDir } from './promtool';
 import { configMapData, Manifest } from './synth';
 import { requireBinary, run, RunResult } from './tools';

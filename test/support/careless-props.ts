@@ -154,7 +154,7 @@ export const carelessProps: fc.Arbitrary<MonitoringStackProps> = fc.oneof(
     alertmanager: fc.record({
       groupBy: groupBys,
       inhibitRules: fc.array(fc.record({ sourceMatchers: fc.array(matcher, { maxLength: 2 }), targetMatchers: fc.array(matcher, { maxLength: 2 }), equal: fc.array(labelNames, { maxLength: 2 }) }), { maxLength: 1 }),
-      routes: fc.array(fc.record({ receiver: fc.constantFrom('critical', 'warning'), matchers: fc.array(matcher, { minLength: 1, maxLength: 2 }), continue: fc.constant(true) }), { maxLength: 2 }),
+      routes: fc.array(fc.record({ receiver: fc.constantFrom('critical', 'warning'), matchers: fc.array(matcher, { minLength: 1, maxLength: 2 }), continueMatching: fc.constant(true) }), { maxLength: 2 }),
     }, { requiredKeys: [] }),
   }) as fc.Arbitrary<MonitoringStackProps>,
   fc.record({
