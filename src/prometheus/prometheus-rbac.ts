@@ -58,6 +58,11 @@ export class PrometheusRbac extends Construct {
   private readonly roleNamespaces = new Set<string>();
   private clusterRole = false;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's id
+   * @param props names, namespace and labels
+   */
   constructor(scope: Construct, id: string, props: PrometheusRbacProps) {
     super(scope, id);
     this.props = props;
@@ -70,7 +75,10 @@ export class PrometheusRbac extends Construct {
     });
   }
 
-  /** Grants what one more scrape job needs: creates the Role of a new namespace, or the ClusterRole, on first need. */
+  /**
+   * Grants what one more scrape job needs: creates the Role of a new namespace, or the ClusterRole, on first need.
+   * @param job the scrape job
+   */
   public addScrapeJob(job: ScrapeConfig): void {
     this.jobs.push(job);
     const grants = grantsOf(job);

@@ -224,7 +224,10 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
    */
   public static readonly POD_NAME_ENV = POD_NAME_ENV;
 
-  /** A Prometheus that runs elsewhere, for Grafana's datasource. */
+  /**
+   * A Prometheus that runs elsewhere, for Grafana's datasource.
+   * @param url HTTP base URL of its API, such as `http://prometheus.monitoring.svc:9090`
+   */
   public static fromUrl(url: string): IPrometheusEndpoint {
     return { url };
   }
@@ -282,6 +285,11 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   /** The serialized prometheus.yml, computed once per state (the ConfigMap and its checksum share it). */
   private rendered?: Record<string, string>;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's id
+   * @param props namespace, Alertmanagers and options
+   */
   constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
     super(scope, id);
     checkUniqueObjects(this);
@@ -409,7 +417,10 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return [...this.workloads];
   }
 
-  /** Adds a scrape job; its `jobName` must be unique. */
+  /**
+   * Adds a scrape job; its `jobName` must be unique.
+   * @param job the job, such as one of {@link ScrapeJobs}
+   */
   public addScrapeJob(job: ScrapeConfig): this {
     if (!job.jobName) fail(this, 'scrapeJobs', 'a scrape job needs a jobName');
     claimUnique(this, 'scrapeJobs', this.jobNames, job.jobName, 'scrape job name');
@@ -423,6 +434,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   /**
    * Adds a rule group to a rule file (a key of the rules ConfigMap). Alert and group names must be unique
    * on this server; expressions must parse.
+   * @param group the rule group
+   * @param fileName the rule file, a plain file name ending in `.yml`; by default {@link PrometheusServer.CUSTOM_RULES_FILE}
    */
   public addRuleGroup(group: RuleGroup, fileName: string = CUSTOM_RULES_FILE): this {
     validateRuleFileName(this, fileName);
@@ -435,14 +448,21 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return this;
   }
 
-  /** Sends alerts to one more Alertmanager. */
+  /**
+   * Sends alerts to one more Alertmanager.
+   * @param endpoint an {@link AlertRouter}, or `{ address: 'host:port' }`
+   */
   public addAlertmanager(endpoint: IAlertmanagerEndpoint): this {
     this.alertmanagers.push(endpoint);
     this.rendered = undefined;
     return this;
   }
 
-  /** Lets pods with these labels (in `namespace`, by default this one) reach Prometheus through its NetworkPolicy. */
+  /**
+   * Lets pods with these labels (in `namespace`, by default this one) reach Prometheus through its NetworkPolicy.
+   * @param podSelector labels of the client pods
+   * @param namespace the clients' namespace; by default this server's
+   */
   public allowAccessFrom(podSelector: Record<string, string>, namespace?: string): this {
     this.workloads.forEach((workload) => workload.allowAccessFrom({ podLabels: podSelector, namespace }));
     return this;

@@ -151,17 +151,26 @@ const TENANT_HEADERS: Record<LongTermStore, string | undefined> = {
  * beyond Prometheus's own TSDB.
  */
 export class RemoteWrite {
-  /** Thanos Receive, e.g. `http://thanos-receive.thanos.svc:19291/api/v1/receive`. */
+  /**
+   * Thanos Receive, e.g. `http://thanos-receive.thanos.svc:19291/api/v1/receive`.
+   * @param options URL, tenant, credentials and queue tuning
+   */
   public static thanosReceive(options: RemoteWriteOptions): RemoteWrite {
     return new RemoteWrite(LongTermStore.THANOS_RECEIVE, options);
   }
 
-  /** Grafana Mimir, e.g. `http://mimir-distributor.mimir.svc:8080/api/v1/push`. */
+  /**
+   * Grafana Mimir, e.g. `http://mimir-distributor.mimir.svc:8080/api/v1/push`.
+   * @param options URL, tenant, credentials and queue tuning
+   */
   public static mimir(options: RemoteWriteOptions): RemoteWrite {
     return new RemoteWrite(LongTermStore.MIMIR, options);
   }
 
-  /** VictoriaMetrics, e.g. `http://vminsert.vm.svc:8480/insert/0/prometheus/api/v1/write` (cluster) or `http://victoria-metrics:8428/api/v1/write`. */
+  /**
+   * VictoriaMetrics, e.g. `http://vminsert.vm.svc:8480/insert/0/prometheus/api/v1/write` (cluster) or `http://victoria-metrics:8428/api/v1/write`.
+   * @param options URL, credentials and queue tuning (the tenant is part of the URL)
+   */
   public static victoriaMetrics(options: RemoteWriteOptions): RemoteWrite {
     return new RemoteWrite(LongTermStore.VICTORIA_METRICS, options);
   }

@@ -33,6 +33,10 @@ export class ScrapeJobs {
   /**
    * Fixed `host:port` targets; `labels` are added to their series (the stack gives its own programs a
    * `namespace` label, so their alerts carry one like those of discovered targets).
+   * @param jobName the `job` label of their series
+   * @param targets `host:port` of each target
+   * @param metricsPath HTTP path of the metrics; by default `/metrics`
+   * @param labels labels added to their series; by default none
    */
   public static staticTargets(jobName: string, targets: string[], metricsPath?: string, labels?: Record<string, string>): ScrapeConfig {
     return {
@@ -45,6 +49,7 @@ export class ScrapeJobs {
   /**
    * The pods behind one Kubernetes Service, found through Kubernetes service discovery (no Prometheus Operator
    * needed). Each series gets `namespace`, `service` and `pod` labels.
+   * @param options the Service, its port and the job's name
    */
   public static kubernetesService(options: KubernetesServiceScrapeOptions): ScrapeConfig {
     return {
@@ -65,6 +70,7 @@ export class ScrapeJobs {
    * Container CPU and memory from each node's cAdvisor, scraped from the kubelet itself
    * (`https://<node>:10250/metrics/cadvisor`), as kube-prometheus does: it needs `get nodes/metrics`, not
    * the API server's `nodes/proxy`, which would open the whole kubelet API.
+   * @param jobName the `job` label of its series
    */
   public static cadvisor(jobName = 'kubernetes-cadvisor'): ScrapeConfig {
     return {
@@ -92,6 +98,8 @@ export class ScrapeJobs {
    * `app.kubernetes.io/name: kube-state-metrics` in one of `namespaces`. Its series carry the namespace and
    * pod they describe (`honorLabels`), so only these trusted namespaces are searched: a Service elsewhere
    * with the same label could otherwise publish any series. A cluster without it has no such target.
+   * @param namespaces the trusted namespaces searched for its Service
+   * @param jobName the `job` label of its series
    */
   public static kubeStateMetrics(namespaces: string[], jobName = 'kube-state-metrics'): ScrapeConfig {
     return {
