@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { fail } from '../common/errors';
 import { validateDnsSubdomain, validateDuration, validateInteger } from '../common/validation';
 import { AuthorizationConfig, RelabelConfig } from './config-model';
+import { KNOWN_FIELDS } from './config-render';
 
 /** The long-term store a {@link RemoteWrite} sends to. */
 export enum LongTermStore {
@@ -231,6 +232,9 @@ export class RemoteWrite {
       ...(q.minBackoff !== undefined ? { minBackoff: q.minBackoff } : {}),
       ...(q.maxBackoff !== undefined ? { maxBackoff: q.maxBackoff } : {}),
     };
+    (o.writeRelabelConfigs ?? []).forEach((step, i) => Object.entries(step).forEach(([key, value]) => {
+      if (value !== undefined && !KNOWN_FIELDS.RelabelConfig.includes(key)) fail(scope, `${field}.writeRelabelConfigs[${i}].${key}`, `is not a field (${KNOWN_FIELDS.RelabelConfig.join(', ')})`);
+    }));
     const name = o.name ?? defaultName;
     validateDnsSubdomain(scope, `${field}.name`, name);
     return {
