@@ -6,19 +6,22 @@ export { FileLayout } from './layout/file-layout';
 export { MonitoringStackLayout } from './layout/monitoring-layout';
 
 // Prometheus.
-export { PrometheusServer, type PrometheusServerOptions, type PrometheusServerProps, CUSTOM_RULES_FILE, MONITORING_RULES_FILE } from './prometheus/prometheus-server';
-export { ShardRuleEvaluation, shardRelabeling } from './prometheus/sharding';
-export { RemoteWrite, LongTermStore, type RemoteWriteOptions, type RemoteWriteQueueOptions, type RemoteWriteConfig } from './prometheus/remote-write';
-export { POD_NAME_ENV } from './prometheus/high-availability';
+export { PrometheusServer, type PrometheusServerOptions, type PrometheusServerProps } from './prometheus/prometheus-server';
+export { ShardRuleEvaluation, Sharding } from './prometheus/sharding';
+export {
+  RemoteWrite, LongTermStore, type RemoteWriteOptions, type RemoteWriteQueueOptions, type RemoteWriteConfig, type BasicAuthConfig,
+} from './prometheus/remote-write';
 export { PrometheusRbac, type PrometheusRbacProps } from './prometheus/prometheus-rbac';
 export { ScrapeJobs, type KubernetesServiceScrapeOptions } from './prometheus/scrape-jobs';
 export {
-  type ScrapeConfig, type RelabelConfig, type KubernetesSdConfig, type StaticConfig,
-  type PrometheusConfigFile,
+  KubernetesSdRole, RelabelAction, Scheme,
+  type ScrapeConfig, type RelabelConfig, type KubernetesSdConfig, type KubernetesSdNamespaces, type StaticConfig,
+  type AuthorizationConfig, type TlsConfig, type PrometheusConfigFile, type PrometheusGlobalConfig, type PrometheusAlertingConfig,
+  type PrometheusAlertmanagerConfig, type PrometheusStorageConfig, type TsdbConfig, type TsdbRetentionConfig,
 } from './prometheus/config-model';
-export { type AlertRule, type RecordingRule, type RuleGroup, AlertSeverity, isAlertRule } from './prometheus/rules';
-export { infrastructureAlertRules, type InfrastructureAlertOptions, INFRASTRUCTURE_COMPONENT } from './prometheus/infrastructure-rules';
-export { selfMonitoringAlertRules, type SelfMonitoringAlertOptions, MONITORING_ALERT_COMPONENT } from './prometheus/self-monitoring-rules';
+export { type AlertRule, type RecordingRule, type RuleGroup, AlertSeverity } from './prometheus/rules';
+export { InfrastructureAlerts, type InfrastructureAlertOptions } from './prometheus/infrastructure-rules';
+export { SelfMonitoringAlerts, type SelfMonitoringAlertOptions } from './prometheus/self-monitoring-rules';
 export { Runbooks } from './common/runbooks';
 
 // Alertmanager.

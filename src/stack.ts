@@ -12,7 +12,7 @@ import { InferenceApiAlerts, InferenceApiAlertSettings } from './iris/inference-
 import { inferenceApiDashboard } from './iris/inference-api-dashboard';
 import { InferenceApiSlos } from './iris/inference-api-slos';
 import { IrisApi, IrisApiOptions } from './iris/iris-api';
-import { MONITORING_RULES_FILE, PrometheusServer, PrometheusServerOptions } from './prometheus/prometheus-server';
+import { PrometheusServer, PrometheusServerOptions } from './prometheus/prometheus-server';
 import { RuleGroup } from './prometheus/rules';
 import { ScrapeJobs } from './prometheus/scrape-jobs';
 import { checkUniqueObjects } from './common/unique-objects';
@@ -165,7 +165,7 @@ export class MonitoringStack extends Construct {
     this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.alertRouter.name, this.alertRouter.memberAddresses ?? [this.alertRouter.address], undefined, ownNamespace));
     this.prometheus.addScrapeJob(ScrapeJobs.staticTargets(this.grafana.name, [`${this.grafana.serviceName}:${this.grafana.port}`], undefined, ownNamespace));
     if (props.prometheus?.selfMonitoringAlerts ?? true) {
-      this.prometheus.addRuleGroup(AlertmanagerAlerts.rules({ job: this.alertRouter.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
+      this.prometheus.addRuleGroup(AlertmanagerAlerts.rules({ job: this.alertRouter.name, namespace: this.namespace, runbookBaseUrl }), PrometheusServer.MONITORING_RULES_FILE);
     }
     this.prometheus.allowAccessFrom(this.grafana.podSelector, this.grafana.namespace);
     this.alertRouter.allowAccessFrom(this.prometheus.podSelector, this.prometheus.namespace);

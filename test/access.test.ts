@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { AlertRouterProps, IngressAuthentication, MonitoringStackProps } from '../src';
+import { AlertRouterProps, IngressAuthentication, KubernetesSdRole, MonitoringStackProps, Scheme } from '../src';
 import { configMapData, find, Manifest, synthStack } from './support/synth';
 
 const defaults = synthStack();
@@ -51,13 +51,13 @@ describe('least-privilege RBAC for Prometheus', () => {
 
   test('rules follow every kind of job: cluster-wide discovery, the kubelet directly, the node and service proxies', () => {
     const { objects } = synthStack({}, (stack) => {
-      stack.prometheus.addScrapeJob({ job_name: 'all-pods', kubernetes_sd_configs: [{ role: 'pod' }] });
-      stack.prometheus.addScrapeJob({ job_name: 'kubelet', scheme: 'https', kubernetes_sd_configs: [{ role: 'node' }] });
+      stack.prometheus.addScrapeJob({ jobName: 'all-pods', kubernetesSdConfigs: [{ role: KubernetesSdRole.POD }] });
+      stack.prometheus.addScrapeJob({ jobName: 'kubelet', scheme: Scheme.HTTPS, kubernetesSdConfigs: [{ role: KubernetesSdRole.NODE }] });
       stack.prometheus.addScrapeJob({
-        job_name: 'node-exporter-via-proxy', kubernetes_sd_configs: [{ role: 'node' }],
-        relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics' }],
+        jobName: 'node-exporter-via-proxy', kubernetesSdConfigs: [{ role: KubernetesSdRole.NODE }],
+        relabelConfigs: [{ sourceLabels: ['__meta_kubernetes_node_name'], targetLabel: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics' }],
       });
-      stack.prometheus.addScrapeJob({ job_name: 'svc-proxy', metrics_path: '/api/v1/namespaces/shop/services/cart:8080/proxy/metrics', static_configs: [{ targets: ['kubernetes.default.svc:443'] }] });
+      stack.prometheus.addScrapeJob({ jobName: 'svc-proxy', metricsPath: '/api/v1/namespaces/shop/services/cart:8080/proxy/metrics', staticConfigs: [{ targets: ['kubernetes.default.svc:443'] }] });
     });
     expect(rulesOf(objects, 'ClusterRole')).toEqual([
       { apiGroups: [''], resources: ['nodes', 'pods'], verbs: ['list', 'watch'] },

@@ -13,7 +13,7 @@ import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
 import { AlertRule, IngressAuthentication, MatchOperator, MonitoringStack, MonitoringStackProps } from '../src';
-import { ScrapeConfig } from '../src/prometheus/config-model';
+import { RelabelAction, ScrapeConfig } from '../src/prometheus/config-model';
 import { carelessProps } from './support/careless-props';
 import { Outcome, synthOutcome, toolComplaints } from './support/differential';
 import { requireKubeBinaries } from './support/kube/binaries';
@@ -90,7 +90,7 @@ const alert = (overrides: Partial<AlertRule>): AlertRule => ({
 });
 const rules = (...r: AlertRule[]): MonitoringStackProps => ({ prometheus: { ruleGroups: [{ name: 'my-group', rules: r }] } });
 const job = (overrides: Partial<ScrapeConfig>): MonitoringStackProps => ({
-  prometheus: { scrapeJobs: [{ job_name: 'my-job', static_configs: [{ targets: ['my-app.default.svc:8080'] }], ...overrides }] },
+  prometheus: { scrapeJobs: [{ jobName: 'my-job', staticConfigs: [{ targets: ['my-app.default.svc:8080'] }], ...overrides }] },
 });
 const HEX64 = 'a'.repeat(64);
 
@@ -115,15 +115,15 @@ const MUST_REFUSE: { case: string; props: MonitoringStackProps; error: string }[
   { case: 'runbookBaseUrl with a space', props: { prometheus: { runbookBaseUrl: 'https://exa mple.com' } }, error: '[monitoring/stack/Prometheus] runbookBaseUrl: "https://exa mple.com" is not an http(s) URL' },
   { case: 'scrape interval of 10m (the 5m rate windows get one sample)', props: { prometheus: { scrapeInterval: '10m' } }, error: '[monitoring/stack/Prometheus] scrapeInterval: "10m" leaves fewer than two samples in the 5m rate windows' },
   { case: 'application scrape interval of 3m', props: { irisApi: { application: { scrapeInterval: '3m' } } }, error: 'scrapeInterval: "3m" leaves fewer than two samples' },
-  { case: 'scrape_timeout longer than scrape_interval', props: job({ scrape_interval: '15s', scrape_timeout: '1m' }), error: '[monitoring/stack/Prometheus] scrapeJobs[my-job].scrape_timeout: "1m" is longer than the scrape interval "15s"' },
-  { case: 'scrape_timeout that is not a duration (was not checked at all)', props: job({ scrape_timeout: ' 15s' }), error: '[monitoring/stack/Prometheus] scrapeJobs[my-job].scrape_timeout: " 15s" is not a Prometheus duration' },
-  { case: 'scrape_timeout longer than the global interval', props: job({ scrape_timeout: '30s' }), error: 'scrapeJobs[my-job].scrape_timeout: "30s" is longer than the scrape interval "15s"' },
-  { case: 'relabel regex "("', props: job({ relabel_configs: [{ source_labels: ['job'], regex: '(' }] }), error: '[monitoring/stack/Prometheus] scrapeJobs[my-job].relabel_configs[0].regex: "(" is not an RE2 regular expression' },
-  { case: 'relabel regex with a backreference', props: job({ metric_relabel_configs: [{ regex: '(a)\\1', action: 'drop' }] }), error: 'metric_relabel_configs[0].regex: "(a)\\1" is not an RE2 regular expression: backreference' },
-  { case: 'relabel regex with a nested quantifier', props: job({ relabel_configs: [{ regex: 'a**' }] }), error: 'is not an RE2 regular expression: invalid nested repetition' },
-  { case: 'relabel regex with a repeat count over 1000', props: job({ relabel_configs: [{ regex: 'a{1001}' }] }), error: 'invalid repeat count' },
-  { case: 'relabel step without target_label (replace is the default action)', props: job({ relabel_configs: [{}] }), error: '[monitoring/stack/Prometheus] scrapeJobs[my-job].relabel_configs[0].target_label: the replace action needs a target_label' },
-  { case: 'labeldrop with source_labels', props: job({ relabel_configs: [{ action: 'labeldrop', source_labels: ['job'], regex: 'x' }] }), error: 'scrapeJobs[my-job].relabel_configs[0]: the labeldrop action takes only a regex' },
+  { case: 'scrapeTimeout longer than scrapeInterval', props: job({ scrapeInterval: '15s', scrapeTimeout: '1m' }), error: '[monitoring/stack/Prometheus] scrapeJobs[my-job].scrapeTimeout: "1m" is longer than the scrape interval "15s"' },
+  { case: 'scrapeTimeout that is not a duration (was not checked at all)', props: job({ scrapeTimeout: ' 15s' }), error: '[monitoring/stack/Prometheus] scrapeJobs[my-job].scrapeTimeout: " 15s" is not a Prometheus duration' },
+  { case: 'scrapeTimeout longer than the global interval', props: job({ scrapeTimeout: '30s' }), error: 'scrapeJobs[my-job].scrapeTimeout: "30s" is longer than the scrape interval "15s"' },
+  { case: 'relabel regex "("', props: job({ relabelConfigs: [{ sourceLabels: ['job'], regex: '(' }] }), error: '[monitoring/stack/Prometheus] scrapeJobs[my-job].relabelConfigs[0].regex: "(" is not an RE2 regular expression' },
+  { case: 'relabel regex with a backreference', props: job({ metricRelabelConfigs: [{ regex: '(a)\\1', action: RelabelAction.DROP }] }), error: 'metricRelabelConfigs[0].regex: "(a)\\1" is not an RE2 regular expression: backreference' },
+  { case: 'relabel regex with a nested quantifier', props: job({ relabelConfigs: [{ regex: 'a**' }] }), error: 'is not an RE2 regular expression: invalid nested repetition' },
+  { case: 'relabel regex with a repeat count over 1000', props: job({ relabelConfigs: [{ regex: 'a{1001}' }] }), error: 'invalid repeat count' },
+  { case: 'relabel step without targetLabel (replace is the default action)', props: job({ relabelConfigs: [{}] }), error: '[monitoring/stack/Prometheus] scrapeJobs[my-job].relabelConfigs[0].targetLabel: the replace action needs a targetLabel' },
+  { case: 'labeldrop with sourceLabels', props: job({ relabelConfigs: [{ action: RelabelAction.LABELDROP, sourceLabels: ['job'], regex: 'x' }] }), error: 'scrapeJobs[my-job].relabelConfigs[0]: the labeldrop action takes only a regex' },
   { case: 'Alertmanager matcher regex with a lookahead', props: { alertmanager: { routes: [{ receiver: 'critical', matchers: [{ label: 'team', operator: MatchOperator.REGEX, value: 'a(?=b)' }] }] } }, error: '[monitoring/stack/Alertmanager] routes[0].matchers[0].value: "a(?=b)" is not an RE2 regular expression' },
   { case: 'Alertmanager matcher label "x-y"', props: { alertmanager: { routes: [{ receiver: 'critical', matchers: [{ label: 'x-y', value: 'a' }] }] } }, error: '[monitoring/stack/Alertmanager] routes[0].matchers[0].label: "x-y" is not a valid Prometheus label name' },
   { case: 'groupBy mixing "..." with labels', props: { alertmanager: { groupBy: ['...', 'alertname'] } }, error: '[monitoring/stack/Alertmanager] groupBy: "..." groups by every label' },
@@ -157,7 +157,7 @@ const MUST_REFUSE: { case: string; props: MonitoringStackProps; error: string }[
 const MUST_ACCEPT: { case: string; props: MonitoringStackProps }[] = [
   { case: 'groupBy: [\'...\'] (group by all labels)', props: { alertmanager: { groupBy: ['...'] } } },
   { case: 'storageClassName: \'\' (no dynamic provisioning)', props: { prometheus: { persistence: { storageClassName: '' } } } },
-  { case: 'RE2-only regex syntax: (?i), (?P<name>), [[:alpha:]], \\Q...\\E', props: job({ relabel_configs: [{ source_labels: ['job'], regex: '(?i)(?P<n>[[:alpha:]]+)\\Qa.b\\E', action: 'keep' }] }) },
+  { case: 'RE2-only regex syntax: (?i), (?P<name>), [[:alpha:]], \\Q...\\E', props: job({ relabelConfigs: [{ sourceLabels: ['job'], regex: '(?i)(?P<n>[[:alpha:]]+)\\Qa.b\\E', action: RelabelAction.KEEP }] }) },
   { case: 'templates with pipelines, range, printf', props: rules(alert({ summary: '{{ $value | humanizePercentage }} of {{ $labels.job }}', description: '{{ range $k, $v := $labels }}{{ $k }}={{ $v }} {{ end }}{{ printf "%.2f" $value }}' })) },
   { case: 'rate() of a subquery and of an offset range', props: rules(alert({ expr: 'rate(sum(x_total)[5m:1m]) > 0 or rate(x_total[5m] offset 1m) > 0' })) },
   { case: 'scrape interval of 2m30s (two samples per 5m window)', props: { prometheus: { scrapeInterval: '2m30s' } } },

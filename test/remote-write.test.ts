@@ -4,14 +4,14 @@ import { parse, stringify } from 'yaml';
 import { expectSuccess, synthesizedRuleFiles, withTempDir } from './support/promtool';
 import { configMapData, find, Manifest, synthStack } from './support/synth';
 import { requireBinary, run, withLocalFiles, writeRuleFiles } from './support/tools';
-import { RemoteWrite } from '../src';
+import { RelabelAction, RemoteWrite } from '../src';
 
 const targets = [
   RemoteWrite.mimir({
     url: 'http://mimir-distributor.mimir.svc:8080/api/v1/push', tenant: 'team-ml',
     basicAuthUsername: 'prometheus', passwordSecretKey: 'mimir-password',
     queue: { capacity: 20000, maxShards: 20, minShards: 2, maxSamplesPerSend: 5000, batchSendDeadline: '10s', minBackoff: '100ms', maxBackoff: '10s' },
-    writeRelabelConfigs: [{ source_labels: ['__name__'], regex: 'go_gc_.*', action: 'drop' }],
+    writeRelabelConfigs: [{ sourceLabels: ['__name__'], regex: 'go_gc_.*', action: RelabelAction.DROP }],
     queryUrl: 'http://mimir-query-frontend.mimir.svc:8080/prometheus',
   }),
   RemoteWrite.thanosReceive({ url: 'https://thanos-receive.thanos.svc:19291/api/v1/receive', tenant: 'ml', bearerTokenSecretKey: 'thanos-token' }),

@@ -1,45 +1,55 @@
 import { IConstruct } from 'constructs';
-import { ScrapeConfig } from '../prometheus/config-model';
+import { RelabelAction, RelabelConfig, ScrapeConfig } from '../prometheus/config-model';
+import { KNOWN_FIELDS } from '../prometheus/config-render';
 import { fail } from './errors';
 import { validateRe2 } from './re2';
 import { durationSeconds, validateDuration, validateHttpPath } from './validation';
 
 /** What Prometheus's relabel actions accept (model/relabel). */
-const ACTIONS = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'];
+const ACTIONS: string[] = Object.values(RelabelAction);
 
 /**
- * A user's scrape job, checked as `promtool check config` would: durations, `scrape_timeout` no longer than the
- * job's (or the global) `scrape_interval`, the metrics path, and relabel steps (known actions, RE2 regexes).
+ * A user's scrape job, checked as `promtool check config` would: durations, `scrapeTimeout` no longer than the
+ * job's (or the global) `scrapeInterval`, the metrics path, and relabel steps (known actions, RE2 regexes).
+ * Fields the model does not have (such as prometheus.yml's own `job_name`) are errors, not silently dropped.
  */
 export function validateScrapeJob(scope: IConstruct, field: string, job: ScrapeConfig, globalInterval: string): void {
-  if (job.scrape_interval !== undefined) validateDuration(scope, `${field}.scrape_interval`, job.scrape_interval);
-  if (job.scrape_timeout !== undefined) {
-    validateDuration(scope, `${field}.scrape_timeout`, job.scrape_timeout);
-    const interval = job.scrape_interval ?? globalInterval;
-    if (durationSeconds(job.scrape_timeout) > durationSeconds(interval)) {
-      fail(scope, `${field}.scrape_timeout`, `"${job.scrape_timeout}" is longer than the scrape interval "${interval}"`);
+  checkKnownFields(scope, field, job, KNOWN_FIELDS.ScrapeConfig);
+  if (job.scrapeInterval !== undefined) validateDuration(scope, `${field}.scrapeInterval`, job.scrapeInterval);
+  if (job.scrapeTimeout !== undefined) {
+    validateDuration(scope, `${field}.scrapeTimeout`, job.scrapeTimeout);
+    const interval = job.scrapeInterval ?? globalInterval;
+    if (durationSeconds(job.scrapeTimeout) > durationSeconds(interval)) {
+      fail(scope, `${field}.scrapeTimeout`, `"${job.scrapeTimeout}" is longer than the scrape interval "${interval}"`);
     }
   }
-  if (job.metrics_path !== undefined) validateHttpPath(scope, `${field}.metrics_path`, job.metrics_path);
-  for (const key of ['relabel_configs', 'metric_relabel_configs'] as const) {
-    (job[key] ?? []).forEach((step, i) => {
+  if (job.metricsPath !== undefined) validateHttpPath(scope, `${field}.metricsPath`, job.metricsPath);
+  for (const key of ['relabelConfigs', 'metricRelabelConfigs'] as const) {
+    (job[key] ?? []).forEach((step: RelabelConfig, i) => {
       const where = `${field}.${key}[${i}]`;
+      checkKnownFields(scope, where, step, KNOWN_FIELDS.RelabelConfig);
       if (step.action !== undefined && !ACTIONS.includes(step.action)) {
         fail(scope, `${where}.action`, `"${step.action}" is not a relabel action (${ACTIONS.join(', ')})`);
       }
       if (step.regex !== undefined) validateRe2(scope, `${where}.regex`, step.regex);
-      const action: string = step.action ?? 'replace';
-      const target = step.target_label;
+      const action: string = step.action ?? RelabelAction.REPLACE;
+      const target = step.targetLabel;
       if (['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(action) && !target) {
-        fail(scope, `${where}.target_label`, `the ${action} action needs a target_label`);
+        fail(scope, `${where}.targetLabel`, `the ${action} action needs a targetLabel`);
       }
-      if (action === 'hashmod' && !(step as { modulus?: number }).modulus) fail(scope, `${where}.modulus`, 'the hashmod action needs a non-zero modulus');
-      if ((action === 'labeldrop' || action === 'labelkeep') && (step.source_labels?.length || target !== undefined || step.replacement !== undefined || step.separator !== undefined)) {
-        fail(scope, where, `the ${action} action takes only a regex (no source_labels, target_label, separator or replacement)`);
+      if (action === 'hashmod' && !step.modulus) fail(scope, `${where}.modulus`, 'the hashmod action needs a non-zero modulus');
+      if ((action === 'labeldrop' || action === 'labelkeep') && (step.sourceLabels?.length || target !== undefined || step.replacement !== undefined || step.separator !== undefined)) {
+        fail(scope, where, `the ${action} action takes only a regex (no sourceLabels, targetLabel, separator or replacement)`);
       }
       if ((action === 'keepequal' || action === 'dropequal') && (step.regex !== undefined || step.replacement !== undefined || step.separator !== undefined)) {
-        fail(scope, where, `the ${action} action takes only source_labels and target_label`);
+        fail(scope, where, `the ${action} action takes only sourceLabels and targetLabel`);
       }
     });
+  }
+}
+
+function checkKnownFields(scope: IConstruct, field: string, model: object, known: readonly string[]): void {
+  for (const [key, value] of Object.entries(model)) {
+    if (value !== undefined && !known.includes(key)) fail(scope, `${field}.${key}`, `is not a field (${known.join(', ')})`);
   }
 }

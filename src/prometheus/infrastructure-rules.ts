@@ -4,8 +4,11 @@ import { forPhrase, RuleGroup } from './rules';
 
 /** Thresholds of the infrastructure alerts. */
 export interface InfrastructureAlertOptions {
-  /** Namespaces whose containers are watched. */
-  readonly namespaces: string[];
+  /**
+   * Namespaces whose containers are watched.
+   * @default - every namespace; a {@link PrometheusServer}'s own namespace for its built-in alerts
+   */
+  readonly namespaces?: string[];
   /**
    * CPU usage, as a fraction of the container's CPU limit, above which HighCPUUsage fires.
    * @default 0.8
@@ -25,7 +28,7 @@ export interface InfrastructureAlertOptions {
    * How long HighCPUUsage and HighMemoryUsage conditions must hold.
    * @default '5m'
    */
-  readonly for?: string;
+  readonly forDuration?: string;
   /**
    * How long a container must keep crash-looping (or being throttled) before PodCrashLooping
    * (CPUThrottlingHigh) fires. Crash loops and throttling come in bursts: a longer wait tells a loop from
@@ -48,17 +51,31 @@ export interface InfrastructureAlertOptions {
 /** The component label of the infrastructure alerts. */
 export const INFRASTRUCTURE_COMPONENT = 'infrastructure';
 
-/**
- * PodCrashLooping (kube-state-metrics), HighCPUUsage, CPUThrottlingHigh and HighMemoryUsage (cAdvisor,
- * relative to the container's limit as cAdvisor reports it, so they need no kube-state-metrics), and
- * KubeStateMetricsAbsent, since PodCrashLooping is blind without it.
- */
+/** The alerts on the Kubernetes workloads themselves: crash loops, CPU and memory against their limits. */
+export class InfrastructureAlerts {
+  /** The `component` label of the infrastructure alerts. */
+  public static readonly COMPONENT = INFRASTRUCTURE_COMPONENT;
+
+  /**
+   * PodCrashLooping (kube-state-metrics), HighCPUUsage, CPUThrottlingHigh and HighMemoryUsage (cAdvisor,
+   * relative to the container's limit as cAdvisor reports it, so they need no kube-state-metrics), and
+   * KubeStateMetricsAbsent, since PodCrashLooping is blind without it.
+   * @param options thresholds, durations and namespaces
+   */
+  public static rules(options: InfrastructureAlertOptions = {}): RuleGroup {
+    return infrastructureAlertRules(options);
+  }
+
+  private constructor() {}
+}
+
+/** See {@link InfrastructureAlerts.rules}. */
 export function infrastructureAlertRules(options: InfrastructureAlertOptions): RuleGroup {
-  const ns = `namespace=~"${options.namespaces.join('|')}"`;
+  const ns = options.namespaces ? `namespace=~"${options.namespaces.join('|')}"` : 'namespace=~".+"';
   const cpu = options.cpuLimitRatio ?? 0.8;
   const throttled = options.throttledPeriodsRatio ?? 0.25;
   const memory = options.memoryLimitRatio ?? 0.9;
-  const holdFor = options.for ?? '5m';
+  const holdFor = options.forDuration ?? '5m';
   const sustainedFor = options.sustainedFor ?? '15m';
   const ksmJob = options.kubeStateMetricsJob ?? 'kube-state-metrics';
   const runbook = (alert: string) => runbookUrl(alert, options.runbookBaseUrl);

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ScrapeConfig } from './config-model';
+import { KubernetesSdRole, ScrapeConfig } from './config-model';
 
 /** Props of {@link PrometheusRbac}. */
 export interface PrometheusRbacProps {
@@ -46,6 +46,7 @@ type Grants = Map<string, Map<string, Set<string>>>; // apiGroup â†’ resource â†
  * wildcards.
  */
 export class PrometheusRbac extends Construct {
+  /** Name of the ServiceAccount the Prometheus pods run as. */
   public readonly serviceAccountName: string;
   /** The ServiceAccount the Prometheus pods run as. */
   public readonly serviceAccount: ApiObject;
@@ -57,6 +58,11 @@ export class PrometheusRbac extends Construct {
   private readonly roleNamespaces = new Set<string>();
   private clusterRole = false;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's id
+   * @param props names, namespace and labels
+   */
   constructor(scope: Construct, id: string, props: PrometheusRbacProps) {
     super(scope, id);
     this.props = props;
@@ -69,7 +75,10 @@ export class PrometheusRbac extends Construct {
     });
   }
 
-  /** Grants what one more scrape job needs: creates the Role of a new namespace, or the ClusterRole, on first need. */
+  /**
+   * Grants what one more scrape job needs: creates the Role of a new namespace, or the ClusterRole, on first need.
+   * @param job the scrape job
+   */
   public addScrapeJob(job: ScrapeConfig): void {
     this.jobs.push(job);
     const grants = grantsOf(job);
@@ -119,17 +128,17 @@ function grantsOf(job: ScrapeConfig): { cluster: Grants; namespaced: Map<string,
   const cluster: Grants = new Map();
   const namespaced = new Map<string, Grants>();
   const inNamespace = (ns: string) => namespaced.get(ns) ?? namespaced.set(ns, new Map()).get(ns)!;
-  for (const sd of job.kubernetes_sd_configs ?? []) {
+  for (const sd of job.kubernetesSdConfigs ?? []) {
     const names = NAMESPACED_ROLES.has(sd.role) ? sd.namespaces?.names ?? [] : [];
     const targets = names.length ? names.map(inNamespace) : [cluster];
     for (const { apiGroup, resources } of DISCOVERY_RESOURCES[sd.role] ?? []) {
       targets.forEach((grants) => resources.forEach((r) => grant(grants, apiGroup, r, ['list', 'watch'])));
     }
   }
-  const paths = [job.metrics_path ?? '', ...(job.relabel_configs ?? []).map((r) => r.replacement ?? '')];
-  const discoversNodes = (job.kubernetes_sd_configs ?? []).some((sd) => sd.role === 'node');
+  const paths = [job.metricsPath ?? '', ...(job.relabelConfigs ?? []).map((r) => r.replacement ?? '')];
+  const discoversNodes = (job.kubernetesSdConfigs ?? []).some((sd) => sd.role === KubernetesSdRole.NODE);
   // The kubelet's own endpoints (/metrics, /metrics/cadvisor, /metrics/probes) authorize `nodes/metrics`.
-  if (discoversNodes && (job.metrics_path ?? '/metrics').startsWith('/metrics')) grant(cluster, '', 'nodes/metrics', ['get']);
+  if (discoversNodes && (job.metricsPath ?? '/metrics').startsWith('/metrics')) grant(cluster, '', 'nodes/metrics', ['get']);
   if (paths.some((p) => NODE_PROXY_PATH.test(p))) grant(cluster, '', 'nodes/proxy', ['get']);
   for (const p of paths) {
     const match = SERVICE_PROXY_PATH.exec(p);

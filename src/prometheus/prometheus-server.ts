@@ -13,17 +13,18 @@ import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/
 import { validateScrapeJob } from '../common/scrape-job';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
 import { RemoteWrite, RemoteWriteConfig } from './remote-write';
-import { shardScrapeJob, ShardRuleEvaluation } from './sharding';
+import { Sharding, ShardRuleEvaluation } from './sharding';
 import { selectorLabels } from '../common/labels';
 import { POD_NAME_ENV, replicaExternalLabels } from './high-availability';
 import { DEFAULT_PROMETHEUS_IMAGE } from '../common/versions';
 import { fail } from '../common/errors';
-import { PrometheusConfigFile, ScrapeConfig } from './config-model';
-import { infrastructureAlertRules, InfrastructureAlertOptions } from './infrastructure-rules';
+import { PrometheusConfigFile, RelabelAction, ScrapeConfig } from './config-model';
+import { renderPrometheusConfig } from './config-render';
+import { InfrastructureAlertOptions, InfrastructureAlerts } from './infrastructure-rules';
 import { PrometheusRbac } from './prometheus-rbac';
 import { renderRuleGroups, RuleGroup, RuleNames, validateRuleFileName, validateRuleGroup } from './rules';
 import { ScrapeJobs } from './scrape-jobs';
-import { selfMonitoringAlertRules } from './self-monitoring-rules';
+import { SelfMonitoringAlerts } from './self-monitoring-rules';
 import { checkUniqueObjects } from '../common/unique-objects';
 
 /** Options of {@link PrometheusServer}: everything but where it lives and what it connects to (what {@link MonitoringStack} sets itself). */
@@ -85,7 +86,7 @@ export interface PrometheusServerOptions {
    * Thresholds of the infrastructure alerts.
    * @default - the namespace of this server, 80% CPU, 25% throttled periods, 90% memory
    */
-  readonly infrastructureAlerts?: Partial<InfrastructureAlertOptions>;
+  readonly infrastructureAlerts?: InfrastructureAlertOptions;
   /**
    * Load the alerts on the monitoring itself (`monitoring-alerts.yml`): Watchdog, TargetDown per job,
    * and Prometheus's config reloads, rule evaluations and alert delivery.
@@ -204,16 +205,29 @@ const RELOAD_INTERVAL = '30s';
 /** Share of the data volume the TSDB's blocks may fill: the WAL, head chunks and compactions need the rest. */
 const RETENTION_SHARE = 0.85;
 /** Rule file of the groups given without a file name. */
-export const CUSTOM_RULES_FILE = 'custom-rules.yml';
+const CUSTOM_RULES_FILE = 'custom-rules.yml';
 /** Rule file of the alerts on the monitoring itself. */
-export const MONITORING_RULES_FILE = 'monitoring-alerts.yml';
+const MONITORING_RULES_FILE = 'monitoring-alerts.yml';
 
 /**
  * A Prometheus server: RBAC for Kubernetes service discovery, `prometheus.yml` and alert rules in
  * ConfigMaps, a Deployment and a Service. Works without the Prometheus Operator.
  */
 export class PrometheusServer extends Construct implements IPrometheusEndpoint {
-  /** A Prometheus that runs elsewhere, for Grafana's datasource. */
+  /** Rule file (key of the rules ConfigMap) of the groups added without a file name. */
+  public static readonly CUSTOM_RULES_FILE = CUSTOM_RULES_FILE;
+  /** Rule file of the alerts on the monitoring itself. */
+  public static readonly MONITORING_RULES_FILE = MONITORING_RULES_FILE;
+  /**
+   * The environment variable holding the pod's name (downward API) with `replicas` > 1, which Prometheus expands
+   * in the replica's external label.
+   */
+  public static readonly POD_NAME_ENV = POD_NAME_ENV;
+
+  /**
+   * A Prometheus that runs elsewhere, for Grafana's datasource.
+   * @param url HTTP base URL of its API, such as `http://prometheus.monitoring.svc:9090`
+   */
   public static fromUrl(url: string): IPrometheusEndpoint {
     return { url };
   }
@@ -252,7 +266,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   /** Number of replicas. */
   public readonly replicas: number;
   /** The long-term stores it writes to. */
-  public readonly remoteWrite: readonly RemoteWrite[];
+  public readonly remoteWrite: RemoteWrite[];
 
   private readonly props: PrometheusServerProps;
   private readonly remoteWriteConfigs: RemoteWriteConfig[];
@@ -271,6 +285,11 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   /** The serialized prometheus.yml, computed once per state (the ConfigMap and its checksum share it). */
   private rendered?: Record<string, string>;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's id
+   * @param props namespace, Alertmanagers and options
+   */
   constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
     super(scope, id);
     checkUniqueObjects(this);
@@ -295,7 +314,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       this.remoteWrite.filter((t) => t.store === target.store).length > 1 ? `${target.store}-${i}` : target.store, SECRETS_DIR));
     claimUniqueNames(this, this.remoteWriteConfigs.map((c) => c.name));
     const remoteWriteSecret = validateDnsLabel(this, 'remoteWriteSecretName', props.remoteWriteSecretName ?? `${this.name}-remote-write`);
-    const needsSecret = this.remoteWriteConfigs.some((c) => c.basic_auth || c.authorization);
+    const needsSecret = this.remoteWriteConfigs.some((c) => c.basicAuth || c.authorization);
     this.shards = validateInteger(this, 'shards', props.shards ?? 1, 1);
     if (this.shards > 1) {
       if (!props.shardRuleEvaluation) fail(this, 'shardRuleEvaluation', 'is required with shards > 1: LONG_TERM_STORE (the store\'s ruler sees every shard) or EVERY_SHARD (only for rules that hold per target; absent() misfires)');
@@ -314,7 +333,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.addScrapeJob(ScrapeJobs.staticTargets(this.name, [`localhost:${PORT}`], undefined, { namespace: this.namespace }));
     const runbookBaseUrl = this.runbookBaseUrl;
     if (props.selfMonitoringAlerts ?? true) {
-      this.addRuleGroup(selfMonitoringAlertRules({ prometheusJob: this.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
+      this.addRuleGroup(SelfMonitoringAlerts.rules({ prometheusJob: this.name, namespace: this.namespace, runbookBaseUrl }), MONITORING_RULES_FILE);
     }
     if (props.kubernetesMonitoring ?? true) {
       const infra = props.infrastructureAlerts ?? {};
@@ -326,7 +345,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       if (infra.namespaces?.length === 0) fail(this, 'infrastructureAlerts.namespaces', 'must name at least one namespace');
       this.addScrapeJob(ScrapeJobs.cadvisor());
       this.addScrapeJob(ScrapeJobs.kubeStateMetrics(props.kubeStateMetricsNamespaces ?? ['kube-system', this.namespace]));
-      this.addRuleGroup(infrastructureAlertRules({ namespaces: [this.namespace], runbookBaseUrl, ...props.infrastructureAlerts }), 'infrastructure-alerts.yml');
+      this.addRuleGroup(InfrastructureAlerts.rules({ ...infra, namespaces: infra.namespaces ?? [this.namespace], runbookBaseUrl: infra.runbookBaseUrl ?? runbookBaseUrl }), 'infrastructure-alerts.yml');
     }
     (props.scrapeJobs ?? []).forEach((job) => this.addScrapeJob(job));
     (props.ruleGroups ?? []).forEach((group) => this.addRuleGroup(group));
@@ -398,11 +417,14 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return [...this.workloads];
   }
 
-  /** Adds a scrape job; its `job_name` must be unique. */
+  /**
+   * Adds a scrape job; its `jobName` must be unique.
+   * @param job the job, such as one of {@link ScrapeJobs}
+   */
   public addScrapeJob(job: ScrapeConfig): this {
-    if (!job.job_name) fail(this, 'scrapeJobs', 'a scrape job needs a job_name');
-    claimUnique(this, 'scrapeJobs', this.jobNames, job.job_name, 'scrape job name');
-    validateScrapeJob(this, `scrapeJobs[${job.job_name}]`, job, this.scrapeInterval);
+    if (!job.jobName) fail(this, 'scrapeJobs', 'a scrape job needs a jobName');
+    claimUnique(this, 'scrapeJobs', this.jobNames, job.jobName, 'scrape job name');
+    validateScrapeJob(this, `scrapeJobs[${job.jobName}]`, job, this.scrapeInterval);
     this.scrapeConfigs.push(job);
     this.rbac.addScrapeJob(job);
     this.rendered = undefined;
@@ -412,6 +434,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   /**
    * Adds a rule group to a rule file (a key of the rules ConfigMap). Alert and group names must be unique
    * on this server; expressions must parse.
+   * @param group the rule group
+   * @param fileName the rule file, a plain file name ending in `.yml`; by default {@link PrometheusServer.CUSTOM_RULES_FILE}
    */
   public addRuleGroup(group: RuleGroup, fileName: string = CUSTOM_RULES_FILE): this {
     validateRuleFileName(this, fileName);
@@ -424,31 +448,39 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return this;
   }
 
-  /** Sends alerts to one more Alertmanager. */
+  /**
+   * Sends alerts to one more Alertmanager.
+   * @param endpoint an {@link AlertRouter}, or `{ address: 'host:port' }`
+   */
   public addAlertmanager(endpoint: IAlertmanagerEndpoint): this {
     this.alertmanagers.push(endpoint);
     this.rendered = undefined;
     return this;
   }
 
-  /** Lets pods with these labels (in `namespace`, by default this one) reach Prometheus through its NetworkPolicy. */
+  /**
+   * Lets pods with these labels (in `namespace`, by default this one) reach Prometheus through its NetworkPolicy.
+   * @param podSelector labels of the client pods
+   * @param namespace the clients' namespace; by default this server's
+   */
   public allowAccessFrom(podSelector: Record<string, string>, namespace?: string): this {
     this.workloads.forEach((workload) => workload.allowAccessFrom({ podLabels: podSelector, namespace }));
     return this;
   }
 
-  /** The scrape jobs, in the order they appear in prometheus.yml. */
-  public get scrapeJobs(): readonly ScrapeConfig[] {
-    return this.scrapeConfigs;
+  /** The scrape jobs, in the order they appear in prometheus.yml (a copy). */
+  public get scrapeJobs(): ScrapeConfig[] {
+    return [...this.scrapeConfigs];
   }
 
-  /** The rule groups per file name. */
-  public get ruleGroupsByFile(): ReadonlyMap<string, readonly RuleGroup[]> {
-    return this.ruleFiles;
+  /** The rule groups per rule file name (a copy). */
+  public get ruleGroupsByFile(): Record<string, RuleGroup[]> {
+    return Object.fromEntries([...this.ruleFiles].map(([file, groups]) => [file, [...groups]]));
   }
 
   /**
-   * The prometheus.yml model, as it is written at synth; with `shards`, that of shard `shard`.
+   * The prometheus.yml model, as it is written at synth (in camelCase: the file has the same fields in
+   * snake_case); with `shards`, that of shard `shard`.
    * @param shard the shard's number, from 0
    */
   public renderConfig(shard?: number): PrometheusConfigFile {
@@ -457,33 +489,33 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     const shardLabel: Record<string, string> = sharded ? { [SHARD_LABEL]: `${shard}` } : {};
     const external = sortedMap({ ...this.props.externalLabels, ...shardLabel, ...this.replicaExternalLabels });
     return {
-      global: {
-        scrape_interval: this.scrapeInterval,
-        evaluation_interval: this.props.evaluationInterval ?? '15s',
-        ...(external && Object.keys(external).length ? { external_labels: external } : {}),
+      globalConfig: {
+        scrapeInterval: this.scrapeInterval,
+        evaluationInterval: this.props.evaluationInterval ?? '15s',
+        ...(external && Object.keys(external).length ? { externalLabels: external } : {}),
       },
       ...(this.alertmanagers.length
         ? {
           alerting: {
             // Replicas raise the same alerts: without their replica label those are identical, and the
             // Alertmanagers notify once.
-            ...(this.replicas > 1 ? { alert_relabel_configs: Object.keys(this.replicaExternalLabels).map((label) => ({ regex: label, action: 'labeldrop' as const })) } : {}),
-            alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.flatMap((a) => alertmanagerTargetsFrom(a, this.namespace)) }] }],
+            ...(this.replicas > 1 ? { alertRelabelConfigs: Object.keys(this.replicaExternalLabels).map((label) => ({ regex: label, action: RelabelAction.LABELDROP })) } : {}),
+            alertmanagers: [{ staticConfigs: [{ targets: this.alertmanagers.flatMap((a) => alertmanagerTargetsFrom(a, this.namespace)) }] }],
           },
         }
         : {}),
-      ...(sharded && this.shardRules === ShardRuleEvaluation.LONG_TERM_STORE ? {} : { rule_files: this.rules.shards.map((s) => `${s.mountPath}/*.yml`) }),
+      ...(sharded && this.shardRules === ShardRuleEvaluation.LONG_TERM_STORE ? {} : { ruleFiles: this.rules.shards.map((s) => `${s.mountPath}/*.yml`) }),
       // Each shard scrapes itself, and its share of every other job.
-      scrape_configs: sharded ? this.scrapeConfigs.map((job, i) => (i === 0 ? job : shardScrapeJob(job, shard!, this.shards))) : this.scrapeConfigs,
-      ...(this.remoteWriteConfigs.length ? { remote_write: this.remoteWriteConfigs } : {}),
+      scrapeConfigs: sharded ? this.scrapeConfigs.map((job, i) => (i === 0 ? job : Sharding.scrapeJob(job, shard!, this.shards))) : [...this.scrapeConfigs],
+      ...(this.remoteWriteConfigs.length ? { remoteWrite: [...this.remoteWriteConfigs] } : {}),
       storage: { tsdb: { retention: { time: this.props.retention ?? '15d', size: this.retentionSize } } },
     };
   }
 
   private configData(): Record<string, string> {
     this.rendered ??= this.shards === 1
-      ? { 'prometheus.yml': toYaml(this.renderConfig()) }
-      : Object.fromEntries(Array.from({ length: this.shards }, (_, i) => [shardConfigFile(i), toYaml(this.renderConfig(i))]));
+      ? { 'prometheus.yml': toYaml(renderPrometheusConfig(this.renderConfig())) }
+      : Object.fromEntries(Array.from({ length: this.shards }, (_, i) => [shardConfigFile(i), toYaml(renderPrometheusConfig(this.renderConfig(i)))]));
     return this.rendered;
   }
 }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { fail } from '../common/errors';
 import { validateDnsSubdomain, validateDuration, validateInteger } from '../common/validation';
-import { RelabelConfig } from './config-model';
+import { AuthorizationConfig, RelabelConfig } from './config-model';
+import { KNOWN_FIELDS } from './config-render';
 
 /** The long-term store a {@link RemoteWrite} sends to. */
 export enum LongTermStore {
@@ -99,15 +100,45 @@ export interface RemoteWriteOptions {
   readonly queryUrl?: string;
 }
 
+/** Basic authentication whose password is read from a file (`basic_auth` in prometheus.yml). */
+export interface BasicAuthConfig {
+  /** The user name. */
+  readonly username: string;
+  /** File holding the password. */
+  readonly passwordFile: string;
+}
+
 /** One `remote_write` entry of prometheus.yml. */
 export interface RemoteWriteConfig {
+  /** The store's write URL. */
   readonly url: string;
+  /** Name of this target in Prometheus's metrics (`remote_name`). */
   readonly name: string;
+  /**
+   * HTTP headers sent with every request (the tenant's).
+   * @default - none
+   */
   readonly headers?: Record<string, string>;
-  readonly basic_auth?: { readonly username: string; readonly password_file: string };
-  readonly authorization?: { readonly type: string; readonly credentials_file: string };
-  readonly queue_config?: Record<string, string | number>;
-  readonly write_relabel_configs?: RelabelConfig[];
+  /**
+   * Basic authentication.
+   * @default - none
+   */
+  readonly basicAuth?: BasicAuthConfig;
+  /**
+   * Authorization header, its credentials read from a file.
+   * @default - none
+   */
+  readonly authorization?: AuthorizationConfig;
+  /**
+   * Queue tuning (`queue_config`).
+   * @default - Prometheus's defaults
+   */
+  readonly queueConfig?: RemoteWriteQueueOptions;
+  /**
+   * Relabeling of the series sent.
+   * @default - everything is sent
+   */
+  readonly writeRelabelConfigs?: RelabelConfig[];
 }
 
 const TENANT_HEADERS: Record<LongTermStore, string | undefined> = {
@@ -121,22 +152,39 @@ const TENANT_HEADERS: Record<LongTermStore, string | undefined> = {
  * beyond Prometheus's own TSDB.
  */
 export class RemoteWrite {
-  /** Thanos Receive, e.g. `http://thanos-receive.thanos.svc:19291/api/v1/receive`. */
+  /**
+   * Thanos Receive, e.g. `http://thanos-receive.thanos.svc:19291/api/v1/receive`.
+   * @param options URL, tenant, credentials and queue tuning
+   */
   public static thanosReceive(options: RemoteWriteOptions): RemoteWrite {
     return new RemoteWrite(LongTermStore.THANOS_RECEIVE, options);
   }
 
-  /** Grafana Mimir, e.g. `http://mimir-distributor.mimir.svc:8080/api/v1/push`. */
+  /**
+   * Grafana Mimir, e.g. `http://mimir-distributor.mimir.svc:8080/api/v1/push`.
+   * @param options URL, tenant, credentials and queue tuning
+   */
   public static mimir(options: RemoteWriteOptions): RemoteWrite {
     return new RemoteWrite(LongTermStore.MIMIR, options);
   }
 
-  /** VictoriaMetrics, e.g. `http://vminsert.vm.svc:8480/insert/0/prometheus/api/v1/write` (cluster) or `http://victoria-metrics:8428/api/v1/write`. */
+  /**
+   * VictoriaMetrics, e.g. `http://vminsert.vm.svc:8480/insert/0/prometheus/api/v1/write` (cluster) or `http://victoria-metrics:8428/api/v1/write`.
+   * @param options URL, credentials and queue tuning (the tenant is part of the URL)
+   */
   public static victoriaMetrics(options: RemoteWriteOptions): RemoteWrite {
     return new RemoteWrite(LongTermStore.VICTORIA_METRICS, options);
   }
 
-  private constructor(public readonly store: LongTermStore, public readonly options: RemoteWriteOptions) {}
+  /** The kind of store written to. */
+  public readonly store: LongTermStore;
+  /** Where and how Prometheus writes to it. */
+  public readonly options: RemoteWriteOptions;
+
+  private constructor(store: LongTermStore, options: RemoteWriteOptions) {
+    this.store = store;
+    this.options = options;
+  }
 
   /** The store's query URL for Grafana, when given. */
   public get queryUrl(): string | undefined {
@@ -167,24 +215,36 @@ export class RemoteWrite {
       if (value !== undefined && !/^[-._a-zA-Z0-9]{1,253}$/.test(value)) fail(scope, `${field}.${key}`, `"${value}" is not a valid Secret key`);
     }
     const q = o.queue ?? {};
-    const queue: Record<string, string | number> = {};
-    for (const [key, yamlKey] of [['capacity', 'capacity'], ['maxShards', 'max_shards'], ['minShards', 'min_shards'], ['maxSamplesPerSend', 'max_samples_per_send']] as const) {
-      if (q[key] !== undefined) queue[yamlKey] = validateInteger(scope, `${field}.queue.${key}`, q[key], 1);
+    for (const key of ['capacity', 'maxShards', 'minShards', 'maxSamplesPerSend'] as const) {
+      if (q[key] !== undefined) validateInteger(scope, `${field}.queue.${key}`, q[key], 1);
     }
     if (q.minShards !== undefined && q.maxShards !== undefined && q.minShards > q.maxShards) fail(scope, `${field}.queue.minShards`, 'must not exceed maxShards');
-    for (const [key, yamlKey] of [['batchSendDeadline', 'batch_send_deadline'], ['minBackoff', 'min_backoff'], ['maxBackoff', 'max_backoff']] as const) {
-      if (q[key] !== undefined) queue[yamlKey] = validateDuration(scope, `${field}.queue.${key}`, q[key]);
+    for (const key of ['batchSendDeadline', 'minBackoff', 'maxBackoff'] as const) {
+      if (q[key] !== undefined) validateDuration(scope, `${field}.queue.${key}`, q[key]);
     }
+    // The set fields only, in the order prometheus.yml lists them.
+    const queue: RemoteWriteQueueOptions = {
+      ...(q.capacity !== undefined ? { capacity: q.capacity } : {}),
+      ...(q.maxShards !== undefined ? { maxShards: q.maxShards } : {}),
+      ...(q.minShards !== undefined ? { minShards: q.minShards } : {}),
+      ...(q.maxSamplesPerSend !== undefined ? { maxSamplesPerSend: q.maxSamplesPerSend } : {}),
+      ...(q.batchSendDeadline !== undefined ? { batchSendDeadline: q.batchSendDeadline } : {}),
+      ...(q.minBackoff !== undefined ? { minBackoff: q.minBackoff } : {}),
+      ...(q.maxBackoff !== undefined ? { maxBackoff: q.maxBackoff } : {}),
+    };
+    (o.writeRelabelConfigs ?? []).forEach((step, i) => Object.entries(step).forEach(([key, value]) => {
+      if (value !== undefined && !KNOWN_FIELDS.RelabelConfig.includes(key)) fail(scope, `${field}.writeRelabelConfigs[${i}].${key}`, `is not a field (${KNOWN_FIELDS.RelabelConfig.join(', ')})`);
+    }));
     const name = o.name ?? defaultName;
     validateDnsSubdomain(scope, `${field}.name`, name);
     return {
       url: o.url,
       name,
       ...(o.tenant !== undefined && header ? { headers: { [header]: o.tenant } } : {}),
-      ...(o.passwordSecretKey !== undefined ? { basic_auth: { username: o.basicAuthUsername!, password_file: `${secretsDir}/${o.passwordSecretKey}` } } : {}),
-      ...(o.bearerTokenSecretKey !== undefined ? { authorization: { type: 'Bearer', credentials_file: `${secretsDir}/${o.bearerTokenSecretKey}` } } : {}),
-      ...(Object.keys(queue).length ? { queue_config: queue } : {}),
-      ...(o.writeRelabelConfigs?.length ? { write_relabel_configs: o.writeRelabelConfigs } : {}),
+      ...(o.passwordSecretKey !== undefined ? { basicAuth: { username: o.basicAuthUsername!, passwordFile: `${secretsDir}/${o.passwordSecretKey}` } } : {}),
+      ...(o.bearerTokenSecretKey !== undefined ? { authorization: { authenticationType: 'Bearer', credentialsFile: `${secretsDir}/${o.bearerTokenSecretKey}` } } : {}),
+      ...(Object.keys(queue).length ? { queueConfig: queue } : {}),
+      ...(o.writeRelabelConfigs?.length ? { writeRelabelConfigs: o.writeRelabelConfigs } : {}),
     };
   }
 }

@@ -58,7 +58,10 @@ export interface RecordingRule {
   readonly record: string;
   /** PromQL expression whose result is recorded. */
   readonly expr: string;
-  /** @default - none */
+  /**
+   * Labels added to the recorded series.
+   * @default - none
+   */
   readonly labels?: Record<string, string>;
 }
 

@@ -1,5 +1,5 @@
 import { sortedMap } from '../common/serialize';
-import { RelabelConfig, ScrapeConfig } from './config-model';
+import { KubernetesSdRole, RelabelAction, RelabelConfig, Scheme, ScrapeConfig } from './config-model';
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -33,27 +33,32 @@ export class ScrapeJobs {
   /**
    * Fixed `host:port` targets; `labels` are added to their series (the stack gives its own programs a
    * `namespace` label, so their alerts carry one like those of discovered targets).
+   * @param jobName the `job` label of their series
+   * @param targets `host:port` of each target
+   * @param metricsPath HTTP path of the metrics; by default `/metrics`
+   * @param labels labels added to their series; by default none
    */
   public static staticTargets(jobName: string, targets: string[], metricsPath?: string, labels?: Record<string, string>): ScrapeConfig {
     return {
-      job_name: jobName,
-      ...(metricsPath ? { metrics_path: metricsPath } : {}),
-      static_configs: [{ targets, ...(labels ? { labels: sortedMap(labels) } : {}) }],
+      jobName,
+      ...(metricsPath ? { metricsPath } : {}),
+      staticConfigs: [{ targets, ...(labels ? { labels: sortedMap(labels) } : {}) }],
     };
   }
 
   /**
    * The pods behind one Kubernetes Service, found through Kubernetes service discovery (no Prometheus Operator
    * needed). Each series gets `namespace`, `service` and `pod` labels.
+   * @param options the Service, its port and the job's name
    */
   public static kubernetesService(options: KubernetesServiceScrapeOptions): ScrapeConfig {
     return {
-      job_name: options.jobName,
-      ...(options.interval ? { scrape_interval: options.interval } : {}),
-      metrics_path: options.metricsPath ?? '/metrics',
+      jobName: options.jobName,
+      ...(options.interval ? { scrapeInterval: options.interval } : {}),
+      metricsPath: options.metricsPath ?? '/metrics',
       // EndpointSlices: the v1 Endpoints API is deprecated from Kubernetes 1.33.
-      kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [options.namespace] } }],
-      relabel_configs: [
+      kubernetesSdConfigs: [{ role: KubernetesSdRole.ENDPOINTSLICE, namespaces: { names: [options.namespace] } }],
+      relabelConfigs: [
         keep('__meta_kubernetes_service_name', options.serviceName),
         keep('__meta_kubernetes_endpointslice_port_name', options.portName ?? 'http'),
         ...ENDPOINT_LABELS,
@@ -65,24 +70,25 @@ export class ScrapeJobs {
    * Container CPU and memory from each node's cAdvisor, scraped from the kubelet itself
    * (`https://<node>:10250/metrics/cadvisor`), as kube-prometheus does: it needs `get nodes/metrics`, not
    * the API server's `nodes/proxy`, which would open the whole kubelet API.
+   * @param jobName the `job` label of its series
    */
   public static cadvisor(jobName = 'kubernetes-cadvisor'): ScrapeConfig {
     return {
-      job_name: jobName,
+      jobName,
       // cAdvisor stamps its samples; without this, series of deleted containers linger for 5 minutes.
-      track_timestamps_staleness: true,
-      scheme: 'https',
-      metrics_path: '/metrics/cadvisor',
-      authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
+      trackTimestampsStaleness: true,
+      scheme: Scheme.HTTPS,
+      metricsPath: '/metrics/cadvisor',
+      authorization: { credentialsFile: `${SERVICE_ACCOUNT_DIR}/token` },
       // Kubelet serving certificates are usually self-signed, not issued by the cluster CA.
-      tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt`, insecure_skip_verify: true },
+      tlsConfig: { caFile: `${SERVICE_ACCOUNT_DIR}/ca.crt`, insecureSkipVerify: true },
       // Node discovery's address is the kubelet's (InternalIP:10250).
-      kubernetes_sd_configs: [{ role: 'node' }],
-      relabel_configs: [
-        { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
+      kubernetesSdConfigs: [{ role: KubernetesSdRole.NODE }],
+      relabelConfigs: [
+        { action: RelabelAction.LABELMAP, regex: '__meta_kubernetes_node_label_(.+)' },
       ],
-      metric_relabel_configs: [
-        { source_labels: ['__name__'], regex: UNUSED_CADVISOR_METRICS, action: 'drop' },
+      metricRelabelConfigs: [
+        { sourceLabels: ['__name__'], regex: UNUSED_CADVISOR_METRICS, action: RelabelAction.DROP },
       ],
     };
   }
@@ -90,15 +96,17 @@ export class ScrapeJobs {
   /**
    * kube-state-metrics (pod phases, restarts, waiting reasons): a Service labelled
    * `app.kubernetes.io/name: kube-state-metrics` in one of `namespaces`. Its series carry the namespace and
-   * pod they describe (`honor_labels`), so only these trusted namespaces are searched: a Service elsewhere
+   * pod they describe (`honorLabels`), so only these trusted namespaces are searched: a Service elsewhere
    * with the same label could otherwise publish any series. A cluster without it has no such target.
+   * @param namespaces the trusted namespaces searched for its Service
+   * @param jobName the `job` label of its series
    */
   public static kubeStateMetrics(namespaces: string[], jobName = 'kube-state-metrics'): ScrapeConfig {
     return {
-      job_name: jobName,
-      honor_labels: true,
-      kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: namespaces } }],
-      relabel_configs: [
+      jobName,
+      honorLabels: true,
+      kubernetesSdConfigs: [{ role: KubernetesSdRole.ENDPOINTSLICE, namespaces: { names: namespaces } }],
+      relabelConfigs: [
         keep('__meta_kubernetes_service_label_app_kubernetes_io_name', 'kube-state-metrics'),
         // kube-state-metrics' own manifests name the port `http-metrics`; the prometheus-community chart `http`.
         keep('__meta_kubernetes_endpointslice_port_name', 'http-metrics|http'),
@@ -114,11 +122,11 @@ export class ScrapeJobs {
 const UNUSED_CADVISOR_METRICS = 'container_(blkio_device_usage_total|cpu_load_average_10s|cpu_system_seconds_total|cpu_user_seconds_total|file_descriptors|fs_.+|memory_failures_total|memory_mapped_file|memory_swap|network_tcp_usage_total|network_udp_usage_total|processes|sockets|tasks_state|threads|threads_max|ulimits_soft)';
 
 function keep(sourceLabel: string, regex: string): RelabelConfig {
-  return { source_labels: [sourceLabel], regex, action: 'keep' };
+  return { sourceLabels: [sourceLabel], regex, action: RelabelAction.KEEP };
 }
 
 const ENDPOINT_LABELS: RelabelConfig[] = [
-  { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
-  { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
-  { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+  { sourceLabels: ['__meta_kubernetes_namespace'], targetLabel: 'namespace' },
+  { sourceLabels: ['__meta_kubernetes_service_name'], targetLabel: 'service' },
+  { sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' },
 ];

@@ -2,7 +2,7 @@ import { AlertSeverity } from './rules';
 import { runbookUrl } from '../common/runbooks';
 import { forPhrase, RuleGroup } from './rules';
 
-/** Options of {@link selfMonitoringAlertRules}. */
+/** Options of {@link SelfMonitoringAlerts.rules}. */
 export interface SelfMonitoringAlertOptions {
   /** Job name of Prometheus scraping itself. */
   readonly prometheusJob: string;
@@ -23,11 +23,25 @@ export interface SelfMonitoringAlertOptions {
 /** The component label of the alerts about the monitoring stack itself. */
 export const MONITORING_ALERT_COMPONENT = 'monitoring';
 
-/**
- * The alerts that say the monitoring itself is blind or broken, as kube-prometheus has them: Watchdog
- * (always firing: a dead man's switch for an outside heartbeat), TargetDown per job, and Prometheus's
- * config reloads, rule evaluations and alert delivery.
- */
+/** The alerts on the monitoring itself. */
+export class SelfMonitoringAlerts {
+  /** The `component` label of the alerts about the monitoring stack itself. */
+  public static readonly COMPONENT = MONITORING_ALERT_COMPONENT;
+
+  /**
+   * The alerts that say the monitoring itself is blind or broken, as kube-prometheus has them: Watchdog
+   * (always firing: a dead man's switch for an outside heartbeat), TargetDown per job, and Prometheus's
+   * config reloads, rule evaluations and alert delivery.
+   * @param options the Prometheus job and namespace, and thresholds
+   */
+  public static rules(options: SelfMonitoringAlertOptions): RuleGroup {
+    return selfMonitoringAlertRules(options);
+  }
+
+  private constructor() {}
+}
+
+/** See {@link SelfMonitoringAlerts.rules}. */
 export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): RuleGroup {
   const job = `job="${options.prometheusJob}"`;
   const labels = { namespace: options.namespace };

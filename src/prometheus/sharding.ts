@@ -1,4 +1,4 @@
-import { RelabelConfig, ScrapeConfig } from './config-model';
+import { RelabelAction, RelabelConfig, ScrapeConfig } from './config-model';
 
 /** Where the rules run when targets are sharded over several Prometheus servers. */
 export enum ShardRuleEvaluation {
@@ -18,19 +18,34 @@ export enum ShardRuleEvaluation {
 /** Temporary label holding a target's hash; `__tmp_` labels are Prometheus's documented scratch space. */
 export const SHARD_HASH_LABEL = '__tmp_hashmod';
 
-/**
- * The relabeling that keeps a shard's share of a job's targets: the hash of `__address__` (after the job's own
- * relabeling, which may rewrite it) modulo `shards`, kept when it equals `shard`. The shares are disjoint and
- * cover every target.
- */
-export function shardRelabeling(shard: number, shards: number): RelabelConfig[] {
-  return [
-    { source_labels: ['__address__'], modulus: shards, target_label: SHARD_HASH_LABEL, action: 'hashmod' },
-    { source_labels: [SHARD_HASH_LABEL], regex: `${shard}`, action: 'keep' },
-  ];
-}
+/** Target sharding over several Prometheus servers (see `PrometheusServerOptions.shards`). */
+export class Sharding {
+  /** Temporary label holding a target's hash; `__tmp_` labels are Prometheus's documented scratch space. */
+  public static readonly HASH_LABEL = SHARD_HASH_LABEL;
 
-/** `job` scraping only its share on shard `shard` of `shards`. */
-export function shardScrapeJob(job: ScrapeConfig, shard: number, shards: number): ScrapeConfig {
-  return { ...job, relabel_configs: [...job.relabel_configs ?? [], ...shardRelabeling(shard, shards)] };
+  /**
+   * The relabeling that keeps a shard's share of a job's targets: the hash of `__address__` (after the job's own
+   * relabeling, which may rewrite it) modulo `shards`, kept when it equals `shard`. The shares are disjoint and
+   * cover every target.
+   * @param shard the shard's number, from 0
+   * @param shards the number of shards
+   */
+  public static relabeling(shard: number, shards: number): RelabelConfig[] {
+    return [
+      { sourceLabels: ['__address__'], modulus: shards, targetLabel: SHARD_HASH_LABEL, action: RelabelAction.HASHMOD },
+      { sourceLabels: [SHARD_HASH_LABEL], regex: `${shard}`, action: RelabelAction.KEEP },
+    ];
+  }
+
+  /**
+   * `job` scraping only its share on shard `shard` of `shards`: its relabeling followed by {@link Sharding.relabeling}.
+   * @param job the scrape job
+   * @param shard the shard's number, from 0
+   * @param shards the number of shards
+   */
+  public static scrapeJob(job: ScrapeConfig, shard: number, shards: number): ScrapeConfig {
+    return { ...job, relabelConfigs: [...job.relabelConfigs ?? [], ...Sharding.relabeling(shard, shards)] };
+  }
+
+  private constructor() {}
 }

@@ -77,19 +77,19 @@ const ruleGroup: fc.Arbitrary<RuleGroup> = fc.record({
 }, { requiredKeys: ['name', 'rules'] });
 
 const relabel = fc.record({
-  source_labels: maybe(fc.array(careless(['__meta_kubernetes_pod_name', 'job', 'x-y']), { maxLength: 2 })),
+  sourceLabels: maybe(fc.array(careless(['__meta_kubernetes_pod_name', 'job', 'x-y']), { maxLength: 2 })),
   regex: maybe(regexes),
-  target_label: maybe(careless(['pod', 'x-y', '__tmp', '1x'])),
+  targetLabel: maybe(careless(['pod', 'x-y', '__tmp', '1x'])),
   action: maybe(careless(['replace', 'keep', 'drop', 'labeldrop'] as any[])),
 }, { requiredKeys: [] }) as fc.Arbitrary<RelabelConfig>;
 const scrapeJob: fc.Arbitrary<ScrapeConfig> = fc.record({
-  job_name: careless(['my-job', 'other', '', 'x y']),
-  scrape_interval: maybe(durations),
-  scrape_timeout: maybe(durations),
-  metrics_path: maybe(careless(['/metrics', 'metrics', '/a b'])),
-  static_configs: fc.constant([{ targets: ['my-app.default.svc:8080'] }]),
-  relabel_configs: maybe(fc.array(relabel, { maxLength: 2 })),
-}, { requiredKeys: ['job_name', 'static_configs'] });
+  jobName: careless(['my-job', 'other', '', 'x y']),
+  scrapeInterval: maybe(durations),
+  scrapeTimeout: maybe(durations),
+  metricsPath: maybe(careless(['/metrics', 'metrics', '/a b'])),
+  staticConfigs: fc.constant([{ targets: ['my-app.default.svc:8080'] }]),
+  relabelConfigs: maybe(fc.array(relabel, { maxLength: 2 })),
+}, { requiredKeys: ['jobName', 'staticConfigs'] });
 
 const matcher = fc.record({
   label: labelNames,
@@ -118,7 +118,7 @@ const everything: fc.Arbitrary<MonitoringStackProps> = fc.record({
     runbookBaseUrl: maybe(urls),
     persistence: maybe(persistence),
     ingress: maybe(ingress),
-    infrastructureAlerts: maybe(fc.record({ cpuLimitRatio: maybe(ratios), memoryLimitRatio: maybe(ratios), for: maybe(durations) }, { requiredKeys: [] })),
+    infrastructureAlerts: maybe(fc.record({ cpuLimitRatio: maybe(ratios), memoryLimitRatio: maybe(ratios), forDuration: maybe(durations) }, { requiredKeys: [] })),
   }, { requiredKeys: [] })) as any,
   alertmanager: maybe(fc.record({
     image: maybe(images),
@@ -149,7 +149,7 @@ const everything: fc.Arbitrary<MonitoringStackProps> = fc.record({
 export const carelessProps: fc.Arbitrary<MonitoringStackProps> = fc.oneof(
   everything,
   fc.record({ prometheus: fc.record({ ruleGroups: fc.uniqueArray(ruleGroup, { minLength: 1, maxLength: 2, selector: (g) => g.name }) }) }),
-  fc.record({ prometheus: fc.record({ scrapeInterval: durations, scrapeJobs: fc.uniqueArray(scrapeJob, { minLength: 1, maxLength: 2, selector: (j) => j.job_name }) }, { requiredKeys: ['scrapeJobs'] }) }),
+  fc.record({ prometheus: fc.record({ scrapeInterval: durations, scrapeJobs: fc.uniqueArray(scrapeJob, { minLength: 1, maxLength: 2, selector: (j) => j.jobName }) }, { requiredKeys: ['scrapeJobs'] }) }),
   fc.record({
     alertmanager: fc.record({
       groupBy: groupBys,

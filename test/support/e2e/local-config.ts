@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { PrometheusConfigFile, RelabelConfig, ScrapeConfig } from '../../../src';
+import { PrometheusYaml, RelabelConfigYaml, ScrapeConfigYaml } from '../../../src/prometheus/config-render';
 
 /** Where one kept scrape job is scraped in the local run. */
 export interface LocalTarget {
@@ -44,7 +44,7 @@ export interface LocalPrometheusConfig {
  * Everything else (global intervals, rule files' content, other relabeling) is used as synthesized.
  */
 export function localPrometheusConfig(prometheusYml: string, options: LocalPrometheusOptions): LocalPrometheusConfig {
-  const config = parse(prometheusYml) as PrometheusConfigFile;
+  const config = parse(prometheusYml) as PrometheusYaml;
   const jobNames = config.scrape_configs.map((job) => job.job_name);
   const unknown = Object.keys(options.targets).filter((name) => !jobNames.includes(name));
   if (unknown.length) {
@@ -52,7 +52,7 @@ export function localPrometheusConfig(prometheusYml: string, options: LocalProme
     throw new Error(`no scrape job ${unknown.join(', ')} in the synthesized prometheus.yml (jobs: ${jobNames.join(', ')})`);
   }
   const kept = config.scrape_configs.filter((job) => options.targets[job.job_name] !== undefined);
-  const local: PrometheusConfigFile = {
+  const local: PrometheusYaml = {
     ...config,
     alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager] }] }] },
     rule_files: [path.join(options.rulesDir, '*.yml')],
@@ -64,7 +64,7 @@ export function localPrometheusConfig(prometheusYml: string, options: LocalProme
   };
 }
 
-function staticJob(job: ScrapeConfig, target: LocalTarget): ScrapeConfig {
+function staticJob(job: ScrapeConfigYaml, target: LocalTarget): ScrapeConfigYaml {
   const { kubernetes_sd_configs: _sd, static_configs: _static, relabel_configs: relabels, ...rest } = job;
   const usable = (relabels ?? []).filter((step) => !readsKubernetesMetadata(step));
   return {
@@ -74,7 +74,7 @@ function staticJob(job: ScrapeConfig, target: LocalTarget): ScrapeConfig {
   };
 }
 
-function readsKubernetesMetadata(step: RelabelConfig): boolean {
+function readsKubernetesMetadata(step: RelabelConfigYaml): boolean {
   return (step.source_labels ?? []).some((label) => label.startsWith('__meta_kubernetes_'))
     || (step.action === 'labelmap' && (step.regex ?? '').startsWith('__meta_kubernetes_'));
 }
