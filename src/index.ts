@@ -37,21 +37,20 @@ export {
 
 // Grafana.
 export { GrafanaWithDashboards, type GrafanaWithDashboardsOptions, type GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
+export { Dashboard, type IDashboard, type DashboardVariable, type ProvisionedDashboardOptions } from './grafana/dashboard';
 export {
-  Dashboards, type GrafanaDashboard, type IDashboardBuilder, dashboardQueries, PROMETHEUS_DATASOURCE_UID,
-} from './grafana/dashboard';
-export {
-  timeseriesPanel, statPanel, provisionedDashboard, type PanelSpec, type PanelQuery, type TimeseriesPanelSpec, type StatPanelSpec,
-  type DashboardVariable,
+  Panel, type PanelOptions, type PanelQuery, type GridPosition, type TimeseriesPanelOptions, type StatPanelOptions,
+  type ValueMapping, type ThresholdStep,
 } from './grafana/panels';
-export { kubernetesInfrastructureDashboard, type KubernetesInfrastructureDashboardOptions } from './grafana/dashboards/kubernetes-infrastructure';
+export { Dashboards } from './grafana/built-in-dashboards';
+export { type KubernetesInfrastructureDashboardOptions } from './grafana/dashboards/kubernetes-infrastructure';
 
 // Monitored applications: generic, and the Iris API.
 export { type MonitoredApplication } from './application/monitored-application';
 export { ApplicationServiceMonitor, type ApplicationServiceMonitorProps } from './application/application-service-monitor';
 export { IRIS_API, IRIS_API_METRICS, type InferenceApiMetrics, type ResolvedInferenceApiMetrics } from './iris/iris-api';
 export { inferenceApiAlertRules, type InferenceApiAlertOptions } from './iris/inference-api-alerts';
-export { inferenceApiDashboard, type InferenceApiDashboardOptions } from './iris/inference-api-dashboard';
+export { type InferenceApiDashboardOptions } from './iris/inference-api-dashboard';
 export { IrisApiServiceMonitor, type IrisApiServiceMonitorProps } from './iris/iris-api-service-monitor';
 export { inferenceApiSlos, type InferenceApiSloOptions } from './iris/inference-api-slos';
 export { ServiceMonitor, type ServiceMonitorProps, type ServiceMonitorSpec } from '../imports/monitoring.coreos.com';
@@ -61,7 +60,7 @@ export { ServiceLevelObjective, type ServiceLevelObjectiveOptions } from './slo/
 export { AvailabilitySlo, type AvailabilitySloProps } from './slo/availability-slo';
 export { LatencySlo, type LatencySloProps } from './slo/latency-slo';
 export { ApplicationSlos, type ApplicationSlosProps } from './slo/application-slos';
-export { sloDashboard, type SloDashboardOptions } from './slo/slo-dashboard';
+export { type SloDashboardOptions } from './slo/slo-dashboard';
 
 // Shared handles and options.
 export { type IPrometheusEndpoint, type IAlertmanagerEndpoint, type NetworkPeer, type DnsEgress } from './common/endpoints';
