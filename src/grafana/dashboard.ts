@@ -16,7 +16,10 @@ export interface IDashboard {
   readonly uid: string;
   /** Title shown in Grafana. */
   readonly title: string;
-  /** The dashboard JSON model (panels with ids, queries with refIds), as Grafana stores it. */
+  /**
+   * The dashboard JSON model (panels with ids, queries with refIds), as Grafana stores it: written to the
+   * dashboards ConfigMap as it is ({@link Dashboard.fromJson} fills in ids, refIds and the datasource).
+   */
   toJson(): any;
 }
 
