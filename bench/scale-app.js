@@ -9,7 +9,7 @@
 // Per application: one scrape job (Kubernetes service discovery), one ServiceMonitor, one alert group (two
 // alerts with application-specific names: the stock InferenceApiAlerts.rules() uses fixed alert names such as
 // HighErrorRate, which must be unique per Prometheus server, so it can serve one application only) and one
-// dashboard (inferenceApiDashboard with the application's job, uid and title).
+// dashboard (Dashboards.inferenceApi with the application's job, uid and title).
 //
 // Environment:
 //   SCALE_DASHBOARDS=each|none   dashboard per application (default each)
@@ -82,7 +82,7 @@ for (let i = 1; i <= n; i++) {
     { name, serviceName: `${name}-service`, portName: 'http', metricsPath: '/metrics' },
     {
       alerts,
-      dashboards: dashboards ? [lib.inferenceApiDashboard({ job: name, uid: `${name}-overview`, title: `${name} - Overview` })] : [],
+      dashboards: dashboards ? [lib.Dashboards.inferenceApi({ job: name, uid: `${name}-overview`, title: `${name} - Overview` })] : [],
     },
   );
 }

@@ -1,9 +1,6 @@
 import { AlertSeverity } from '../src/index';
-import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
-import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 import { App, Chart } from 'cdk8s';
-import { Dashboards, MonitoringStack } from 'cdk8s-mlops-monitoring';
+import { Dashboard, MonitoringStack, Panel } from 'cdk8s-mlops-monitoring';
 
 /** More alert rules, recording rules, dashboards and receivers on the stack. */
 export function rulesDashboardsReceivers(app: App): MonitoringStack {
@@ -32,17 +29,19 @@ export function rulesDashboardsReceivers(app: App): MonitoringStack {
     }],
   });
 
-  // A dashboard from the typed builders of @grafana/grafana-foundation-sdk...
-  stack.grafana.addDashboard(Dashboards.fromBuilder(
-    new DashboardBuilder('Predictions (recorded)')
-      .uid('predictions-recorded')
-      .withPanel(new TimeseriesBuilder()
-        .title('Predictions per second')
-        .unit('reqps')
-        .withTarget(new DataqueryBuilder().expr('job:model_predictions:rate5m').legendFormat('{{job}}'))),
-  ));
+  // A dashboard of typed panels, with the stack's conventions (a datasource drop-down, read-only)...
+  stack.grafana.addDashboard(Dashboard.provisioned({
+    uid: 'predictions-recorded',
+    title: 'Predictions (recorded)',
+    panels: [Panel.timeseries({
+      title: 'Predictions per second',
+      unit: 'reqps',
+      queries: [{ expr: 'job:model_predictions:rate5m', legend: '{{job}}' }],
+      position: { x: 0, y: 0, width: 24, height: 8 },
+    })],
+  }));
   // ...or from JSON exported from Grafana.
-  stack.grafana.addDashboard(Dashboards.fromJson({
+  stack.grafana.addDashboard(Dashboard.fromJson({
     uid: 'scrape-health',
     title: 'Scrape health',
     panels: [{ type: 'stat', title: 'Targets up', targets: [{ expr: 'sum(up)' }] }],

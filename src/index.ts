@@ -35,21 +35,20 @@ export {
 
 // Grafana.
 export { GrafanaWithDashboards, type GrafanaWithDashboardsOptions, type GrafanaWithDashboardsProps } from './grafana/grafana-with-dashboards';
+export { Dashboard, type IDashboard, type DashboardVariable, type ProvisionedDashboardOptions } from './grafana/dashboard';
 export {
-  Dashboards, type GrafanaDashboard, type IDashboardBuilder, dashboardQueries, PROMETHEUS_DATASOURCE_UID,
-} from './grafana/dashboard';
-export {
-  timeseriesPanel, statPanel, provisionedDashboard, type PanelSpec, type PanelQuery, type TimeseriesPanelSpec, type StatPanelSpec,
-  type DashboardVariable,
+  Panel, type PanelOptions, type PanelQuery, type GridPosition, type TimeseriesPanelOptions, type StatPanelOptions,
+  type ValueMapping, type ThresholdStep,
 } from './grafana/panels';
-export { kubernetesInfrastructureDashboard, type KubernetesInfrastructureDashboardOptions } from './grafana/dashboards/kubernetes-infrastructure';
+export { Dashboards } from './grafana/built-in-dashboards';
+export { type KubernetesInfrastructureDashboardOptions } from './grafana/dashboards/kubernetes-infrastructure';
 
 // Monitored applications: generic, and the Iris API.
 export { type MonitoredApplication, type MonitoredApplicationOverrides } from './application/monitored-application';
 export { ApplicationServiceMonitor, type ApplicationServiceMonitorProps } from './application/application-service-monitor';
 export { IrisApi, type IrisApiOptions, type InferenceApiMetrics } from './iris/iris-api';
 export { InferenceApiAlerts, type InferenceApiAlertOptions, type InferenceApiAlertSettings } from './iris/inference-api-alerts';
-export { inferenceApiDashboard, type InferenceApiDashboardOptions } from './iris/inference-api-dashboard';
+export { type InferenceApiDashboardOptions } from './iris/inference-api-dashboard';
 export { IrisApiServiceMonitor, type IrisApiServiceMonitorProps } from './iris/iris-api-service-monitor';
 export { InferenceApiSlos, type InferenceApiSloOptions } from './iris/inference-api-slos';
 // The ServiceMonitor custom resource, as `cdk8s import` generated it (imports/), with every type it uses.
@@ -87,7 +86,7 @@ export { ServiceLevelObjective, type ServiceLevelObjectiveOptions } from './slo/
 export { AvailabilitySlo, type AvailabilitySloProps } from './slo/availability-slo';
 export { LatencySlo, type LatencySloProps } from './slo/latency-slo';
 export { ApplicationSlos, type ApplicationSlosProps } from './slo/application-slos';
-export { sloDashboard, type SloDashboardOptions } from './slo/slo-dashboard';
+export { type SloDashboardOptions } from './slo/slo-dashboard';
 
 // Shared handles and options.
 export {

@@ -5,7 +5,7 @@ import { AlertmanagerAlerts } from './alertmanager/alertmanager-rules';
 import { ApplicationServiceMonitor } from './application/application-service-monitor';
 import { MonitoredApplication, validateApplication } from './application/monitored-application';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateNumber } from './common/validation';
-import { GrafanaDashboard } from './grafana/dashboard';
+import { IDashboard } from './grafana/dashboard';
 import { kubernetesInfrastructureDashboard } from './grafana/dashboards/kubernetes-infrastructure';
 import { GrafanaWithDashboards, GrafanaWithDashboardsOptions } from './grafana/grafana-with-dashboards';
 import { InferenceApiAlerts, InferenceApiAlertSettings } from './iris/inference-api-alerts';
@@ -81,7 +81,7 @@ export interface ApplicationMonitoringOptions {
    * Dashboards of the application.
    * @default - none
    */
-  readonly dashboards?: GrafanaDashboard[];
+  readonly dashboards?: IDashboard[];
   /**
    * SLOs of the application: recording rules, burn-rate alerts (in `<name>-slos.yml`) and a dashboard.
    * @default - none

@@ -2,7 +2,7 @@ import { AlertSeverity } from '../src/index';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { AlertRule, MatchOperator, MonitoringStackLayout, MonitoringStack, MonitoringStackProps, FileLayout } from '../src';
+import { AlertRule, Dashboard, MatchOperator, MonitoringStackLayout, MonitoringStack, MonitoringStackProps, FileLayout } from '../src';
 import { synthStack } from './support/synth';
 import { removeDir, tempDir } from './support/tools';
 
@@ -143,7 +143,7 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
   },
   {
     case: 'duplicate dashboard uid (one of the built-in dashboards)',
-    props: { grafana: { dashboards: [{ uid: 'iris-api-overview', title: 'My overview', model: { uid: 'iris-api-overview', title: 'My overview' } }] } },
+    props: { grafana: { dashboards: [Dashboard.fromJson({ uid: 'iris-api-overview', title: 'My overview' })] } },
     message: '[monitoring/stack/Grafana] dashboards[My overview].uid: duplicate dashboard uid "iris-api-overview"',
   },
   {

@@ -2,7 +2,7 @@ import { AlertSeverity } from '../src/index';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
-import { ConfigMapShards, Dashboards, RuleGroup } from '../src';
+import { ConfigMapShards, Dashboard, RuleGroup } from '../src';
 import { configMapData, find, Manifest, synthStack } from './support/synth';
 
 // Kubernetes caps an object at 1 MiB, and client-side `kubectl apply` copies it into an annotation capped at
@@ -76,7 +76,7 @@ describe('a stack that outgrows one ConfigMap', () => {
   });
   const { files, objects, stack } = synthStack({}, (s) => {
     const overview = JSON.parse(s.grafana.dashboardFiles.data()['iris-api-overview.json']);
-    for (let i = 0; i < 40; i++) s.grafana.addDashboard(Dashboards.fromJson({ ...overview, uid: `copy-${i}`, title: `Copy ${i}` }));
+    for (let i = 0; i < 40; i++) s.grafana.addDashboard(Dashboard.fromJson({ ...overview, uid: `copy-${i}`, title: `Copy ${i}` }));
     for (let i = 0; i < 120; i++) s.prometheus.addRuleGroup(bigGroup(i), `team-${i}.yml`);
   });
   const pod = (name: string) => find(objects, 'Deployment', name).spec.template.spec;
@@ -115,7 +115,7 @@ describe('a stack that outgrows one ConfigMap', () => {
   test('dashboards reload without a rollout; a new dashboards ConfigMap is a new volume, which rolls the pod', () => {
     const grafanaPod = (dashboards: number) => {
       const s = synthStack({}, (st) => {
-        for (let i = 0; i < dashboards; i++) st.grafana.addDashboard(Dashboards.fromJson({ uid: `d-${i}`, title: `D ${i}`, panels: [], padding: 'x'.repeat(8000) }));
+        for (let i = 0; i < dashboards; i++) st.grafana.addDashboard(Dashboard.fromJson({ uid: `d-${i}`, title: `D ${i}`, panels: [], padding: 'x'.repeat(8000) }));
       });
       return { shards: s.stack.grafana.dashboardFiles.shards.length, template: find(s.objects, 'Deployment', 'grafana').spec.template };
     };

@@ -3,28 +3,35 @@ import { provisionedDashboards } from './support/dashboard-queries';
 import { dashboardLinterVersion, LINT_CONFIG, lintDashboard } from './support/dashboard-linter';
 import { expectSuccess } from './support/promtool';
 import { synthStack } from './support/synth';
-import { Dashboards, provisionedDashboard, statPanel, timeseriesPanel } from '../src';
+import { Dashboard, Panel } from '../src';
 
 /** A user's dashboard built with the library's helpers: variables, units, descriptions and legends. */
-const userDashboard = Dashboards.fromBuilder(provisionedDashboard('Team - Inference', 'team-inference', ['team'], [
-  { name: 'job', selector: 'model_loaded', defaults: ['iris-api'] },
-  { name: 'instance', selector: 'up{job=~"$job"}' },
-])
-  .withPanel(timeseriesPanel({
-    title: 'Predictions',
-    description: 'Predictions per second.',
-    unit: 'reqps',
-    legendCalcs: ['mean'],
-    queries: [{ expr: 'sum by (instance) (rate(model_predictions_total{job=~"$job", instance=~"$instance"}[$__rate_interval]))', legend: '{{instance}}' }],
-    grid: [0, 0, 18, 8],
-  }))
-  .withPanel(statPanel({
-    title: 'Replicas up',
-    description: 'Replicas whose last scrape succeeded.',
-    unit: 'short',
-    queries: [{ expr: 'sum(up{job=~"$job", instance=~"$instance"})' }],
-    grid: [18, 0, 6, 8],
-  })));
+const userDashboard = Dashboard.provisioned({
+  uid: 'team-inference',
+  title: 'Team - Inference',
+  tags: ['team'],
+  variables: [
+    { name: 'job', selector: 'model_loaded', defaults: ['iris-api'] },
+    { name: 'instance', selector: 'up{job=~"$job"}' },
+  ],
+  panels: [
+    Panel.timeseries({
+      title: 'Predictions',
+      description: 'Predictions per second.',
+      unit: 'reqps',
+      legendCalcs: ['mean'],
+      queries: [{ expr: 'sum by (instance) (rate(model_predictions_total{job=~"$job", instance=~"$instance"}[$__rate_interval]))', legend: '{{instance}}' }],
+      position: { x: 0, y: 0, width: 18, height: 8 },
+    }),
+    Panel.stat({
+      title: 'Replicas up',
+      description: 'Replicas whose last scrape succeeded.',
+      unit: 'short',
+      queries: [{ expr: 'sum(up{job=~"$job", instance=~"$instance"})' }],
+      position: { x: 18, y: 0, width: 6, height: 8 },
+    }),
+  ],
+});
 
 const { objects } = synthStack({}, (stack) => stack.grafana.addDashboard(userDashboard));
 const dashboards = provisionedDashboards(objects);
@@ -51,13 +58,13 @@ describe('the lint configuration', () => {
 
 describe('the linter can fail', () => {
   test('a dashboard with a fixed datasource, no variables, units or descriptions and a raw counter is rejected', () => {
-    const broken = Dashboards.fromJson({
+    const broken = Dashboard.fromJson({
       uid: 'broken',
       title: 'Broken',
       // No label matcher: this linter version checks raw counters only in bare selectors.
       panels: [{ type: 'timeseries', title: 'Predictions', targets: [{ expr: 'sum(model_predictions_total)' }] }],
     });
-    const result = lintDashboard(JSON.stringify(broken.model));
+    const result = lintDashboard(JSON.stringify(broken.toJson()));
     expect(result.status).not.toBe(0);
     expect(result.output).toContain("Dashboard 'Broken' does not have a templated data source");
     expect(result.output).toContain("Dashboard 'Broken', panel 'Predictions' does not use a templated datasource, uses 'prometheus'");
@@ -66,17 +73,22 @@ describe('the linter can fail', () => {
   });
 
   test('a helper-built panel whose query ignores the job and instance variables is rejected', () => {
-    const unscoped = Dashboards.fromBuilder(provisionedDashboard('Unscoped', 'unscoped', [], [
-      { name: 'job', selector: 'model_loaded' },
-      { name: 'instance', selector: 'up{job=~"$job"}' },
-    ]).withPanel(timeseriesPanel({
-      title: 'Predictions',
-      description: 'Predictions per second.',
-      unit: 'reqps',
-      queries: [{ expr: 'sum(rate(model_predictions_total[5m]))' }],
-      grid: [0, 0, 24, 8],
-    })));
-    const result = lintDashboard(JSON.stringify(unscoped.model));
+    const unscoped = Dashboard.provisioned({
+      uid: 'unscoped',
+      title: 'Unscoped',
+      variables: [
+        { name: 'job', selector: 'model_loaded' },
+        { name: 'instance', selector: 'up{job=~"$job"}' },
+      ],
+      panels: [Panel.timeseries({
+        title: 'Predictions',
+        description: 'Predictions per second.',
+        unit: 'reqps',
+        queries: [{ expr: 'sum(rate(model_predictions_total[5m]))' }],
+        position: { x: 0, y: 0, width: 24, height: 8 },
+      })],
+    });
+    const result = lintDashboard(JSON.stringify(unscoped.toJson()));
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/target idx '0' invalid PromQL query .*: job selector not found/);
     expect(result.output).toMatch(/target idx '0' invalid PromQL query .*: should use \$__rate_interval/);

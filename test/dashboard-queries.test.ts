@@ -4,10 +4,10 @@ import {
 } from './support/dashboard-queries';
 import { checkRules, expectSuccess, InputSeries, recordingRuleFile, testRules } from './support/promtool';
 import { synthStack } from './support/synth';
-import { Dashboards, GrafanaDashboard } from '../src';
+import { Dashboard, IDashboard } from '../src';
 
 /** A user's dashboard JSON, as exported from Grafana: one query per Grafana variable, one panel in a row. */
-const userDashboard = (expr = 'max_over_time(up{job="iris-api"}[$__range])'): GrafanaDashboard => Dashboards.fromJson({
+const userDashboard = (expr = 'max_over_time(up{job="iris-api"}[$__range])'): IDashboard => Dashboard.fromJson({
   uid: 'team-inference',
   title: 'Team - Inference',
   panels: [
@@ -23,7 +23,7 @@ const userDashboard = (expr = 'max_over_time(up{job="iris-api"}[$__range])'): Gr
 });
 
 /** The stack with its built-in dashboards and a user's: its dashboards, scrape jobs and recorded series. */
-function stackWith(dashboard: GrafanaDashboard) {
+function stackWith(dashboard: IDashboard) {
   const { objects } = synthStack({}, (stack) => stack.grafana.addDashboard(dashboard));
   return { dashboards: provisionedDashboards(objects), jobs: scrapeJobNames(objects), recorded: recordedSeries(objects) };
 }

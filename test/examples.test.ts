@@ -148,7 +148,7 @@ test('3. another application: its scrape job, alert rules and ServiceMonitor, wi
   expect(shopRole.rules.flatMap((r: any) => r.resources).sort()).toEqual(['endpointslices', 'pods', 'services']);
 });
 
-test('4. added alert rules, recording rules, dashboards (builder and JSON) and receivers', () => {
+test('4. added alert rules, recording rules, dashboards (typed panels and JSON) and receivers', () => {
   const app = Testing.app();
   const stack = rulesDashboardsReceivers(app);
   const objects = Testing.synth(stack.node.scope as any) as K8sObject[];

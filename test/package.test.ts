@@ -36,7 +36,7 @@ const CONSUMER_MAIN = `
 import * as fs from 'fs';
 import { App, Chart } from 'cdk8s';
 import {
-  AlertRouter, Dashboards, GrafanaWithDashboards, MonitoringStack, MonitoringStackLayout, PrometheusServer,
+  AlertRouter, Dashboard, GrafanaWithDashboards, MonitoringStack, MonitoringStackLayout, PrometheusServer,
 } from 'cdk8s-mlops-monitoring';
 
 // 1. The whole stack, in another namespace, monitoring one more application, in the ten-file layout.
@@ -53,7 +53,7 @@ stack.monitorApplication({ name: 'shop', namespace: 'shop', serviceName: 'shop-s
   }] }],
 });
 stack.prometheus.addRuleGroup({ name: 'shop-recording', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] });
-stack.grafana.addDashboard(Dashboards.fromJson({ uid: 'shop', title: 'Shop', panels: [] }));
+stack.grafana.addDashboard(Dashboard.fromJson({ uid: 'shop', title: 'Shop', panels: [] }));
 stack.alertRouter.addReceiver({ name: 'shop-team', webhook: [{ url: 'http://hooks.example/shop' }] });
 const written = new MonitoringStackLayout(stack).write(app, 'manifests/monitoring');
 

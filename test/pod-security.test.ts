@@ -1,5 +1,5 @@
 import { AlertSeverity } from '../src/index';
-import { MonitoringStack, MonitoringStackProps, IngressAuthentication, RemoteWrite, ShardRuleEvaluation } from '../src';
+import { Dashboard, MonitoringStack, MonitoringStackProps, IngressAuthentication, RemoteWrite, ShardRuleEvaluation } from '../src';
 import { checksumOf } from '../src/common/serialize';
 import { APPARMOR_SUPPLEMENT, checkPodSecurity, podTemplateOwners } from './support/pod-security';
 import { configMapData, find, Manifest, synthStack } from './support/synth';
@@ -252,7 +252,7 @@ describe('config changes: hot reload where the program can, a rollout (checksum/
     { what: 'a retention', props: { prometheus: { retention: '30d' } } },
     { what: 'a receiver', customize: (s) => s.alertRouter.addReceiver({ name: 'ops', webhook: [{ url: 'http://hooks.local/alerts' }] }) },
     { what: 'a route', customize: (s) => s.alertRouter.addRoute({ receiver: 'warning', match: { team: 'ml' } }) },
-    { what: 'a dashboard', customize: (s) => s.grafana.addDashboard({ uid: 'extra', title: 'Extra', model: { uid: 'extra', title: 'Extra', panels: [] } }) },
+    { what: 'a dashboard', customize: (s) => s.grafana.addDashboard(Dashboard.fromJson({ uid: 'extra', title: 'Extra', panels: [] })) },
   ];
   // An object per case: the test function then takes one argument (jest reads a longer one as a `done` callback).
   test.each(RELOADED)('adding $what is reloaded: no pod template changes', ({ props, customize }) => {

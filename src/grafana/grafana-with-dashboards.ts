@@ -13,7 +13,7 @@ import { checksumOf, toJson, toYaml } from '../common/serialize';
 import { PersistenceOptions, sizeLimitOf } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
 import { DEFAULT_GRAFANA_IMAGE } from '../common/versions';
-import { GrafanaDashboard, validateDashboard } from './dashboard';
+import { IDashboard, validateDashboard } from './dashboard';
 import { dashboardProviderProvisioning, datasourceProvisioning, grafanaIni, renderIni } from './provisioning';
 import { checkUniqueObjects } from '../common/unique-objects';
 
@@ -35,10 +35,11 @@ export interface GrafanaWithDashboardsOptions {
    */
   readonly scrapeInterval?: string;
   /**
-   * Dashboards to provision. See {@link Dashboards}.
+   * Dashboards to provision: built-in ones ({@link Dashboards}), or your own ({@link Dashboard.provisioned},
+   * {@link Dashboard.fromJson}).
    * @default - none
    */
-  readonly dashboards?: GrafanaDashboard[];
+  readonly dashboards?: IDashboard[];
   /**
    * Folder the dashboards appear in.
    * @default 'MLOps'
@@ -139,7 +140,7 @@ export class GrafanaWithDashboards extends Construct {
   /** Labels of the pods, for NetworkPolicies and Services. */
   public readonly podSelector: Record<string, string>;
 
-  private readonly dashboardList: GrafanaDashboard[] = [];
+  private readonly dashboardList: IDashboard[] = [];
   private readonly uids = new Set<string>();
   /** The serialized grafana-config data, computed once per state (the ConfigMap and its checksum share it). */
   private renderedConfig?: Record<string, string>;
@@ -242,18 +243,18 @@ export class GrafanaWithDashboards extends Construct {
   }
 
   /** Adds a dashboard; its uid must be unique. */
-  public addDashboard(dashboard: GrafanaDashboard): this {
+  public addDashboard(dashboard: IDashboard): this {
     validateDashboard(this, dashboard);
     claimUnique(this, `dashboards[${dashboard.title}].uid`, this.uids, dashboard.uid, 'dashboard uid');
     this.dashboardList.push(dashboard);
-    this.dashboardFiles.put(`${dashboard.uid}.json`, toJson(dashboard.model));
+    this.dashboardFiles.put(`${dashboard.uid}.json`, toJson(dashboard.toJson()));
     this.renderedConfig = undefined;
     return this;
   }
 
   /** The provisioned dashboards, in order. */
-  public get dashboards(): readonly GrafanaDashboard[] {
-    return this.dashboardList;
+  public get dashboards(): IDashboard[] {
+    return [...this.dashboardList];
   }
 
 }

@@ -1,26 +1,39 @@
+// The library's own panel model. The Grafana Foundation SDK builds the JSON, but none of its types leaves
+// this file: the public API is structs and the `Panel` class, readable from every jsii language.
 import {
   LegendDisplayMode, LegendPlacement, ReduceDataOptionsBuilder, SortOrder, TooltipDisplayMode, VizLegendOptionsBuilder,
   VizTooltipOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
-import {
-  DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder, MappingType, QueryVariableBuilder, ThresholdsConfigBuilder,
-  ThresholdsMode, VariableRefresh, VariableSort,
-} from '@grafana/grafana-foundation-sdk/dashboard';
+import { MappingType, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { PROMETHEUS_DATASOURCE_UID } from './dashboard';
 
 /** One PromQL query of a panel. */
 export interface PanelQuery {
   /** PromQL; Grafana macros such as `$__rate_interval` and the dashboard's variables (`$job`) are allowed. */
   readonly expr: string;
-  /** @default - Grafana's default legend */
+  /**
+   * Legend of the query's series, with label templates such as `{{job}}`.
+   * @default - Grafana's default legend
+   */
   readonly legend?: string;
 }
 
-/** What every panel helper takes: title, queries, unit and place on the 24-column grid. */
-export interface PanelSpec {
+/** Where a panel sits on the dashboard's grid, 24 columns wide. */
+export interface GridPosition {
+  /** Column of the panel's left edge, 0 to 23. */
+  readonly x: number;
+  /** Row of the panel's top edge, from 0. */
+  readonly y: number;
+  /** Width in columns, 1 to 24. */
+  readonly width: number;
+  /** Height in grid rows (a row is about 30 pixels). */
+  readonly height: number;
+}
+
+/** What every panel takes: title, queries, unit and place on the 24-column grid. */
+export interface PanelOptions {
   /** Panel title. */
   readonly title: string;
   /**
@@ -40,15 +53,21 @@ export interface PanelSpec {
    * @default - Grafana's "No data"
    */
   readonly noValue?: string;
-  /** Grid position: x, y, width, height. */
-  readonly grid: [number, number, number, number];
+  /** Place of the panel on the grid. */
+  readonly position: GridPosition;
 }
 
-/** A time-series panel: legend at the bottom, tooltip listing every series. */
-export interface TimeseriesPanelSpec extends PanelSpec {
-  /** @default - automatic */
+/** Options of {@link Panel.timeseries}: a time-series panel, legend at the bottom, tooltip listing every series. */
+export interface TimeseriesPanelOptions extends PanelOptions {
+  /**
+   * Lower end of the value axis.
+   * @default - automatic
+   */
   readonly min?: number;
-  /** @default - automatic */
+  /**
+   * Upper end of the value axis.
+   * @default - automatic
+   */
   readonly max?: number;
   /**
    * Values shown beside each series in the legend, as Grafana reducer ids (`mean`, `max`, `lastNotNull`): the
@@ -58,114 +77,113 @@ export interface TimeseriesPanelSpec extends PanelSpec {
   readonly legendCalcs?: string[];
 }
 
-/** A single-value panel, reduced to the last non-null value of the range. */
-export interface StatPanelSpec extends PanelSpec {
+/** A value of a stat panel shown as words, in a colour: 1 → "Loaded" in green. */
+export interface ValueMapping {
+  /** The value mapped. */
+  readonly value: number;
+  /** Text shown instead of the value. */
+  readonly text: string;
+  /** Colour of the text: a Grafana colour name (`green`, `red`, `orange`) or `#rrggbb`. */
+  readonly color: string;
+}
+
+/** A step of a stat panel's thresholds: the colour of values from `value` up (to the next step). */
+export interface ThresholdStep {
+  /** The lowest value with this colour. */
+  readonly value: number;
+  /** A Grafana colour name (`green`, `red`, `orange`) or `#rrggbb`. */
+  readonly color: string;
+}
+
+/** Options of {@link Panel.stat}: a single-value panel, reduced to the last non-null value of the range. */
+export interface StatPanelOptions extends PanelOptions {
   /**
-   * Values turned into words: `{ 1: { text: 'Loaded', color: 'green' } }`.
+   * Values turned into words: `[{ value: 1, text: 'Loaded', color: 'green' }]`.
    * @default - none
    */
-  readonly mappings?: Record<string, { text: string; color: string }>;
+  readonly mappings?: ValueMapping[];
   /**
-   * Colours from a value up: `{ 1: 'red' }` turns the value red from 1 on; below the lowest step it is green.
+   * Colours from a value up: `[{ value: 1, color: 'red' }]` turns the value red from 1 on; below the lowest
+   * step it is green.
    * @default - always green
    */
-  readonly thresholds?: Record<string, string>;
+  readonly thresholds?: ThresholdStep[];
 }
 
-/** A drop-down of label values from Prometheus, `label_values(<selector>, <name>)`, used in queries as `$name`. */
-export interface DashboardVariable {
-  /** The Prometheus label offered, also the variable's name (`namespace`, `job`, `instance`, `pod`). */
-  readonly name: string;
-  /** Series whose label values are offered; may use the variables before it: `up{job=~"$job"}`. */
-  readonly selector: string;
-  /**
-   * Values selected when the dashboard opens.
-   * @default - All
-   */
-  readonly defaults?: string[];
-  /**
-   * Regex the variable stands for when "All" is selected.
-   * @default '.+'
-   */
-  readonly allValue?: string;
-}
-
-/** Name of the datasource variable of every dashboard made by {@link provisionedDashboard}. */
-const DATASOURCE_VARIABLE = 'datasource';
+/** Name of the datasource variable of every dashboard made by `Dashboard.provisioned`. */
+export const DATASOURCE_VARIABLE = 'datasource';
 /** Panels and queries follow the dashboard's datasource drop-down, which selects the provisioned Prometheus. */
-const datasource = { type: 'prometheus', uid: `\${${DATASOURCE_VARIABLE}}` };
+export const DATASOURCE_REF = { type: 'prometheus', uid: `\${${DATASOURCE_VARIABLE}}` };
 
 function targets(queries: PanelQuery[]): DataqueryBuilder[] {
   return queries.map((q, i) => {
-    const target = new DataqueryBuilder().expr(q.expr).refId(String.fromCharCode(65 + i)).datasource(datasource);
+    const target = new DataqueryBuilder().expr(q.expr).refId(String.fromCharCode(65 + i)).datasource(DATASOURCE_REF);
     return q.legend ? target.legendFormat(q.legend) : target;
   });
 }
 
-/** What the SDK's panel builders have in common, for {@link withSpec}. */
+/** What the SDK's panel builders have in common, for {@link withOptions}. */
 type PanelBuilderLike = TimeseriesPanelBuilder | StatPanelBuilder;
 
-/** Applies the fields every panel helper takes. */
-function withSpec<T extends PanelBuilderLike>(panel: T, spec: PanelSpec): T {
-  const [x, y, w, h] = spec.grid;
-  panel.title(spec.title).datasource(datasource).targets(targets(spec.queries)).gridPos({ x, y, w, h });
-  if (spec.description) panel.description(spec.description);
-  if (spec.unit) panel.unit(spec.unit);
-  if (spec.noValue) panel.noValue(spec.noValue);
+/** Applies the fields every panel takes. */
+function withOptions<T extends PanelBuilderLike>(panel: T, options: PanelOptions): T {
+  const { x, y, width: w, height: h } = options.position;
+  panel.title(options.title).datasource(DATASOURCE_REF).targets(targets(options.queries)).gridPos({ x, y, w, h });
+  if (options.description) panel.description(options.description);
+  if (options.unit) panel.unit(options.unit);
+  if (options.noValue) panel.noValue(options.noValue);
   return panel;
-}
-
-function queryVariable(variable: DashboardVariable): QueryVariableBuilder {
-  const query = `label_values(${variable.selector}, ${variable.name})`;
-  const current = variable.defaults ?? ['$__all'];
-  return new QueryVariableBuilder(variable.name)
-    // The linter's conventions: capitalized label, multi-select, "All" as a regex, reloaded with the time range.
-    .label(variable.name.charAt(0).toUpperCase() + variable.name.slice(1))
-    .datasource(datasource)
-    .query(query)
-    .definition(query)
-    .multi(true)
-    .includeAll(true)
-    .allValue(variable.allValue ?? '.+')
-    .current({ text: variable.defaults ?? ['All'], value: current })
-    .refresh(VariableRefresh.OnTimeRangeChanged)
-    .sort(VariableSort.AlphabeticalAsc);
 }
 
 /**
- * A new dashboard with the stack's conventions: read-only (provisioned), last hour, refreshed every 30s, one
- * crosshair across panels, and variables: `datasource` (Prometheus datasources, the provisioned one selected),
- * then `variables` in order.
+ * A panel of a dashboard: a time series or a stat with the stack's conventions, or any panel as JSON. Add
+ * panels to a dashboard with `Dashboard.provisioned({ panels })`.
  */
-export function provisionedDashboard(title: string, uid: string, tags: string[], variables: DashboardVariable[] = []): DashboardBuilder {
-  const dashboard = new DashboardBuilder(title).uid(uid).tags(tags).refresh('30s').time({ from: 'now-1h', to: 'now' })
-    .timezone('browser').readonly().tooltip(DashboardCursorSync.Crosshair)
-    .withVariable(new DatasourceVariableBuilder(DATASOURCE_VARIABLE).label('Data source').type('prometheus')
-      .current({ text: 'Prometheus', value: PROMETHEUS_DATASOURCE_UID }));
-  variables.forEach((v) => dashboard.withVariable(queryVariable(v)));
-  return dashboard;
-}
+export class Panel {
+  /**
+   * A time-series panel: every query on the dashboard's datasource, legend at the bottom (a table when
+   * `legendCalcs` are given), tooltip listing every series, largest first.
+   */
+  public static timeseries(options: TimeseriesPanelOptions): Panel {
+    const calcs = options.legendCalcs ?? [];
+    const panel = withOptions(new TimeseriesPanelBuilder(), options)
+      .legend(new VizLegendOptionsBuilder().showLegend(true).placement(LegendPlacement.Bottom)
+        .displayMode(calcs.length ? LegendDisplayMode.Table : LegendDisplayMode.List).calcs(calcs))
+      .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
+    if (options.min !== undefined) panel.min(options.min);
+    if (options.max !== undefined) panel.max(options.max);
+    return Panel.fromJson(panel.build());
+  }
 
-/** A time-series panel. */
-export function timeseriesPanel(spec: TimeseriesPanelSpec): TimeseriesPanelBuilder {
-  const calcs = spec.legendCalcs ?? [];
-  const panel = withSpec(new TimeseriesPanelBuilder(), spec)
-    .legend(new VizLegendOptionsBuilder().showLegend(true).placement(LegendPlacement.Bottom)
-      .displayMode(calcs.length ? LegendDisplayMode.Table : LegendDisplayMode.List).calcs(calcs))
-    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
-  if (spec.min !== undefined) panel.min(spec.min);
-  if (spec.max !== undefined) panel.max(spec.max);
-  return panel;
-}
+  /** A single-value panel on the dashboard's datasource; `mappings` turn values into words, `thresholds` colour them. */
+  public static stat(options: StatPanelOptions): Panel {
+    const steps = (options.thresholds ?? []).map((step) => ({ value: step.value, color: step.color }))
+      .sort((a, b) => a.value - b.value);
+    const panel = withOptions(new StatPanelBuilder(), options)
+      // The last point can be null (a scrape in flight): the last non-null one is the current value.
+      .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']))
+      .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: 'green' }, ...steps]));
+    if (options.mappings) {
+      const mappings: Record<string, { text: string; color: string }> = {};
+      for (const m of options.mappings) mappings[String(m.value)] = { text: m.text, color: m.color };
+      panel.mappings([{ type: MappingType.ValueToText, options: mappings }]);
+    }
+    return Panel.fromJson(panel.build());
+  }
 
-/** A single-value panel; `mappings` turns values into words (1 → "Loaded"), `thresholds` colour it. */
-export function statPanel(spec: StatPanelSpec): StatPanelBuilder {
-  const steps = Object.entries(spec.thresholds ?? {}).map(([value, color]) => ({ value: Number(value), color }))
-    .sort((a, b) => a.value - b.value);
-  const panel = withSpec(new StatPanelBuilder(), spec)
-    // The last point can be null (a scrape in flight): the last non-null one is the current value.
-    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']))
-    .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: 'green' }, ...steps]));
-  if (spec.mappings) panel.mappings([{ type: MappingType.ValueToText, options: spec.mappings }]);
-  return panel;
+  /**
+   * Any panel, as Grafana's panel JSON model (`{ type, title, gridPos, targets, ... }`). In a dashboard, it gets
+   * an id, its queries refIds, and the stack's Prometheus when it names no datasource.
+   */
+  public static fromJson(json: any): Panel {
+    // A JSON copy: plain data only (the SDK's objects carry functions, which JSON leaves out).
+    return new Panel(JSON.parse(JSON.stringify(json)));
+  }
+
+  private constructor(private readonly json: any) {}
+
+  /** The panel's JSON model (a copy). */
+  public toJson(): any {
+    return structuredClone(this.json);
+  }
 }

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { fail } from '../common/errors';
 import { claimUnique, validateDnsLabel } from '../common/validation';
-import { GrafanaDashboard } from '../grafana/dashboard';
+import { IDashboard } from '../grafana/dashboard';
 import { GrafanaWithDashboards } from '../grafana/grafana-with-dashboards';
 import { PrometheusServer } from '../prometheus/prometheus-server';
 import { RuleGroup } from '../prometheus/rules';
@@ -52,7 +52,7 @@ export class ApplicationSlos extends Construct {
   /** The recording and alerting rule groups added to the Prometheus server. */
   public readonly ruleGroups: RuleGroup[];
   /** The SLO dashboard (added to Grafana when one is given). */
-  public readonly dashboard: GrafanaDashboard;
+  public readonly dashboard: IDashboard;
 
   constructor(scope: Construct, id: string, props: ApplicationSlosProps) {
     super(scope, id);
