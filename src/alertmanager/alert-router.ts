@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IAlertmanagerEndpoint, NetworkPeer } from '../common/endpoints';
+import { addressFrom, externalAlertmanager, IAlertmanagerEndpoint, NetworkPeer } from '../common/endpoints';
 import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
@@ -232,7 +232,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
 
   /** An Alertmanager that runs elsewhere. */
   public static fromAddress(address: string): IAlertmanagerEndpoint {
-    return { address };
+    return externalAlertmanager(address);
   }
 
   /** Name of the Deployment (and prefix of the other objects' names). */
@@ -425,6 +425,11 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     this.routes.push({ route, matchers });
     this.rendered = undefined;
     return this;
+  }
+
+  /** Every member's address with several replicas; else {@link address} from this namespace, {@link clusterAddress} from another. */
+  public targetsFrom(clientNamespace: string): string[] {
+    return this.memberAddresses ? [...this.memberAddresses] : [addressFrom(this.namespace, clientNamespace, this.address, this.clusterAddress)];
   }
 
   /** Lets pods with these labels (in `namespace`, by default this one) reach Alertmanager through its NetworkPolicy. */

@@ -1,50 +1,43 @@
-/** A Prometheus server that Grafana (or anything else) can query. */
+/** A Prometheus server that Grafana (or anything else) can query: a {@link PrometheusServer}, or one elsewhere. */
 export interface IPrometheusEndpoint {
   /** HTTP base URL of its API from its own namespace, such as `http://prometheus-service:9090`. */
   readonly url: string;
   /**
-   * HTTP base URL from any namespace, such as `http://prometheus-service.mlops.svc:9090`.
-   * @default - `url`
+   * HTTP base URL of its API as seen from a client in `clientNamespace` (the cluster-wide name when the
+   * client runs in another namespace).
    */
-  readonly clusterUrl?: string;
+  urlFrom(clientNamespace: string): string;
   /**
-   * Namespace it runs in: clients in another namespace use `clusterUrl`, and NetworkPolicies select its
-   * pods there.
-   * @default - unknown: treated as the client's namespace
+   * Its pods and port, so that a client's NetworkPolicy lets it reach them; `undefined` when unknown (a
+   * Prometheus outside the cluster), and the client's egress is then not restricted.
    */
-  readonly namespace?: string;
-  /**
-   * Labels of its pods, so NetworkPolicies can let clients reach it.
-   * @default - unknown: clients' egress to it is not restricted
-   */
-  readonly podSelector?: Record<string, string>;
-  /**
-   * Its pods' port, with `podSelector`.
-   * @default - unknown
-   */
-  readonly port?: number;
+  networkDestination(): NetworkDestination | undefined;
 }
 
-/** An Alertmanager that Prometheus sends alerts to. */
+/** An Alertmanager that Prometheus sends alerts to: an {@link AlertRouter}, or one elsewhere. */
 export interface IAlertmanagerEndpoint {
   /** `host:port` of its API from its own namespace, such as `alertmanager-service:9093`. */
   readonly address: string;
   /**
-   * `host:port` from any namespace, such as `alertmanager-service.mlops.svc:9093`.
-   * @default - `address`
+   * The `host:port` addresses Prometheus sends alerts to from `clientNamespace`: for a cluster, every member
+   * (they deduplicate notifications among themselves), not one load-balanced Service.
    */
-  readonly clusterAddress?: string;
-  /**
-   * For a cluster of Alertmanagers, each member's `host:port`, resolvable from any namespace: Prometheus
-   * sends every alert to every member (they deduplicate notifications among themselves), not to one Service.
-   * @default - `address` alone
-   */
-  readonly memberAddresses?: string[];
-  /**
-   * Namespace it runs in: clients in another namespace use `clusterAddress`.
-   * @default - unknown: treated as the client's namespace
-   */
-  readonly namespace?: string;
+  targetsFrom(clientNamespace: string): string[];
+}
+
+/** An endpoint at `url` outside this library: no namespace, no pods known. */
+export function externalPrometheus(url: string): IPrometheusEndpoint {
+  return { url, urlFrom: () => url, networkDestination: () => undefined };
+}
+
+/** An Alertmanager at `address` outside this library. */
+export function externalAlertmanager(address: string): IAlertmanagerEndpoint {
+  return { address, targetsFrom: () => [address] };
+}
+
+/** `local` from the same namespace, `cluster` (a name resolvable from any namespace) from another. */
+export function addressFrom(ownNamespace: string, clientNamespace: string, local: string, cluster: string): string {
+  return ownNamespace === clientNamespace ? local : cluster;
 }
 
 /** Pods allowed through a program's NetworkPolicy. */
@@ -64,21 +57,6 @@ export interface NetworkDestination {
   readonly peer: NetworkPeer;
   /** The TCP port. */
   readonly port: number;
-}
-
-/** The URL of `endpoint` as seen from `clientNamespace`. */
-export function prometheusUrlFrom(endpoint: IPrometheusEndpoint, clientNamespace: string): string {
-  return endpoint.namespace && endpoint.namespace !== clientNamespace ? endpoint.clusterUrl ?? endpoint.url : endpoint.url;
-}
-
-/** The address of `endpoint` as seen from `clientNamespace`. */
-export function alertmanagerAddressFrom(endpoint: IAlertmanagerEndpoint, clientNamespace: string): string {
-  return endpoint.namespace && endpoint.namespace !== clientNamespace ? endpoint.clusterAddress ?? endpoint.address : endpoint.address;
-}
-
-/** The addresses Prometheus sends alerts to for `endpoint`: every member of a cluster, else its one address. */
-export function alertmanagerTargetsFrom(endpoint: IAlertmanagerEndpoint, clientNamespace: string): string[] {
-  return endpoint.memberAddresses?.length ? [...endpoint.memberAddresses] : [alertmanagerAddressFrom(endpoint, clientNamespace)];
 }
 
 /** Where pods resolve names, for NetworkPolicies that restrict egress. */

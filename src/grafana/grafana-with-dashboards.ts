@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DnsEgress, IPrometheusEndpoint, prometheusUrlFrom } from '../common/endpoints';
+import { DnsEgress, IPrometheusEndpoint } from '../common/endpoints';
 import { fail } from '../common/errors';
 import { IngressOptions } from '../common/exposure';
 import { programLabels, selectorLabels } from '../common/labels';
@@ -154,8 +154,13 @@ export class GrafanaWithDashboards extends Construct {
     const adminSecret = validateDnsLabel(this, 'adminSecretName', props.adminSecretName ?? 'grafana-secrets');
     const scrapeInterval = validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? '15s');
     // By default, a PrometheusServer with default props in the same namespace.
-    const prometheus = props.prometheus ?? { url: 'http://prometheus-service:9090', podSelector: selectorLabels('prometheus'), port: 9090 };
-    const prometheusUrl = prometheusUrlFrom(prometheus, this.namespace);
+    const prometheus: IPrometheusEndpoint = props.prometheus ?? {
+      url: 'http://prometheus-service:9090',
+      urlFrom: () => 'http://prometheus-service:9090',
+      networkDestination: () => ({ peer: { podLabels: selectorLabels('prometheus') }, port: 9090 }),
+    };
+    const prometheusUrl = prometheus.urlFrom(this.namespace);
+    const prometheusPods = prometheus.networkDestination();
     if (!/^https?:\/\/[^\s]+$/.test(prometheusUrl)) fail(this, 'prometheus.url', `"${prometheusUrl}" is not an http(s) URL`);
     const labels = programLabels(this.name, 'grafana');
     this.dashboardFiles = new ConfigMapShards(this, 'Dashboards', {
@@ -221,9 +226,7 @@ export class GrafanaWithDashboards extends Construct {
       networkPolicy: (props.networkPolicy ?? true) ? {
         // Prometheus (scraping it) and the ingress controller; `kubectl port-forward` does not cross NetworkPolicies.
         restrictIngress: true,
-        egressToPods: prometheus.podSelector && prometheus.port
-          ? [{ peer: { podLabels: prometheus.podSelector, namespace: prometheus.namespace }, port: prometheus.port }]
-          : undefined,
+        egressToPods: prometheusPods ? [prometheusPods] : undefined,
         dns: props.dnsEgress,
       } : undefined,
       ingress: props.ingress,

@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { alertmanagerTargetsFrom, IAlertmanagerEndpoint, IPrometheusEndpoint, NetworkPeer } from '../common/endpoints';
+import { addressFrom, externalPrometheus, IAlertmanagerEndpoint, IPrometheusEndpoint, NetworkDestination, NetworkPeer } from '../common/endpoints';
 import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
@@ -229,7 +229,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
    * @param url HTTP base URL of its API, such as `http://prometheus.monitoring.svc:9090`
    */
   public static fromUrl(url: string): IPrometheusEndpoint {
-    return { url };
+    return externalPrometheus(url);
   }
 
   /** Name of the Deployment (and prefix of the other objects' names). */
@@ -448,6 +448,16 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return this;
   }
 
+  /** {@link url} from this namespace, {@link clusterUrl} from any other. */
+  public urlFrom(clientNamespace: string): string {
+    return addressFrom(this.namespace, clientNamespace, this.url, this.clusterUrl);
+  }
+
+  /** Its pods (every replica and shard) and port, for clients' NetworkPolicies. */
+  public networkDestination(): NetworkDestination | undefined {
+    return { peer: { podLabels: this.podSelector, namespace: this.namespace }, port: this.port };
+  }
+
   /**
    * Sends alerts to one more Alertmanager.
    * @param endpoint an {@link AlertRouter}, or `{ address: 'host:port' }`
@@ -500,7 +510,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
             // Replicas raise the same alerts: without their replica label those are identical, and the
             // Alertmanagers notify once.
             ...(this.replicas > 1 ? { alertRelabelConfigs: Object.keys(this.replicaExternalLabels).map((label) => ({ regex: label, action: RelabelAction.LABELDROP })) } : {}),
-            alertmanagers: [{ staticConfigs: [{ targets: this.alertmanagers.flatMap((a) => alertmanagerTargetsFrom(a, this.namespace)) }] }],
+            alertmanagers: [{ staticConfigs: [{ targets: this.alertmanagers.flatMap((a) => a.targetsFrom(this.namespace)) }] }],
           },
         }
         : {}),
