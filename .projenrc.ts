@@ -61,9 +61,9 @@ const project = new cdk.JsiiProject({
     },
   },
 
-  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-28@^2.5.6', 'constructs@^10.3.0'],
-  // Develop and test against the current releases, not the lowest versions the peer ranges allow.
-  peerDependencyOptions: { pinnedDevDependency: false },
+  // jsii wants the lowest version of each peer range as the devDependency (what the tests run): the ranges start
+  // at the releases this library is tested with, and the Python/Go/Java packages require the same versions.
+  peerDeps: ['cdk8s@^2.70.106', 'cdk8s-plus-28@^2.5.6', 'constructs@^10.8.1'],
   // Not jsii assemblies: shipped inside the package (bundledDependencies), and kept out of the public API.
   // lezer-promql's peers (@lezer/*) come along.
   bundledDeps: [
@@ -71,9 +71,6 @@ const project = new cdk.JsiiProject({
     '@lezer/lr@^1.4.2', '@lezer/highlight@^1.2.1', '@lezer/common@^1.2.3',
   ],
   devDeps: [
-    'cdk8s@^2.70.106',
-    'cdk8s-plus-28@^2.5.6',
-    'constructs@^10.8.1',
     'cdk8s-cli@^2.207.0',
     'esbuild@^0.28.2',
     'kubernetes-models@^5.1.0',

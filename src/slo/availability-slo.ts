@@ -37,8 +37,8 @@ export class AvailabilitySlo extends ServiceLevelObjective {
     this.description = `${this.objectivePercent}% of requests succeed over ${this.window}`;
   }
 
-  public errorRatio(job: string, range: string): string {
-    const rate = (counter: string): string => `sum(rate(${withMatchers(counter, [`job="${job}"`])}[${range}]))`;
+  public errorRatio(job: string, timeRange: string): string {
+    const rate = (counter: string): string => `sum(rate(${withMatchers(counter, [`job="${job}"`])}[${timeRange}]))`;
     // A sum of several counters must not vanish with one of them: `or vector(0)` stands in for a missing one.
     const requests = this.requestCounters.length === 1
       ? rate(this.requestCounters[0])

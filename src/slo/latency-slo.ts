@@ -56,10 +56,10 @@ export class LatencySlo extends ServiceLevelObjective {
     this.description = `${this.objectivePercent}% of ${requests} take at most ${this.thresholdSeconds}s over ${this.window}`;
   }
 
-  public errorRatio(job: string, range: string): string {
+  public errorRatio(job: string, timeRange: string): string {
     const matchers = [`job="${job}"`, ...(this.handlers.length > 0 ? [`${this.handlerLabel}=~${anyOf(this.handlers)}`] : [])].join(', ');
-    const all = `sum(rate(${this.histogram}_count{${matchers}}[${range}]))`;
-    const fast = `sum(rate(${this.histogram}_bucket{${matchers}, le=~${bucketBound(this.thresholdSeconds)}}[${range}]))`;
+    const all = `sum(rate(${this.histogram}_count{${matchers}}[${timeRange}]))`;
+    const fast = `sum(rate(${this.histogram}_bucket{${matchers}, le=~${bucketBound(this.thresholdSeconds)}}[${timeRange}]))`;
     return `(${all} - (${fast} or vector(0))) / (${all} > 0)`;
   }
 

@@ -54,10 +54,10 @@ export abstract class ServiceLevelObjective {
   public abstract readonly description: string;
 
   /**
-   * PromQL: the share of bad events among all events of `job` over `range` (a Prometheus duration), a
+   * PromQL: the share of bad events among all events of `job` over `timeRange` (a Prometheus duration), a
    * single series without labels; no series when there were no events at all.
    */
-  public abstract errorRatio(job: string, range: string): string;
+  public abstract errorRatio(job: string, timeRange: string): string;
 
   /**
    * Checks the SLO, failing with an error naming `scope`'s path and `field`: its name, objective, window
