@@ -1,6 +1,5 @@
-import { AlertSeverity } from '../src/index';
 import { App, Chart } from 'cdk8s';
-import { MonitoredApplication, MonitoringStack, RuleGroup } from 'cdk8s-mlops-monitoring';
+import { AlertSeverity, MonitoredApplication, MonitoringStack, RuleGroup } from 'cdk8s-mlops-monitoring';
 
 /** Any application with a Service and a metrics port. */
 const checkout: MonitoredApplication = {

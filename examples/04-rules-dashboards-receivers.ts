@@ -1,6 +1,5 @@
-import { AlertSeverity } from '../src/index';
 import { App, Chart } from 'cdk8s';
-import { Dashboard, MonitoringStack, Panel } from 'cdk8s-mlops-monitoring';
+import { AlertSeverity, Dashboard, MonitoringStack, Panel } from 'cdk8s-mlops-monitoring';
 
 /** More alert rules, recording rules, dashboards and receivers on the stack. */
 export function rulesDashboardsReceivers(app: App): MonitoringStack {

@@ -3,7 +3,7 @@ import { FileLayout } from './layout/file-layout';
 import { MonitoringStackLayout } from './layout/monitoring-layout';
 import { MonitoringStack } from './stack';
 
-// The app of this repository: the SPEC's stack, written as the ten files GitOps repositories commit.
+// The app of this repository: the default stack, written as the ten files GitOps repositories commit.
 // `cdk8s synth` deletes its output folder before running the app, so cdk8s.yaml points the CLI at a scratch
 // folder, and the app itself replaces dist/k8s/monitoring only once every file has rendered.
 const outdir = process.env.MONITORING_OUTDIR ?? 'dist/k8s/monitoring';

@@ -6,10 +6,9 @@ import { ApplicationServiceMonitor } from './application/application-service-mon
 import { MonitoredApplication, validateApplication } from './application/monitored-application';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateNumber } from './common/validation';
 import { IDashboard } from './grafana/dashboard';
-import { kubernetesInfrastructureDashboard } from './grafana/dashboards/kubernetes-infrastructure';
+import { Dashboards } from './grafana/built-in-dashboards';
 import { GrafanaWithDashboards, GrafanaWithDashboardsOptions } from './grafana/grafana-with-dashboards';
 import { InferenceApiAlerts, InferenceApiAlertSettings } from './iris/inference-api-alerts';
-import { inferenceApiDashboard } from './iris/inference-api-dashboard';
 import { InferenceApiSlos } from './iris/inference-api-slos';
 import { IrisApi, IrisApiOptions } from './iris/iris-api';
 import { PrometheusServer, PrometheusServerOptions } from './prometheus/prometheus-server';
@@ -28,7 +27,7 @@ export interface MonitoringStackProps {
   readonly namespace?: string;
   /**
    * Prometheus settings (its namespace is the stack's).
-   * @default - the SPEC's: 15s scrape interval, 15d retention
+   * @default - 15s scrape interval, 15d retention
    */
   readonly prometheus?: PrometheusServerOptions;
   /**
@@ -95,7 +94,7 @@ export interface ApplicationMonitoringOptions {
 }
 
 /**
- * The whole monitoring stack of the SPEC in one construct: Prometheus (with the Iris API and Kubernetes
+ * The whole monitoring stack in one construct: Prometheus (with the Iris API and Kubernetes
  * scrape jobs and alerts), Alertmanager, Grafana (with both dashboards) and the Iris API's ServiceMonitor,
  * wired together.
  */
@@ -152,12 +151,12 @@ export class MonitoringStack extends Construct {
       this.monitorApplication(iris, {
         alerts: [InferenceApiAlerts.rules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],
         alertsFile: 'api-alerts.yml', // the original stack's file name
-        dashboards: [inferenceApiDashboard({ job: iris.name, metrics: alertOptions.metrics })],
+        dashboards: [Dashboards.inferenceApi({ job: iris.name, metrics: alertOptions.metrics })],
         slos: props.irisApiSlos ?? InferenceApiSlos.objectives({ metrics: alertOptions.metrics }),
       });
     }
     if (props.prometheus?.kubernetesMonitoring ?? true) {
-      this.grafana.addDashboard(kubernetesInfrastructureDashboard({ namespaces: [this.namespace] }));
+      this.grafana.addDashboard(Dashboards.kubernetesInfrastructure({ namespaces: [this.namespace] }));
     }
     (props.grafana?.dashboards ?? []).forEach((d) => this.grafana.addDashboard(d));
 

@@ -96,7 +96,7 @@ export interface AlertRouterOptions {
   readonly name?: string;
   /**
    * Container image, pinned.
-   * @default DEFAULT_ALERTMANAGER_IMAGE
+   * @default - Versions.ALERTMANAGER_IMAGE
    */
   readonly image?: string;
   /**
@@ -185,7 +185,7 @@ export interface AlertRouterOptions {
   readonly dataSizeLimit?: string;
   /**
    * Image of the sidecar that reloads Alertmanager when its config or Secret changes, pinned.
-   * @default DEFAULT_CONFIG_RELOADER_IMAGE
+   * @default - Versions.CONFIG_RELOADER_IMAGE
    */
   readonly configReloaderImage?: string;
   /**

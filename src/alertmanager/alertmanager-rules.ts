@@ -1,6 +1,5 @@
-import { AlertSeverity } from '../prometheus/rules';
 import { runbookUrl } from '../common/runbooks';
-import { RuleGroup } from '../prometheus/rules';
+import { AlertSeverity, RuleGroup } from '../prometheus/rules';
 import { MONITORING_ALERT_COMPONENT } from '../prometheus/self-monitoring-rules';
 
 /** Options of {@link AlertmanagerAlerts.rules}. */

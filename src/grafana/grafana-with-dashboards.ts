@@ -26,7 +26,7 @@ export interface GrafanaWithDashboardsOptions {
   readonly name?: string;
   /**
    * Container image, pinned.
-   * @default DEFAULT_GRAFANA_IMAGE
+   * @default - Versions.GRAFANA_IMAGE
    */
   readonly image?: string;
   /**

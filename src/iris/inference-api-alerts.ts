@@ -5,7 +5,7 @@ import { InferenceApiMetrics, resolveMetrics } from './iris-api';
 
 /**
  * Thresholds, timings and names of the inference-API alerts, for any inference API (every field has the
- * SPEC's default). {@link InferenceApiAlertOptions} adds the job they watch; {@link IrisApiOptions} is
+ * original stack's default). {@link InferenceApiAlertOptions} adds the job they watch; {@link IrisApiOptions} is
  * what {@link MonitoringStack} takes for the Iris API.
  */
 export interface InferenceApiAlertSettings {
@@ -79,11 +79,11 @@ export interface InferenceApiAlertOptions extends InferenceApiAlertSettings {
 }
 
 /**
- * The inference-API alerts of the SPEC: IrisAPIDown, HighErrorRate, HighLatency, ModelNotLoaded and
+ * The inference-API alerts of the original hand-written stack: IrisAPIDown, HighErrorRate, HighLatency, ModelNotLoaded and
  * LowPredictionRate, as typed rules for the given job and metric names.
  *
  * "Critical" means the API is not serving: no replica up, or no replica with a model. One replica of
- * several down is the job-wide TargetDown warning's business (see `selfMonitoringAlertRules`).
+ * several down is the job-wide TargetDown warning's business (see `SelfMonitoringAlerts`).
  */
 export class InferenceApiAlerts {
   /** The alert group of one inference API (`<job>-alerts`), with its thresholds and metric names. */

@@ -1,6 +1,5 @@
-import { AlertSeverity } from './rules';
 import { runbookUrl } from '../common/runbooks';
-import { forPhrase, RuleGroup } from './rules';
+import { AlertSeverity, forPhrase, RuleGroup } from './rules';
 
 /** Thresholds of the infrastructure alerts. */
 export interface InfrastructureAlertOptions {

@@ -37,7 +37,7 @@ export interface PrometheusServerOptions {
   readonly name?: string;
   /**
    * Container image, pinned.
-   * @default DEFAULT_PROMETHEUS_IMAGE
+   * @default - Versions.PROMETHEUS_IMAGE
    */
   readonly image?: string;
   /**

@@ -1,6 +1,5 @@
-import { AlertSeverity } from './rules';
 import { runbookUrl } from '../common/runbooks';
-import { forPhrase, RuleGroup } from './rules';
+import { AlertSeverity, forPhrase, RuleGroup } from './rules';
 
 /** Options of {@link SelfMonitoringAlerts.rules}. */
 export interface SelfMonitoringAlertOptions {
