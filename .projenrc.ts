@@ -125,6 +125,9 @@ project.package.addField('files', [
   'lib/imports/**/*.d.ts',
   '!lib/src/main.js',
   '!lib/src/main.d.ts',
+  // The jsii assembly: the Python, Go, Java and .NET packages load the npm tarball and look for it there
+  // (without it: "Expected to find .jsii file in .../node_modules/cdk8s-mlops-monitoring").
+  '.jsii',
   'README.md',
   'API.md',
   'CHANGELOG.md',

@@ -99,9 +99,9 @@ test('npm pack: the tarball installs offline into a fresh cdk8s app and synthesi
       || /\.tsbuildinfo$|\.map$|(^|\/)[^/]*(?<!\.d)\.ts$|\.test\.|^lib\/src\/main\./.test(f)
       || /^(\.projenrc\.ts|tsconfig.*\.json|typedoc\.json|cdk8s\.yaml|package-lock\.json|\.npmrc)$/.test(f));
     expect(unwanted).toEqual([]);
-    // Every compiled module has its declarations, and every file is JS, a declaration or a top-level doc.
+    // Every compiled module has its declarations, and every file is JS, a declaration, a top-level doc or the jsii assembly.
     for (const js of files.filter((f) => f.endsWith('.js'))) expect(files).toContain(js.replace(/\.js$/, '.d.ts'));
-    expect(files.filter((f) => !/^lib\/.*\.(js|d\.ts)$/.test(f))).toEqual(['API.md', 'CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
+    expect(files.filter((f) => !/^lib\/.*\.(js|d\.ts)$/.test(f))).toEqual(['.jsii', 'API.md', 'CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
     console.log(`tarball ${pack.filename}: ${pack.files.length} files, ${(pack.size / 1024).toFixed(1)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(1)} KiB unpacked`);
 
     // --- a fresh consumer app ---

@@ -18,3 +18,7 @@ if ! command -v etcd >/dev/null; then
   fi
 fi
 bash tools/kubernetes/install.sh >/dev/null
+# test/consumers.test.ts: the Python venv (cdk8s from PyPI, ~12 s once), and the Go and Java bindings of cdk8s and
+# cdk8s-plus-28 that the registries here do not serve, generated from the npm packages (~2-4 min once). Cached.
+bash tools/python/install.sh >/dev/null
+bash tools/jsii-bindings/install.sh >/dev/null
