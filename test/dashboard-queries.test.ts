@@ -5,6 +5,7 @@ import {
 import { checkRules, expectSuccess, InputSeries, recordingRuleFile, testRules } from './support/promtool';
 import { synthStack } from './support/synth';
 import { Dashboard, IDashboard } from '../src';
+import { note } from './support/notes';
 
 /** A user's dashboard JSON, as exported from Grafana: one query per Grafana variable, one panel in a row. */
 const userDashboard = (expr = 'max_over_time(up{job="iris-api"}[$__range])'): IDashboard => Dashboard.fromJson({
@@ -33,7 +34,7 @@ const checked = new Map<string, number>();
 
 afterAll(() => {
   const total = [...checked.values()].reduce((a, b) => a + b, 0);
-  console.log(`dashboard queries checked: ${total} (${[...checked].map(([file, n]) => `${file}: ${n}`).join(', ')})`);
+  note(`dashboard queries checked: ${total} (${[...checked].map(([file, n]) => `${file}: ${n}`).join(', ')})`);
 });
 
 test('the stack provisions the built-in dashboards (overview, SLOs, infrastructure) and the user one', () => {

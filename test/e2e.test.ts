@@ -18,6 +18,7 @@ import { listeningAddresses } from './support/e2e/listening-sockets';
 import { localPrometheusConfig } from './support/e2e/local-config';
 import { freePort, httpGet, LOOPBACK, waitFor } from './support/e2e/loopback';
 import { Notification, WebhookRecorder } from './support/e2e/webhook-recorder';
+import { note } from './support/notes';
 
 /** Bound of each wait for notifications; the observed time is a few seconds. */
 const PHASE_TIMEOUT_MS = 30_000;
@@ -123,7 +124,7 @@ describe('end to end: the synthesized stack alerts on a live Iris API through re
     await iris?.close();
     await webhooks?.close();
     if (workDir) removeDir(workDir);
-    console.log(`e2e: total ${seconds(Date.now() - startedAt)} (start-up, both phases and shutdown)`);
+    note(`e2e: total ${seconds(Date.now() - startedAt)} (start-up, both phases and shutdown)`);
   }, 30_000);
 
   /** What the servers say, for a wait that timed out. */
@@ -215,7 +216,7 @@ describe('end to end: the synthesized stack alerts on a live Iris API through re
     expect(new Set(alertsOn('/critical').map((a) => a.labels.severity))).toEqual(new Set(['critical']));
     expect(new Set(alertsOn('/watchdog').map((a) => a.labels.alertname))).toEqual(new Set(['Watchdog']));
 
-    console.log(`e2e: alerts fired ${seconds(firedAfter)} after start-up, resolved ${seconds(resolvedAfter)} after recovery`);
+    note(`e2e: alerts fired ${seconds(firedAfter)} after start-up, resolved ${seconds(resolvedAfter)} after recovery`);
   }, 2 * PHASE_TIMEOUT_MS + 10_000);
 });
 

@@ -22,6 +22,7 @@ import { localPrometheusConfig } from './support/e2e/local-config';
 import { freePort, httpGet, LOOPBACK, sleep, waitFor } from './support/e2e/loopback';
 import { WebhookRecorder } from './support/e2e/webhook-recorder';
 import { RemoteWrite, ShardRuleEvaluation } from '../src';
+import { note } from './support/notes';
 
 const READY_TIMEOUT_MS = 20_000;
 const ALERT = 'HaDedupTest';
@@ -190,7 +191,7 @@ describe('an Alertmanager cluster and Prometheus replicas, on loopback', () => {
       expect(status.cluster.peers.length).toBe(2);
       expect(await getJson(`http://${address}/api/v2/alerts?filter=alertname%3D%22${ALERT}%22`)).toHaveLength(1);
     }
-    console.log(`HA dedup: 2 Prometheus replicas × 3 Alertmanagers, ${ALERT} fired on both replicas; notifications received: ${before} (sent by alertmanager-${sender}); after stopping it and waiting ${2 * PEER_TIMEOUT_S + 10}s: ${ours().length}`);
+    note(`HA dedup: 2 Prometheus replicas × 3 Alertmanagers, ${ALERT} fired on both replicas; notifications received: ${before} (sent by alertmanager-${sender}); after stopping it and waiting ${2 * PEER_TIMEOUT_S + 10}s: ${ours().length}`);
   }, 180_000);
 
   test('each replica remote-writes its series to the receiver, labelled with its pod name', async () => {
@@ -203,7 +204,7 @@ describe('an Alertmanager cluster and Prometheus replicas, on loopback', () => {
     const series = await getJson(`${receiverUrl}/api/v1/series?match[]=${encodeURIComponent('prometheus_build_info')}`);
     expect(series.data.map((s: any) => s.replica).sort()).toEqual(['prometheus-0', 'prometheus-1']);
     const names = await getJson(`${receiverUrl}/api/v1/label/__name__/values`);
-    console.log(`remote write: ${names.data.length} metric names received from replicas ${result.join(', ')}`);
+    note(`remote write: ${names.data.length} metric names received from replicas ${result.join(', ')}`);
   }, 90_000);
 });
 
@@ -257,6 +258,6 @@ describe('sharding: the synthesized hashmod relabeling, run by a real Prometheus
     expect(new Set(all)).toEqual(new Set(targets));
     const sizes = Array.from({ length: SHARDS }, (_, i) => perShard.get(`shard-${i}`)?.length ?? 0);
     sizes.forEach((n) => expect(n).toBeGreaterThan(TARGETS / SHARDS / 2)); // roughly even
-    console.log(`sharding: ${TARGETS} targets over ${SHARDS} shards → ${sizes.join(' + ')} = ${sizes.reduce((a, b) => a + b, 0)}, no overlap`);
+    note(`sharding: ${TARGETS} targets over ${SHARDS} shards → ${sizes.join(' + ')} = ${sizes.reduce((a, b) => a + b, 0)}, no overlap`);
   }, 60_000);
 });

@@ -20,6 +20,7 @@ import { KubeBinaries, requireKubeBinaries } from './support/kube/binaries';
 import { KubectlResult, LocalCluster } from './support/kube/cluster';
 import { Manifest, synthStack } from './support/synth';
 import { removeDir, tempDir } from './support/tools';
+import { note } from './support/notes';
 
 const MANIFESTS = path.resolve(__dirname, '..', 'dist', 'k8s', 'monitoring');
 const FILES = fs.readdirSync(MANIFESTS).filter((f) => f.endsWith('.yaml')).sort();
@@ -125,8 +126,7 @@ describe(`the committed manifests on a real kube-apiserver (${FILES.length} file
 
   afterAll(async () => {
     await cluster?.stop();
-    // eslint-disable-next-line no-console
-    console.log(`kube-apiserver suite: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    note(`kube-apiserver suite: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   }, 60_000);
 
   test('the control plane is the pinned Kubernetes release, listening on 127.0.0.1 only', async () => {

@@ -20,6 +20,7 @@ import { requireKubeBinaries } from './support/kube/binaries';
 import { LocalCluster } from './support/kube/cluster';
 import { Manifest } from './support/synth';
 import { removeDir, tempDir } from './support/tools';
+import { note } from './support/notes';
 
 /** `npm run test:props` sets FC_LONG: more cases, and a new seed each run unless FC_SEED says which. */
 const LONG = process.env.FC_LONG === '1';
@@ -52,8 +53,7 @@ describe(`generated props (seed ${SEED}, ${RUNS} runs): refused with one clear e
       if (outcome.kind === 'refused') refused++;
       else if (accepted.length < DRY_RUN_LIMIT) accepted.push(outcome.objects);
     }), { seed: SEED, numRuns: RUNS, endOnFailure: true });
-    // eslint-disable-next-line no-console
-    console.log(`props (seed ${SEED}): ${generated} generated cases, ${refused} refused at synth, ${generated - refused} accepted by all tools`);
+    note(`props (seed ${SEED}): ${generated} generated cases, ${refused} refused at synth, ${generated - refused} accepted by all tools`);
   }, 600_000);
 });
 

@@ -186,6 +186,15 @@ const BROKEN: Array<[string, Manifest, string]> = [
     'spec.trafficDistribution: field "trafficDistribution" does not exist in Kubernetes 1.28',
   ],
   [
+    'field required by Kubernetes 1.28 only (StatefulSet serviceName, optional from 1.33)',
+    (() => {
+      const sts = structuredClone(STACKS['highly available stack'].find((o) => o.kind === 'StatefulSet')!);
+      delete sts.spec.serviceName;
+      return sts;
+    })(),
+    'spec.serviceName: required field "serviceName" is missing (required in Kubernetes 1.28',
+  ],
+  [
     'field required by Kubernetes 1.28 only (NetworkPolicy podSelector)',
     broken('NetworkPolicy', (n) => { delete n.spec.podSelector; }),
     'spec.podSelector: required field "podSelector" is missing',

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as TypeScript from 'typescript';
+import { createRequire } from 'module';
 
 /*
  * Strict schema validation of synthesized manifests (like `kubeconform -strict`), offline and from
@@ -8,28 +8,35 @@ import type * as TypeScript from 'typescript';
  *
  * - The schemas are the validators of `kubernetes-models` (Kubernetes API objects) and
  *   `@kubernetes-models/prometheus-operator` (monitoring.coreos.com CRDs). These packages ship Ajv
- *   *standalone* validators (precompiled JavaScript, one ES module per OpenAPI definition), not JSON
- *   schemas, and those validators ignore unknown fields (no `additionalProperties: false`).
+ *   *standalone* validators (precompiled JavaScript, one CommonJS module per OpenAPI definition under
+ *   `_schemas/`), not JSON schemas, and those validators ignore unknown fields (no `additionalProperties: false`).
  * - Strictness is added around them: the object is validated through a Proxy that records, for every
  *   object node, which keys the validator read. A compiled validator reads every property its schema
- *   declares (`undefined !== data.prop`) and enumerates the keys of a map (`for (key in data)`, for
+ *   declares (`void 0 === data.prop`) and enumerates the keys of a map (`for (key in data)`, for
  *   `additionalProperties` schemas such as labels, annotations and ConfigMap data). A key of an object that
  *   the validator neither read nor enumerated is therefore not in the schema: an unknown field. An object
  *   whose schema is free-form (x-kubernetes-preserve-unknown-fields) is not read at all, so its keys are
  *   reported too: stricter, never a silent pass.
- * - kubernetes-models 5.1.0 tracks a much newer Kubernetes than 1.28 (its PodSpec has `schedulingGroup`,
- *   its admissionregistration.k8s.io/v1 has MutatingAdmissionPolicy: 1.35 or later; the package does not
- *   record the exact release). The kinds we emit have the same group/version (all GA v1) in 1.28, and the
- *   changes since are additive but for two required fields that became optional. Both are undone here:
- *   every property declared by a definition our kinds reach that Kubernetes 1.28.0 does not have is in
- *   FIELDS_NEWER_THAN_1_28 and rejected, and REQUIRED_IN_1_28 restores the 1.28 required fields. (Fields
- *   1.28 has and the package dropped, such as PodResourceClaim.source, are rejected: stricter.) The lists
- *   were computed once from the v1.28.0 OpenAPI definitions; tests do not need them at run time.
- * - The ServiceMonitor schema of @kubernetes-models/prometheus-operator 6.0.0 has exactly the fields of the
- *   prometheus-operator v0.93.0 CRD (checked by validating an object with every CRD field set).
- * - The packages are ES modules only (`"type": "module"`, `import` exports), which Jest's CommonJS
- *   runtime cannot require: a small loader below rewrites the generated schema modules to CommonJS (they
- *   use four statement forms) and transpiles the few other ES modules they import with TypeScript.
+ * - The versions are the newest that support Node 20 (kubernetes-models 5 and @kubernetes-models/* of its
+ *   generation require Node 22). kubernetes-models 4.5.1 tracks Kubernetes 1.33 (it has 1.33's
+ *   `Lifecycle.stopSignal` and `DeploymentStatus.terminatingReplicas`, not 1.34's `PodSpec.hostnameOverride`).
+ *   The kinds we emit have the same group/version (all GA v1) in 1.28, and the changes since are additive but
+ *   for one required field that became optional. Both are undone here: every property declared by a
+ *   definition our kinds reach that Kubernetes 1.28.0 does not have is in FIELDS_NEWER_THAN_1_28 and
+ *   rejected, and REQUIRED_IN_1_28 restores the 1.28 required fields. (Fields 1.28 has and the package
+ *   dropped, here only PodResourceClaim.source, are rejected: stricter.) The lists were computed once, by
+ *   reading which properties each validator declares, against the 167 definitions that the v1.28.0 OpenAPI
+ *   definitions (k8s.io/kubernetes v1.28.0 api/openapi-spec/swagger.json) reach from the kinds below; tests do
+ *   not need them at run time.
+ * - The ServiceMonitor schema of @kubernetes-models/prometheus-operator 4.4.4 is OLDER than the
+ *   prometheus-operator v0.93.0 CRD we generate `imports/` from (checked by validating an object with every
+ *   v0.93.0 CRD field set): it lacks, among others, `spec.scrapeClass`, `spec.scrapeProtocols`,
+ *   `spec.selectorMechanism`, `spec.serviceDiscoveryRole`, `endpoints[].trackTimestampsStaleness`,
+ *   `endpoints[].tlsConfig.minVersion`/`maxVersion`, the proxy settings and `status`. Those newer fields are
+ *   therefore rejected as unknown (stricter, never a silent pass); no field it accepts is missing from v0.93.0.
+ * - Jest's module registry is bypassed for the `_schemas` modules: each is run by a small loader that wraps
+ *   its `validate` export, so that every object node records the definitions that validated it (for the
+ *   1.28 lists and for error messages).
  */
 
 /** The kinds we can validate: `apiVersion/kind` to the definition (module under `_schemas/`) of the object. */
@@ -50,7 +57,7 @@ const KINDS: Record<string, { readonly pkg: string; readonly definition: string 
   'rbac.authorization.k8s.io/v1/RoleBinding': core('IoK8sApiRbacV1RoleBinding'),
   'monitoring.coreos.com/v1/ServiceMonitor': {
     pkg: '@kubernetes-models/prometheus-operator',
-    definition: 'ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1ServiceMonitor',
+    definition: 'MonitoringCoreosComV1ServiceMonitor',
   },
 };
 
@@ -59,15 +66,12 @@ function core(definition: string) {
 }
 
 /**
- * Properties that kubernetes-models 5.1.0 declares but Kubernetes 1.28.0 does not, in every definition
+ * Properties that kubernetes-models 4.5.1 declares but Kubernetes 1.28.0 does not, in every definition
  * reachable from the Kubernetes kinds above (computed once against the v1.28.0 OpenAPI definitions).
  * Keyed by kubernetes-models definition name.
  */
 const FIELDS_NEWER_THAN_1_28: Record<string, readonly string[]> = {
   IoK8sApiAppsV1DeploymentStatus: ['terminatingReplicas'],
-  IoK8sApiCoreV1Container: ['restartPolicyRules'],
-  IoK8sApiCoreV1EnvVarSource: ['fileKeyRef'],
-  IoK8sApiCoreV1EphemeralContainer: ['restartPolicyRules'],
   IoK8sApiCoreV1Lifecycle: ['stopSignal'],
   IoK8sApiCoreV1LifecycleHandler: ['sleep'],
   IoK8sApiCoreV1LoadBalancerIngress: ['ipMode'],
@@ -76,19 +80,18 @@ const FIELDS_NEWER_THAN_1_28: Record<string, readonly string[]> = {
   IoK8sApiCoreV1PodAffinityTerm: ['matchLabelKeys', 'mismatchLabelKeys'],
   IoK8sApiCoreV1PodResourceClaim: ['resourceClaimName', 'resourceClaimTemplateName'],
   IoK8sApiCoreV1PodSecurityContext: ['appArmorProfile', 'seLinuxChangePolicy', 'supplementalGroupsPolicy'],
-  IoK8sApiCoreV1PodSpec: ['hostnameOverride', 'resources', 'schedulingGroup'],
+  IoK8sApiCoreV1PodSpec: ['resources'],
   IoK8sApiCoreV1ResourceClaim: ['request'],
   IoK8sApiCoreV1SecurityContext: ['appArmorProfile'],
   IoK8sApiCoreV1ServiceSpec: ['trafficDistribution'],
   IoK8sApiCoreV1Volume: ['image'],
   IoK8sApiCoreV1VolumeMount: ['recursiveReadOnly'],
-  IoK8sApiCoreV1VolumeProjection: ['clusterTrustBundle', 'podCertificate'],
+  IoK8sApiCoreV1VolumeProjection: ['clusterTrustBundle'],
 };
 
-/** Properties that Kubernetes 1.28.0 requires but kubernetes-models 5.1.0 no longer does (same computation). */
+/** Properties that Kubernetes 1.28.0 requires but kubernetes-models 4.5.1 no longer does (same computation). */
 const REQUIRED_IN_1_28: Record<string, readonly string[]> = {
-  IoK8sApiNetworkingV1NetworkPolicySpec: ['podSelector'],
-  IoK8sApiRbacV1RoleRef: ['apiGroup'],
+  IoK8sApiAppsV1StatefulSetSpec: ['serviceName'],
 };
 
 /** The apiVersion/kind pairs {@link validateManifest} knows. */
@@ -242,8 +245,9 @@ function typeName(value: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Loading the ES-module-only validators under Jest (CommonJS): rewrite or transpile, resolve with the
-// packages' `exports` maps (the `import` condition), and require CommonJS dependencies as usual.
+// Loading the validators: every `_schemas` module through a small CommonJS loader (so that each definition's
+// `validate` can be wrapped, see hookDefinition); anything else they require (@kubernetes-models/validate's
+// formats) through Node's own require.
 
 interface StandaloneValidate {
   (data: unknown, context: object): boolean;
@@ -253,59 +257,34 @@ interface StandaloneValidate {
 const modules = new Map<string, { exports: Record<string, any> }>();
 
 function loadDefinition(pkg: string, definition: string): StandaloneValidate {
-  // Not through `exports`: @kubernetes-models/prometheus-operator does not export its `_schemas`.
-  const file = resolveFile(path.join(packageDir(pkg, __dirname), '_schemas', definition), `${pkg}/_schemas/${definition}`);
-  return loadModule(file).validate as StandaloneValidate;
-}
-
-function loadModule(file: string): Record<string, any> {
-  const cached = modules.get(file);
-  if (cached) return cached.exports;
-  if (!isEsm(file)) return require(file);
-  const module = { exports: {} as Record<string, any> };
-  modules.set(file, module);
-  const source = fs.readFileSync(file, 'utf8');
-  const output = (/[\\/]_schemas[\\/]/.test(file) ? schemaModuleToCommonJs(source) : undefined) ?? transpile(source, file);
-  const dir = path.dirname(file);
-  const requireFrom = (specifier: string) => (isBuiltin(specifier) ? require(specifier) : loadModule(resolveSpecifier(specifier, dir)));
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('exports', 'require', 'module', '__filename', '__dirname', output)(module.exports, requireFrom, module, file, dir);
-  hookDefinition(file, module.exports);
-  return module.exports;
-}
-
-/** ES module to CommonJS with TypeScript (loaded only when needed: it takes a while). */
-function transpile(source: string, file: string): string {
-  const ts = require('typescript') as typeof TypeScript;
-  return ts.transpileModule(source, {
-    fileName: file,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false },
-  }).outputText;
+  // Not through `exports`: the packages do not export their `_schemas`.
+  const file = path.join(packageDir(pkg, __dirname), '_schemas', `${definition}.js`);
+  if (!fs.existsSync(file)) throw new Error(`cannot find the definition ${definition} of ${pkg} (${file})`);
+  return loadSchemaModule(file).validate as StandaloneValidate;
 }
 
 /**
- * The generated `_schemas` modules use four statement forms only; rewriting them is ~100 times faster than
- * transpiling (a few hundred modules). Anything else goes to TypeScript (`undefined`). A named import
- * `validateN` becomes a function that forwards to the module's current export (cycles between definitions,
- * and the definition hook, need the live binding) and copies its `errors`, which the caller reads.
+ * Runs one generated `_schemas` module (CommonJS). Its `validate` export is a non-configurable getter; the
+ * exports object given to the module makes it configurable, so that hookDefinition can replace it. Sibling
+ * definitions (`require("./X.js")`) load the same way; the modules read each other's `validate` at call time
+ * (`_X.validate(...)`), so cycles and the wrapping work.
  */
-function schemaModuleToCommonJs(source: string): string | undefined {
-  let n = 0;
-  const rewritten = source
-    .replace(/\bimport\{([\w\s,]+)\}from"([^"]+)";?/g, (_, names: string, specifier: string) => {
-      const m = `__import${n++}`;
-      const bindings = names.split(',').map((binding) => {
-        const [imported, local = imported] = binding.trim().split(/\s+as\s+/);
-        return /^validate\d+$/.test(local)
-          ? `function ${local}(d,o){const f=${m}.${imported};const r=f(d,o);${local}.errors=f.errors;return r}`
-          : `const ${local}=${m}.${imported};`;
-      });
-      return `const ${m}=require(${JSON.stringify(specifier)});${bindings.join('')}`;
-    })
-    .replace(/\bimport (\w+) from"([^"]+)";?/g, (_, local: string, specifier: string) =>
-      `const ${local}=(m=>m&&m.__esModule?m.default:m)(require(${JSON.stringify(specifier)}));`)
-    .replace(/\bexport const validate=(\w+);?/g, 'exports.validate=$1;');
-  return /(^|[;}])\s*(import|export)\b/m.test(rewritten) ? undefined : rewritten;
+function loadSchemaModule(file: string): Record<string, any> {
+  const cached = modules.get(file);
+  if (cached) return cached.exports;
+  const exportsObject = new Proxy({} as Record<string, any>, {
+    defineProperty: (target, key, descriptor) => Reflect.defineProperty(target, key, { ...descriptor, configurable: true }),
+  });
+  const module = { exports: exportsObject };
+  modules.set(file, module);
+  const dir = path.dirname(file);
+  const nodeRequire = createRequire(file);
+  const requireFrom = (specifier: string) =>
+    (specifier.startsWith('./') && specifier.endsWith('.js') ? loadSchemaModule(path.join(dir, specifier)) : nodeRequire(specifier));
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  new Function('exports', 'require', 'module', '__filename', '__dirname', fs.readFileSync(file, 'utf8'))(module.exports, requireFrom, module, file, dir);
+  hookDefinition(file, module.exports);
+  return module.exports;
 }
 
 /** Wraps a definition's `validate` so that every object it validates records the definition's name. */
@@ -321,36 +300,7 @@ function hookDefinition(file: string, exports: Record<string, any>): void {
     hooked.errors = original.errors;
     return ok;
   };
-  exports.validate = hooked;
-}
-
-function isBuiltin(specifier: string): boolean {
-  return specifier.startsWith('node:') || require('module').builtinModules.includes(specifier);
-}
-
-function isEsm(file: string): boolean {
-  if (file.endsWith('.mjs')) return true;
-  if (file.endsWith('.cjs') || file.endsWith('.json')) return false;
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest)) return JSON.parse(fs.readFileSync(manifest, 'utf8')).type === 'module';
-    if (path.dirname(dir) === dir) return false;
-  }
-}
-
-function resolveSpecifier(specifier: string, fromDir: string): string {
-  if (specifier.startsWith('.') || path.isAbsolute(specifier)) return resolveFile(path.resolve(fromDir, specifier), specifier);
-  const parts = specifier.split('/');
-  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-  const subpath = specifier.slice(name.length + 1);
-  const pkgDir = packageDir(name, fromDir);
-  const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
-  if (manifest.exports !== undefined) {
-    const target = exportTarget(manifest.exports, subpath ? `./${subpath}` : '.');
-    if (!target) throw new Error(`${specifier}: not exported by ${name}`);
-    return resolveFile(path.join(pkgDir, target), specifier);
-  }
-  return resolveFile(path.join(pkgDir, subpath || manifest.main || 'index.js'), specifier);
+  Object.defineProperty(exports, 'validate', { value: hooked, enumerable: true, writable: true, configurable: true });
 }
 
 function packageDir(name: string, fromDir: string): string {
@@ -359,39 +309,4 @@ function packageDir(name: string, fromDir: string): string {
     if (fs.existsSync(path.join(pkgDir, 'package.json'))) return pkgDir;
     if (path.dirname(dir) === dir) throw new Error(`cannot find package ${name} (from ${fromDir}): is it installed?`);
   }
-}
-
-function resolveFile(candidate: string, specifier: string): string {
-  for (const file of [candidate, `${candidate}.js`, path.join(candidate, 'index.js')]) {
-    if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
-  }
-  throw new Error(`cannot resolve ${specifier} (${candidate})`);
-}
-
-function exportTarget(exports: any, subpath: string): string | undefined {
-  const map: Record<string, any> = typeof exports === 'string' || Object.keys(exports).every((k) => !k.startsWith('.')) ? { '.': exports } : exports;
-  if (map[subpath] !== undefined) return conditionTarget(map[subpath]);
-  for (const [key, value] of Object.entries(map)) {
-    const star = key.indexOf('*');
-    if (star < 0) continue;
-    const prefix = key.slice(0, star);
-    const suffix = key.slice(star + 1);
-    if (subpath.startsWith(prefix) && subpath.endsWith(suffix) && subpath.length >= prefix.length + suffix.length) {
-      const target = conditionTarget(value);
-      return target?.replace(/\*/g, subpath.slice(prefix.length, subpath.length - suffix.length));
-    }
-  }
-  return undefined;
-}
-
-function conditionTarget(value: any): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(conditionTarget).find((t) => t !== undefined);
-  if (value && typeof value === 'object') {
-    for (const condition of ['import', 'node', 'default', 'require']) {
-      const target = value[condition] !== undefined ? conditionTarget(value[condition]) : undefined;
-      if (target) return target;
-    }
-  }
-  return undefined;
 }
