@@ -127,10 +127,6 @@ function scenarios() {
   }
   {
     const out = tempOut();
-    add('synth-modules', 'the same app unbundled (~500 modules loaded one by one): `node lib/src/main.js`', ['node', 'lib/src/main.js'], { env: () => out.env(), cleanup: out.cleanup });
-  }
-  {
-    const out = tempOut();
     add('ts-node', 'same app through ts-node (stock template): `ts-node src/main.ts`', [path.join('node_modules', '.bin', 'ts-node'), 'src/main.ts'], { env: () => out.env(), cleanup: out.cleanup });
   }
   {
