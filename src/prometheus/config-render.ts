@@ -111,14 +111,18 @@ export interface PrometheusYaml {
 type Fields<T, Y> = { readonly [K in keyof T]-?: (value: NonNullable<T[K]>) => Partial<Y> };
 
 /** `model` written field by field through `fields`, in the model's key order; unset fields are left out. */
-function renderFields<T extends object, Y>(type: string, model: T, fields: Fields<T, Y>): Y {
+function renderFields<T extends object, Y>(type: string, model: T, fields: Fields<T, Y>, order: (keyof T)[] = Object.keys(fields) as (keyof T)[]): Y {
+  for (const key of Object.keys(model)) {
+    if (!Object.prototype.hasOwnProperty.call(fields, key)) {
+      throw new Error(`prometheus.yml: ${type} has no field "${key}" (${Object.keys(fields).join(', ')})`);
+    }
+  }
+  // The table's order, not the model's: the same model gives the same bytes whatever the order of its keys
+  // (a struct built in Python or Go reaches the library with its keys in another order than in TypeScript).
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(model) as (keyof T)[]) {
+  for (const key of order) {
     const value = model[key];
-    if (value === undefined) continue;
-    const field = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
-    if (!field) throw new Error(`prometheus.yml: ${type} has no field "${String(key)}" (${Object.keys(fields).join(', ')})`);
-    Object.assign(out, field(value as NonNullable<T[keyof T]>));
+    if (value !== undefined) Object.assign(out, fields[key](value as NonNullable<T[keyof T]>));
   }
   return out as Y;
 }
@@ -162,10 +166,10 @@ const SCRAPE_CONFIG: Fields<ScrapeConfig, ScrapeConfigYaml> = {
   jobName: (v) => ({ job_name: v }),
   scrapeInterval: (v) => ({ scrape_interval: v }),
   scrapeTimeout: (v) => ({ scrape_timeout: v }),
-  metricsPath: (v) => ({ metrics_path: v }),
-  scheme: (v) => ({ scheme: v }),
   honorLabels: (v) => ({ honor_labels: v }),
   trackTimestampsStaleness: (v) => ({ track_timestamps_staleness: v }),
+  scheme: (v) => ({ scheme: v }),
+  metricsPath: (v) => ({ metrics_path: v }),
   authorization: (v) => ({ authorization: renderFields('authorization', v, AUTHORIZATION) }),
   tlsConfig: (v) => ({ tls_config: renderFields('tlsConfig', v, TLS_CONFIG) }),
   staticConfigs: (v) => ({ static_configs: v.map(renderStaticConfig) }),
@@ -244,8 +248,12 @@ export const KNOWN_FIELDS = {
 
 /** One relabeling step as prometheus.yml writes it. */
 export function renderRelabelConfig(step: RelabelConfig): RelabelConfigYaml {
-  return renderFields('RelabelConfig', step, RELABEL_CONFIG);
+  // As Prometheus's documentation writes them: a step on label names (labelmap, labeldrop, labelkeep: no source
+  // labels) starts with its action; a step on label values ends with it.
+  return renderFields('RelabelConfig', step, RELABEL_CONFIG, step.sourceLabels === undefined ? ACTION_FIRST : undefined);
 }
+
+const ACTION_FIRST: (keyof RelabelConfig)[] = ['action', ...(Object.keys(RELABEL_CONFIG) as (keyof RelabelConfig)[]).filter((k) => k !== 'action')];
 
 /** One group of fixed targets as prometheus.yml writes it. */
 export function renderStaticConfig(group: StaticConfig): StaticConfigYaml {
