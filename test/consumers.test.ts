@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { consumerApp } from './consumers/typescript/app';
+import { PKG, ROOT, pacmak, pythonPackage, requireAssembly, runTool } from './support/python-package';
 
 // The packages for other languages, used as their users use them. jsii-pacmak generates the Python and Go packages
 // from the assembly (.jsii) that the test task's `jsii` compile wrote; a Python app and a Go app, each the twin of
@@ -12,30 +13,9 @@ import { consumerApp } from './consumers/typescript/app';
 // synthesizes. The Java package is built (Maven) and its jar checked. Nothing is skipped: a missing toolchain
 // fails with the command that installs it (tools/install-all.sh, which `npm test` runs first).
 
-const ROOT = path.join(__dirname, '..');
 const CONSUMERS = path.join(__dirname, 'consumers');
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const GO = process.env.GO ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go');
-
-/** The environment of the tools: no npm_* variables of the enclosing `npm test`, no Node end-of-life banner. */
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  return { ...clean, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', ...extra };
-}
-
-function run(cmd: string, args: string[], options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {}): string {
-  try {
-    return execFileSync(cmd, args, {
-      cwd: options.cwd ?? ROOT, env: env(options.env), encoding: 'utf8', stdio: 'pipe', timeout: options.timeout ?? 300_000,
-    });
-  } catch (e: any) {
-    throw new Error(`${cmd} ${args.join(' ')} failed (in ${options.cwd ?? ROOT}):\n${e.stdout ?? ''}${e.stderr ?? ''}${e.message}`);
-  }
-}
-
-function pacmak(args: string[]): void {
-  run(path.join(ROOT, 'node_modules', '.bin', 'jsii-pacmak'), ['--no-npmignore', '--no-fingerprint', '--force', ...args]);
-}
+const run = runTool;
 
 /** Every file an app wrote, parsed: file name → its objects. */
 function synthesized(outdir: string): Record<string, unknown[]> {
@@ -56,16 +36,14 @@ let work: string;
 let typescriptOut: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, '.jsii'))) {
-    throw new Error('no .jsii assembly: run `npx jsii` (the test task compiles with it before jest)');
-  }
+  requireAssembly();
   work = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'cdk8s-mlops-monitoring-consumers-'));
   typescriptOut = path.join(work, 'typescript-out');
   const app = new App({ outdir: typescriptOut });
   consumerApp(app);
   app.synth();
-  // Python and Go sources in one run (~5 s); each language builds below.
-  pacmak(['--code-only', '--target', 'python', '--target', 'go', '-o', path.join(work, 'packages')]);
+  // Go sources; the Go module builds below. The Python package: test/support/python-package.ts.
+  pacmak(['--code-only', '--target', 'go', '-o', path.join(work, 'packages')]);
 }, 300_000);
 
 afterAll(() => {
@@ -95,20 +73,10 @@ test('the pinned Python and Go dependencies are the npm versions the library is 
 });
 
 test('Python: the wheel installs beside cdk8s from PyPI, and a Python app synthesizes what the TypeScript app does', () => {
-  // The cached virtualenv (cdk8s, cdk8s-plus-28, constructs, jsii from PyPI, pinned): a no-op once built.
-  const venv = run('bash', [path.join(ROOT, 'tools', 'python', 'install.sh')]).trim().split('\n').pop()!;
-  const python = path.join(venv, 'bin', 'python');
-  // The wheel, built as jsii-pacmak builds it (setuptools from its pyproject.toml, here from the venv: offline).
-  const wheels = path.join(work, 'wheels');
-  run(python, ['-m', 'pip', 'wheel', '--quiet', '--disable-pip-version-check', '--no-deps', '--no-build-isolation',
-    '-w', wheels, path.join(work, 'packages', 'python')]);
-  const wheel = fs.readdirSync(wheels).find((f) => f.endsWith('.whl'));
+  // The wheel built by jsii-pacmak and setuptools, installed beside the cached virtualenv (cdk8s, cdk8s-plus-28,
+  // constructs, jsii from PyPI, pinned), its dependencies checked with `pip check`: test/support/python-package.ts.
+  const { python, pythonPath: site, wheel } = pythonPackage();
   expect(wheel).toBe(`cdk8s_mlops_monitoring-${PKG.version}-py3-none-any.whl`);
-  // Installed into a folder of its own on PYTHONPATH: the cached venv stays as pinned.
-  const site = path.join(work, 'python-site');
-  run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', site, path.join(wheels, wheel!)]);
-  // Its declared dependencies are satisfied by the venv (pip check reads the installed metadata).
-  run(python, ['-m', 'pip', 'check'], { env: { PYTHONPATH: site } });
 
   const outdir = path.join(work, 'python-out');
   run(python, [path.join(CONSUMERS, 'python', 'app.py'), outdir], { env: { PYTHONPATH: site } });
