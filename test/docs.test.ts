@@ -72,21 +72,6 @@ function twinsOf(guide: string): Twin[] {
 
 const TWINS = GUIDES.flatMap(twinsOf);
 
-/**
- * Twins whose files are known to differ in bytes though not in meaning, and why. Their byte comparison is a
- * `test.failing`: it turns red once the cause is fixed, to be removed from here.
- */
-const KNOWN_BYTE_DIFFERENCES: Record<string, string> = {
-  'prometheus-server.md#Prometheus alone, scraping a Service': SCRAPE_CONFIG_ROUND_TRIP(),
-  'service-level-objectives.md#SLOs on a Prometheus of your own': SCRAPE_CONFIG_ROUND_TRIP(),
-};
-function SCRAPE_CONFIG_ROUND_TRIP(): string {
-  // A ScrapeConfig made by ScrapeJobs.kubernetes_service comes back from Python with its keys in another order
-  // (jsii passes structs by value); src/prometheus/config-render.ts writes fields "in the model's key order", so
-  // prometheus.yml lists the same keys in another order.
-  return 'prometheus.yml keys follow the order of the ScrapeConfig as passed, which jsii changes';
-}
-
 /** Every file an app wrote, parsed (file name → its objects), and as text. */
 function synthesized(outdir: string): { objects: Record<string, unknown[]>; texts: Record<string, string> } {
   if (!fs.existsSync(outdir)) return { objects: {}, texts: {} };
@@ -209,8 +194,7 @@ describe.each(TWINS.map((twin) => [`docs/${twin.ts.guide} "${twin.ts.section}" (
     expect(python.objects).toEqual(ts.objects);
   });
 
-  const known = KNOWN_BYTE_DIFFERENCES[`${twin.ts.guide}#${twin.ts.section}`];
-  (known ? test.failing : test)(`the TypeScript and Python twins write the same bytes${known ? ` (known to differ: ${known})` : ''}`, () => {
+  test('the TypeScript and Python twins write the same bytes', () => {
     const ts = synthesized(path.join(work, 'ts', 'out', twin.ts.id));
     const python = synthesized(path.join(work, 'python', 'out', twin.ts.id));
     expect(python.texts).toEqual(ts.texts);
