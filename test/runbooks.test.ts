@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../src/common/runbooks';
+import { Runbooks } from '../src/common/runbooks';
 import { alertRulesOf, RuleFileRule, synthesizedRuleFiles } from './support/promtool';
 import { synthStack } from './support/synth';
 
@@ -49,8 +49,8 @@ describe.each([...alerts.entries()])('%s', (alert: string, rule: RuleFileRule) =
   const pageName = pageOf(alert, rule);
   const file = path.join(RUNBOOKS, `${pageName}.md`);
 
-  test('runbook_url is <DEFAULT_RUNBOOK_BASE_URL>/<page>.md', () => {
-    expect(rule.annotations?.runbook_url).toBe(`${DEFAULT_RUNBOOK_BASE_URL}/${pageName}.md`);
+  test('runbook_url is <Runbooks.DEFAULT_BASE_URL>/<page>.md', () => {
+    expect(rule.annotations?.runbook_url).toBe(`${Runbooks.DEFAULT_BASE_URL}/${pageName}.md`);
   });
 
   test(`docs/runbooks/${pageName}.md: # ${pageName}, then ${SECTIONS.join(', ')}, each with content`, () => {

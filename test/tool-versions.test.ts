@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ALERTMANAGER_VERSION, PROMETHEUS_VERSION } from '../src/common/versions';
+import { Versions } from '../src/common/versions';
 import { requireBinary, ToolName } from './support/tools';
 
 // The default images take their versions from src/common/versions.ts; tools/install.sh builds the test tools
@@ -22,11 +22,11 @@ function prometheusModuleVersion(release: string): string {
 
 test('tools/prometheus/go.mod builds the Prometheus the library deploys', () => {
   expect(prometheusModuleVersion('3.13.5')).toBe('v0.313.5');
-  expect(required('prometheus', 'github.com/prometheus/prometheus')).toBe(prometheusModuleVersion(PROMETHEUS_VERSION));
+  expect(required('prometheus', 'github.com/prometheus/prometheus')).toBe(prometheusModuleVersion(Versions.PROMETHEUS));
 });
 
 test('tools/alertmanager/go.mod builds the Alertmanager the library deploys', () => {
-  expect(required('alertmanager', 'github.com/prometheus/alertmanager')).toBe(`v${ALERTMANAGER_VERSION}`);
+  expect(required('alertmanager', 'github.com/prometheus/alertmanager')).toBe(`v${Versions.ALERTMANAGER}`);
 });
 
 test.each<ToolName>(['promtool', 'prometheus', 'amtool', 'alertmanager'])('%s is built at that version', (name) => {

@@ -12,7 +12,7 @@ import { ALERTMANAGER_CLUSTER_PORT, alertmanagerClusterArgs, alertmanagerMemberH
 import { alertmanagerYml, renderMatcher, ResolvedInhibitRule, ResolvedRoute } from './config-render';
 import { fail } from '../common/errors';
 import { covers, LabelMatcher, MatchOperator, toMatchers, validateMatchers } from './matchers';
-import { DEFAULT_ALERTMANAGER_IMAGE, DEFAULT_CONFIG_RELOADER_IMAGE } from '../common/versions';
+import { Versions } from '../common/versions';
 import { toContainerResources } from '../common/resources';
 import { restrictedContainerSecurity } from '../common/security';
 import { PersistenceOptions } from '../common/storage';
@@ -331,7 +331,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       name: this.name,
       namespace: this.namespace,
       program: 'alertmanager',
-      image: props.image ?? DEFAULT_ALERTMANAGER_IMAGE,
+      image: props.image ?? Versions.ALERTMANAGER_IMAGE,
       args: [
         `--config.file=${CONFIG_DIR}/alertmanager.yml`,
         `--storage.path=${DATA_DIR}`,
@@ -361,7 +361,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     // and the notification log survive an edit.
     this.workload.podController.addContainer({
       name: 'config-reloader',
-      image: props.configReloaderImage ?? DEFAULT_CONFIG_RELOADER_IMAGE,
+      image: props.configReloaderImage ?? Versions.CONFIG_RELOADER_IMAGE,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       args: [
         `--watched-dir=${CONFIG_DIR}`,

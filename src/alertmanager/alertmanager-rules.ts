@@ -1,4 +1,4 @@
-import { runbookUrl } from '../common/runbooks';
+import { Runbooks } from '../common/runbooks';
 import { AlertSeverity, RuleGroup } from '../prometheus/rules';
 import { MONITORING_ALERT_COMPONENT } from '../prometheus/self-monitoring-rules';
 
@@ -46,7 +46,7 @@ function alertmanagerAlertRules(options: AlertmanagerAlertOptions): RuleGroup {
         severity: AlertSeverity.CRITICAL,
         summary: 'Alertmanager could not load its configuration',
         description: 'The last reload of alertmanager.yml failed for 10m: Alertmanager routes with the previous configuration, and the edits (receivers, routes) are not applied.',
-        runbookUrl: runbookUrl('AlertmanagerConfigReloadFailed', options.runbookBaseUrl),
+        runbookUrl: Runbooks.urlOf('AlertmanagerConfigReloadFailed', options.runbookBaseUrl),
       },
       {
         ...base,
@@ -56,7 +56,7 @@ function alertmanagerAlertRules(options: AlertmanagerAlertOptions): RuleGroup {
         severity: AlertSeverity.WARNING,
         summary: 'Alertmanager fails {{ $value | humanizePercentage }} of its {{ $labels.integration }} notifications',
         description: `More than ${failed * 100}% of the notifications through {{ $labels.integration }} failed (over 5m) for 5m: a receiver's credentials, URL or network path is broken, and its alerts reach nobody.`,
-        runbookUrl: runbookUrl('AlertmanagerNotificationsFailing', options.runbookBaseUrl),
+        runbookUrl: Runbooks.urlOf('AlertmanagerNotificationsFailing', options.runbookBaseUrl),
       },
     ],
   };

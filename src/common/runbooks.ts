@@ -1,26 +1,14 @@
-/**
- * Where the built-in alerts' runbooks live: one Markdown page per alert, `docs/runbooks/<AlertName>.md` in
- * this repository. Teams that keep runbooks in their own wiki or fork point
- * `runbookBaseUrl` there, with the same page names.
- */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/iris-mlops/cdk8s-mlops-monitoring/blob/main/docs/runbooks';
-
-/** The `runbook_url` of a built-in alert: `<base>/<AlertName>.md`. */
-export function runbookUrl(alertName: string, baseUrl: string = DEFAULT_RUNBOOK_BASE_URL): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${alertName}.md`;
-}
-
 /** Where the built-in alerts link to: one runbook page per alert. */
 export class Runbooks {
   /**
    * `docs/runbooks` of this repository, one Markdown page per alert (`<AlertName>.md`). Teams that keep
    * runbooks in their own wiki or fork set `runbookBaseUrl` there, with the same page names.
    */
-  public static readonly DEFAULT_BASE_URL = DEFAULT_RUNBOOK_BASE_URL;
+  public static readonly DEFAULT_BASE_URL = 'https://github.com/iris-mlops/cdk8s-mlops-monitoring/blob/main/docs/runbooks';
 
   /** The `runbook_url` of a built-in alert: `<baseUrl>/<alertName>.md`. */
-  public static urlOf(alertName: string, baseUrl?: string): string {
-    return runbookUrl(alertName, baseUrl);
+  public static urlOf(alertName: string, baseUrl: string = Runbooks.DEFAULT_BASE_URL): string {
+    return `${baseUrl.replace(/\/+$/, '')}/${alertName}.md`;
   }
 
   private constructor() {}

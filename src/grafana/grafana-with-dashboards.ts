@@ -12,7 +12,7 @@ import { ConfigMapShards } from '../common/config-map-shards';
 import { checksumOf, toJson, toYaml } from '../common/serialize';
 import { PersistenceOptions, sizeLimitOf } from '../common/storage';
 import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
-import { DEFAULT_GRAFANA_IMAGE } from '../common/versions';
+import { Versions } from '../common/versions';
 import { IDashboard, validateDashboard } from './dashboard';
 import { dashboardProviderProvisioning, datasourceProvisioning, grafanaIni, renderIni } from './provisioning';
 import { checkUniqueObjects } from '../common/unique-objects';
@@ -202,7 +202,7 @@ export class GrafanaWithDashboards extends Construct {
       name: this.name,
       namespace: this.namespace,
       program: 'grafana',
-      image: props.image ?? DEFAULT_GRAFANA_IMAGE,
+      image: props.image ?? Versions.GRAFANA_IMAGE,
       env: {
         GF_SECURITY_ADMIN_USER: kplus.EnvValue.fromSecretValue({ secret, key: 'admin-user' }),
         GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'admin-password' }),

@@ -1,5 +1,5 @@
 import { anyOf, bucketBound } from '../common/promql';
-import { runbookUrl } from '../common/runbooks';
+import { Runbooks } from '../common/runbooks';
 import { AlertSeverity, forPhrase, RuleGroup } from '../prometheus/rules';
 import { InferenceApiMetrics, resolveMetrics } from './iris-api';
 
@@ -107,7 +107,7 @@ function inferenceApiAlertRules(options: InferenceApiAlertOptions): RuleGroup {
   const degradedFor = options.degradedFor ?? '5m';
   const idleFor = options.idleFor ?? '15m';
   const downAlert = `${options.downAlertPrefix ?? 'Iris'}APIDown`;
-  const runbook = (alert: string) => runbookUrl(alert, options.runbookBaseUrl);
+  const runbook = (alert: string) => Runbooks.urlOf(alert, options.runbookBaseUrl);
   const errors = `sum by (job) (rate(${m.errors}{${job}}[5m]))`;
   const predictions = `sum by (job) (rate(${m.predictions}{${job}}[5m]))`;
   const apiUp = `max by (job) (up{${job}})`;

@@ -1,4 +1,4 @@
-import { runbookUrl } from '../common/runbooks';
+import { Runbooks } from '../common/runbooks';
 import { AlertSeverity, forPhrase, RuleGroup } from './rules';
 
 /** Thresholds of the infrastructure alerts. */
@@ -77,7 +77,7 @@ export function infrastructureAlertRules(options: InfrastructureAlertOptions): R
   const holdFor = options.forDuration ?? '5m';
   const sustainedFor = options.sustainedFor ?? '15m';
   const ksmJob = options.kubeStateMetricsJob ?? 'kube-state-metrics';
-  const runbook = (alert: string) => runbookUrl(alert, options.runbookBaseUrl);
+  const runbook = (alert: string) => Runbooks.urlOf(alert, options.runbookBaseUrl);
   const byContainer = 'sum by (namespace, pod, container)';
   const container = 'Container {{ $labels.namespace }}/{{ $labels.pod }}/{{ $labels.container }}';
   const base = { severity: AlertSeverity.WARNING as const, component: INFRASTRUCTURE_COMPONENT };

@@ -16,7 +16,7 @@ import { RemoteWrite, RemoteWriteConfig } from './remote-write';
 import { Sharding, ShardRuleEvaluation } from './sharding';
 import { selectorLabels } from '../common/labels';
 import { POD_NAME_ENV, replicaExternalLabels } from './high-availability';
-import { DEFAULT_PROMETHEUS_IMAGE } from '../common/versions';
+import { Versions } from '../common/versions';
 import { fail } from '../common/errors';
 import { PrometheusConfigFile, RelabelAction, ScrapeConfig } from './config-model';
 import { renderPrometheusConfig } from './config-render';
@@ -367,7 +367,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       name,
       namespace: this.namespace,
       program: 'prometheus',
-      image: props.image ?? DEFAULT_PROMETHEUS_IMAGE,
+      image: props.image ?? Versions.PROMETHEUS_IMAGE,
       args: [
         `--config.file=${CONFIG_DIR}/${configFile}`,
         `--storage.tsdb.path=${DATA_DIR}`,

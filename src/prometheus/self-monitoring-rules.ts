@@ -1,4 +1,4 @@
-import { runbookUrl } from '../common/runbooks';
+import { Runbooks } from '../common/runbooks';
 import { AlertSeverity, forPhrase, RuleGroup } from './rules';
 
 /** Options of {@link SelfMonitoringAlerts.rules}. */
@@ -45,7 +45,7 @@ export function selfMonitoringAlertRules(options: SelfMonitoringAlertOptions): R
   const job = `job="${options.prometheusJob}"`;
   const labels = { namespace: options.namespace };
   const targetDown = options.targetDownRatio ?? 0.1;
-  const runbook = (alert: string) => runbookUrl(alert, options.runbookBaseUrl);
+  const runbook = (alert: string) => Runbooks.urlOf(alert, options.runbookBaseUrl);
   const base = { component: MONITORING_ALERT_COMPONENT };
   return {
     name: 'monitoring-self-alerts',

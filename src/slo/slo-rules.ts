@@ -1,4 +1,4 @@
-import { runbookUrl } from '../common/runbooks';
+import { Runbooks } from '../common/runbooks';
 import { durationSeconds } from '../common/validation';
 import { AlertRule, RecordingRule, RuleGroup } from '../prometheus/rules';
 import { ALERT_WINDOWS, BURN_RATE_ALERTS, BurnRateAlert, BurnRateCondition } from './burn-rate-policy';
@@ -84,6 +84,6 @@ function burnRateAlert(target: SloRuleTarget, slo: ServiceLevelObjective, alert:
       + 'it is {{ printf "%.1f" $value }}x the budget over the long window. '
       + `{{ with query \`${budgetLeft}\` }}{{ . | first | value | humanizePercentage }} of the error budget is left`
       + '{{ else }}The error budget left is not known yet{{ end }}.',
-    runbookUrl: runbookUrl(alert.runbook, target.runbookBaseUrl),
+    runbookUrl: Runbooks.urlOf(alert.runbook, target.runbookBaseUrl),
   };
 }

@@ -3,14 +3,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { ALERTMANAGER_VERSION, PROMETHEUS_VERSION } from '../../src/common/versions';
+import { Versions } from '../../src/common/versions';
 
 /** The programs tools/install.sh builds, and the release each is built from. */
 const PROGRAMS = {
-  promtool: { release: 'prometheus', version: PROMETHEUS_VERSION },
-  prometheus: { release: 'prometheus', version: PROMETHEUS_VERSION },
-  amtool: { release: 'alertmanager', version: ALERTMANAGER_VERSION },
-  alertmanager: { release: 'alertmanager', version: ALERTMANAGER_VERSION },
+  promtool: { release: 'prometheus', version: Versions.PROMETHEUS },
+  prometheus: { release: 'prometheus', version: Versions.PROMETHEUS },
+  amtool: { release: 'alertmanager', version: Versions.ALERTMANAGER },
+  alertmanager: { release: 'alertmanager', version: Versions.ALERTMANAGER },
 } as const;
 
 export type ToolName = keyof typeof PROGRAMS;
