@@ -13,11 +13,12 @@
 //
 // Environment:
 //   SCALE_DASHBOARDS=each|none   dashboard per application (default each)
-//   SCALE_SHARDS=S               S > 1: Prometheus sharded S ways (hashmod), SCALE_REPLICAS replicas per shard
-//                                (default 2), a 3-member Alertmanager cluster, remote write to a Mimir
-//                                (rules evaluated by its ruler); default: one Prometheus
-// Dashboards and rule files that outgrow one ConfigMap (1 MiB) are spread over several (ConfigMapShards), so
-// every size synthesizes a valid stack; the JSON line reports how many ConfigMaps each needed.
+//   SCALE_SHARDS=S               S > 1: Prometheus sharded S ways (each job on the shard its name's hashmod
+//                                picks, its alerts evaluated there), SCALE_REPLICAS replicas per shard (default
+//                                2), a 3-member Alertmanager cluster, remote write to a Mimir; default: one Prometheus
+// Dashboards, rule files and scrape jobs that outgrow a ConfigMap are spread over several (200 KiB each), so
+// every size synthesizes a stack the API server and client-side `kubectl apply` accept; the JSON line reports
+// how many ConfigMaps each needed.
 // Prints one JSON line (phase timings in ms, counts, bytes) on stdout.
 'use strict';
 const fs = require('fs');
@@ -47,7 +48,7 @@ const mimir = lib.RemoteWrite.mimir({
 const stack = new lib.MonitoringStack(chart, 'stack', shards > 1
   ? {
     irisApi: { enabled: false },
-    prometheus: { shards, replicas, shardRuleEvaluation: lib.ShardRuleEvaluation.LONG_TERM_STORE, remoteWrite: [mimir] },
+    prometheus: { shards, replicas, remoteWrite: [mimir] },
     alertmanager: { replicas: 3 },
   }
   : { irisApi: { enabled: false } });
@@ -94,8 +95,8 @@ lib.FileLayout.writeFiles(files, outdir);
 const tWritten = now();
 
 let bytes = 0;
-for (const yaml of files.values()) bytes += Buffer.byteLength(yaml);
-const dashboardsFileBytes = Buffer.byteLength(files.get('grafana-dashboards-configmap.yaml') ?? '');
+for (const yaml of Object.values(files)) bytes += Buffer.byteLength(yaml);
+const dashboardsFileBytes = Buffer.byteLength(files['grafana-dashboards-configmap.yaml'] ?? '');
 if (!keepOutdir) fs.rmSync(outdir, { recursive: true, force: true });
 
 const ms = (x) => Math.round(x * 10) / 10;
@@ -103,13 +104,15 @@ console.log(JSON.stringify({
   apps: n,
   shards: stack.prometheus.shards,
   replicas: stack.prometheus.replicas,
-  files: files.size,
+  files: Object.keys(files).length,
   bytes,
   dashboardsFileBytes, // the dashboards ConfigMaps, as YAML
   // prometheus.yml (one file per shard) in one ConfigMap: above 1 MiB the API server refuses it
-  prometheusConfigFileBytes: Buffer.byteLength(files.get('prometheus-configmap.yaml') ?? ''),
+  prometheusConfigFileBytes: Buffer.byteLength(files['prometheus-configmap.yaml'] ?? ''),
   dashboardConfigMaps: stack.grafana.dashboardFiles.shards.length,
-  ruleConfigMaps: stack.prometheus.rules.shards.length,
+  ruleConfigMaps: stack.prometheus.rules.shards.length + Object.values(stack.prometheus.shardRules).reduce((sum, rules) => sum + rules.shards.length, 0),
+  // scrape jobs that outgrew prometheus.yml, one file each
+  scrapeConfigMaps: stack.prometheus.scrapeConfigFiles.reduce((sum, files) => sum + files.shards.length, 0),
   phases: {
     startToMain: ms(t0), // node bootstrap, before this file ran
     load: ms(tLoaded - t0), // require cdk8s + the library (cdk8s-plus, Grafana SDK, yaml ...)

@@ -7,7 +7,7 @@ export { MonitoringStackLayout } from './layout/monitoring-layout';
 
 // Prometheus.
 export { PrometheusServer, type PrometheusServerOptions, type PrometheusServerProps } from './prometheus/prometheus-server';
-export { ShardRuleEvaluation, Sharding } from './prometheus/sharding';
+export { ShardBy, ShardRuleEvaluation, Sharding } from './prometheus/sharding';
 export {
   RemoteWrite, LongTermStore, type RemoteWriteOptions, type RemoteWriteQueueOptions, type RemoteWriteConfig, type BasicAuthConfig,
 } from './prometheus/remote-write';

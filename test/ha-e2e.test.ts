@@ -9,8 +9,10 @@ import { AlertSeverity } from '../src/index';
  * 2. Each Prometheus replica remote-writes (the synthesized remote_write) to a receiving Prometheus
  *    (`--web.enable-remote-write-receiver`): the series arrive with their `replica` label, which Prometheus
  *    expanded from the downward API's POD_NAME.
- * 3. The shards' synthesized hashmod relabeling, run by a real Prometheus over a file-SD list of generated
- *    targets: every target is active in exactly one shard.
+ * 3. Sharding by target: the shards' synthesized hashmod relabeling, run by a real Prometheus over a file-SD
+ *    list of generated targets: every target is active in exactly one shard.
+ * 4. Sharding by job: the shard each synthesized shard's files give a job is the one a real Prometheus's
+ *    `hashmod` of the job's name picks, for every job of a generated fleet.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,7 +23,8 @@ import { Daemon } from './support/e2e/daemon';
 import { localPrometheusConfig } from './support/e2e/local-config';
 import { freePort, httpGet, LOOPBACK, sleep, waitFor } from './support/e2e/loopback';
 import { WebhookRecorder } from './support/e2e/webhook-recorder';
-import { RemoteWrite, ShardRuleEvaluation } from '../src';
+import { RemoteWrite, ShardBy } from '../src';
+import { loadedByConfig, materializePod } from './support/pod-files';
 import { note } from './support/notes';
 
 const READY_TIMEOUT_MS = 20_000;
@@ -208,7 +211,7 @@ describe('an Alertmanager cluster and Prometheus replicas, on loopback', () => {
   }, 90_000);
 });
 
-describe('sharding: the synthesized hashmod relabeling, run by a real Prometheus', () => {
+describe('sharding by target: the synthesized hashmod relabeling, run by a real Prometheus', () => {
   const SHARDS = 3;
   const TARGETS = 600;
   let daemon: Daemon | undefined;
@@ -223,7 +226,7 @@ describe('sharding: the synthesized hashmod relabeling, run by a real Prometheus
     workDir = tempDir('shard-e2e');
     const { objects } = synthStack({
       prometheus: {
-        shards: SHARDS, shardRuleEvaluation: ShardRuleEvaluation.LONG_TERM_STORE,
+        shards: SHARDS, shardBy: ShardBy.TARGET,
         remoteWrite: [RemoteWrite.mimir({ url: 'http://mimir/api/v1/push', queryUrl: 'http://mimir/prometheus' })],
       },
     });
@@ -259,5 +262,63 @@ describe('sharding: the synthesized hashmod relabeling, run by a real Prometheus
     const sizes = Array.from({ length: SHARDS }, (_, i) => perShard.get(`shard-${i}`)?.length ?? 0);
     sizes.forEach((n) => expect(n).toBeGreaterThan(TARGETS / SHARDS / 2)); // roughly even
     note(`sharding: ${TARGETS} targets over ${SHARDS} shards → ${sizes.join(' + ')} = ${sizes.reduce((a, b) => a + b, 0)}, no overlap`);
+  }, 60_000);
+});
+
+describe('sharding by job: the synthesized placement is a real Prometheus\'s hashmod of the job name', () => {
+  const SHARDS = 4;
+  const APPLICATIONS = 400;
+  let daemon: Daemon | undefined;
+  let workDir: string;
+
+  afterAll(async () => {
+    await daemon?.stop();
+    if (workDir) removeDir(workDir);
+  });
+
+  test(`${APPLICATIONS} generated applications over ${SHARDS} shards`, async () => {
+    workDir = tempDir('shard-job-e2e');
+    const names = Array.from({ length: APPLICATIONS }, (_, i) => `svc-${(i * 7919).toString(36)}-${i}`);
+    const { objects } = synthStack({
+      irisApi: { enabled: false },
+      prometheus: { shards: SHARDS, remoteWrite: [RemoteWrite.mimir({ url: 'http://mimir/api/v1/push', queryUrl: 'http://mimir/prometheus' })] },
+    }, (stack) => names.forEach((name) => stack.monitorApplication({ name, serviceName: name })));
+    // Where the synthesized files put each application: read from each shard pod's mounted files.
+    const synthesized = new Map<string, number>();
+    Array.from({ length: SHARDS }, (_, shard) => {
+      const workload = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `prometheus-shard-${shard}`)!;
+      const root = path.join(workDir, `pod-${shard}`);
+      loadedByConfig(materializePod(objects, workload, root)).jobs.filter((job) => names.includes(job)).forEach((job) => {
+        expect([job, synthesized.get(job)]).toEqual([job, undefined]); // on one shard only
+        synthesized.set(job, shard);
+      });
+    });
+    expect(synthesized.size).toBe(APPLICATIONS);
+    // Where Prometheus's own hashmod puts them: one target per application, labelled with its name.
+    fs.writeFileSync(path.join(workDir, 'targets.json'), JSON.stringify(names.map((name, i) => ({ targets: [`${LOOPBACK}:${20000 + i}`], labels: { application: name } }))));
+    const jobs = Array.from({ length: SHARDS }, (_, shard) => ({
+      job_name: `shard-${shard}`, scrape_interval: '1h', file_sd_configs: [{ files: [path.join(workDir, 'targets.json')] }],
+      relabel_configs: [
+        { source_labels: ['application'], modulus: SHARDS, target_label: '__tmp_hashmod', action: 'hashmod' },
+        { source_labels: ['__tmp_hashmod'], regex: `${shard}`, action: 'keep' },
+      ],
+    }));
+    const config = path.join(workDir, 'prometheus.yml');
+    fs.writeFileSync(config, stringify({ global: { scrape_interval: '1h' }, scrape_configs: jobs }));
+    const address = `${LOOPBACK}:${await freePort()}`;
+    daemon = await Daemon.start({
+      name: 'prometheus-job-shards', binary: requireBinary('prometheus'), cwd: workDir, readyUrl: `http://${address}/-/ready`, readyTimeoutMs: READY_TIMEOUT_MS,
+      args: [`--config.file=${config}`, `--storage.tsdb.path=${path.join(workDir, 'data')}`, `--web.listen-address=${address}`],
+    });
+    const byPrometheus = await waitFor('every target discovered', async () => {
+      const body = await getJson(`http://${address}/api/v1/targets?state=active`);
+      const shardOf = new Map<string, number>();
+      for (const t of body.data.activeTargets) shardOf.set(t.labels.application, Number(t.scrapePool.slice('shard-'.length)));
+      return body.data.activeTargets.length === APPLICATIONS ? shardOf : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const disagreements = names.filter((name) => byPrometheus.get(name) !== synthesized.get(name));
+    expect(disagreements).toEqual([]);
+    const sizes = Array.from({ length: SHARDS }, (_, i) => names.filter((n) => synthesized.get(n) === i).length);
+    note(`sharding by job: ${APPLICATIONS} applications over ${SHARDS} shards → ${sizes.join(' + ')}, as Prometheus's hashmod places them`);
   }, 60_000);
 });

@@ -53,12 +53,7 @@ function semanticProblem(source: string, cursor: Cursor): string | undefined {
       const literal = node.nextSibling;
       if (literal && literal.name === 'StringLiteral') {
         const text = source.slice(literal.from, literal.to);
-        let pattern: string | undefined;
-        try {
-          pattern = text.startsWith('`') ? text.slice(1, -1) : JSON.parse(text.startsWith('\'') ? `"${text.slice(1, -1).replace(/"/g, '\\"')}"` : text);
-        } catch {
-          pattern = undefined;
-        }
+        const pattern = stringLiteralValue(text);
         const problem = pattern === undefined ? undefined : re2Problem(pattern);
         if (problem) return `the regex ${text} is not RE2: ${problem}`;
       }
@@ -134,4 +129,56 @@ export function validateSelector(scope: IConstruct, field: string, selector: str
 export function withMatchers(selector: string, matchers: string[]): string {
   const [, metric, own] = SELECTOR.exec(selector) ?? [];
   return `${metric}{${[...matchers, ...(own ? [own] : [])].join(', ')}}`;
+}
+
+/** Which jobs an expression reads, as far as its `job="..."` matchers tell. */
+export interface JobScope {
+  /** The values of its `job="..."` equality matchers. */
+  readonly jobs: string[];
+  /** Whether an `absent()` or `absent_over_time()` reads a selector without a `job="..."` matcher. */
+  readonly unplacedAbsent: boolean;
+}
+
+/** The jobs that `expr` (valid PromQL) names in `job="..."` matchers, and whether an `absent()` escapes them. */
+export function jobScope(expr: string): JobScope {
+  parser ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
+  const jobs = new Set<string>();
+  let unplacedAbsent = false;
+  const visit = (node: SyntaxNode, inAbsent: boolean): void => {
+    if (node.name === 'VectorSelector') {
+      const job = jobMatcherValue(expr, node);
+      if (job === undefined) unplacedAbsent ||= inAbsent;
+      else jobs.add(job);
+      return;
+    }
+    let absent = inAbsent;
+    if (node.name === 'FunctionCall') {
+      const identifier = node.firstChild!;
+      absent ||= ['absent', 'absent_over_time'].includes(expr.slice(identifier.from, identifier.to));
+    }
+    children(node).forEach((child) => visit(child, absent));
+  };
+  const tree = parser.parse(expr) as unknown as { topNode: SyntaxNode };
+  visit(tree.topNode, false);
+  return { jobs: [...jobs].sort(), unplacedAbsent };
+}
+
+/** The value of a selector's `job="..."` matcher, if it has one. */
+function jobMatcherValue(source: string, selector: SyntaxNode): string | undefined {
+  const matchers = children(selector).find((child) => child.name === 'LabelMatchers');
+  for (const matcher of matchers ? children(matchers) : []) {
+    const [name, op, literal] = children(matcher);
+    if (matcher.name !== 'UnquotedLabelMatcher' || !literal || source.slice(name.from, name.to) !== 'job' || op.firstChild?.name !== 'EqlSingle') continue;
+    return stringLiteralValue(source.slice(literal.from, literal.to));
+  }
+  return undefined;
+}
+
+/** The value of a PromQL string literal (`"a"`, `'a'` or a raw `` `a` ``), undefined if it does not decode. */
+function stringLiteralValue(text: string): string | undefined {
+  try {
+    return text.startsWith('`') ? text.slice(1, -1) : JSON.parse(text.startsWith('\'') ? `"${text.slice(1, -1).replace(/"/g, '\\"')}"` : text);
+  } catch {
+    return undefined;
+  }
 }

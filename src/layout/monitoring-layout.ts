@@ -26,6 +26,9 @@ export class MonitoringStackLayout extends FileLayout {
       .assign(grafana, 'grafana-deployment.yaml')
       .assign(grafana.configMap, 'grafana-configmap.yaml')
       .assign(grafana.dashboardFiles, 'grafana-dashboards-configmap.yaml');
+    // Beyond the default stack: many applications' scrape jobs, and sharded servers' own rules.
+    prometheus.scrapeConfigFiles.forEach((files) => this.assign(files, 'prometheus-configmap.yaml'));
+    Object.values(prometheus.shardRules).forEach((rules) => this.assign(rules, 'prometheus-rules.yaml'));
     for (const [name, monitor] of Object.entries(stack.serviceMonitors)) {
       this.assign(monitor, `servicemonitor-${name}.yaml`);
     }

@@ -286,6 +286,11 @@ export interface PrometheusConfigFile {
    * @default - none (shards whose rules run in the long-term store)
    */
   readonly ruleFiles?: string[];
+  /**
+   * Globs of files holding more scrape jobs (`scrape_configs:` lists), loaded after `scrapeConfigs`.
+   * @default - none
+   */
+  readonly scrapeConfigFiles?: string[];
   /** The scrape jobs, in order. */
   readonly scrapeConfigs: ScrapeConfig[];
   /**

@@ -102,6 +102,7 @@ export interface PrometheusYaml {
     readonly alertmanagers: { readonly static_configs: StaticConfigYaml[] }[];
   };
   readonly rule_files?: string[];
+  readonly scrape_config_files?: string[];
   readonly scrape_configs: ScrapeConfigYaml[];
   readonly remote_write?: RemoteWriteYaml[];
   readonly storage?: { readonly tsdb: { readonly retention: { readonly time: string; readonly size: string } } };
@@ -235,6 +236,7 @@ const PROMETHEUS_CONFIG: Fields<PrometheusConfigFile, PrometheusYaml> = {
   globalConfig: (v) => ({ global: renderFields('globalConfig', v, GLOBAL) }),
   alerting: (v) => ({ alerting: renderFields('alerting', v, ALERTING) }),
   ruleFiles: (v) => ({ rule_files: v }),
+  scrapeConfigFiles: (v) => ({ scrape_config_files: v }),
   scrapeConfigs: (v) => ({ scrape_configs: v.map(renderScrapeConfig) }),
   remoteWrite: (v) => ({ remote_write: v.map(renderRemoteWriteConfig) }),
   storage: (v) => ({ storage: renderFields('storage', v, STORAGE) }),
@@ -273,4 +275,9 @@ export function renderRemoteWriteConfig(target: RemoteWriteConfig): RemoteWriteY
 /** The whole prometheus.yml, ready for YAML. */
 export function renderPrometheusConfig(config: PrometheusConfigFile): PrometheusYaml {
   return renderFields('PrometheusConfigFile', config, PROMETHEUS_CONFIG);
+}
+
+/** A file of `scrape_config_files`: scrape jobs only. */
+export function renderScrapeConfigFile(jobs: ScrapeConfig[]): { scrape_configs: ScrapeConfigYaml[] } {
+  return { scrape_configs: jobs.map(renderScrapeConfig) };
 }

@@ -13,7 +13,9 @@ import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/
 import { validateScrapeJob } from '../common/scrape-job';
 import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
 import { RemoteWrite, RemoteWriteConfig } from './remote-write';
-import { Sharding, ShardRuleEvaluation } from './sharding';
+import { ShardBy, Sharding, ShardRuleEvaluation } from './sharding';
+import { ScrapeJobFiles } from './scrape-job-files';
+import { jobScope } from '../common/promql';
 import { selectorLabels } from '../common/labels';
 import { POD_NAME_ENV, replicaExternalLabels } from './high-availability';
 import { Versions } from '../common/versions';
@@ -161,16 +163,22 @@ export interface PrometheusServerOptions {
    */
   readonly remoteWriteSecretName?: string;
   /**
-   * Spread the scrape targets over this many Prometheus servers (`<name>-shard-0`, ...): each keeps the targets
-   * whose `hashmod` of `__address__` is its number, carries the external label `shard`, and remote-writes to the
-   * long-term store, where queries see every shard. Needs a `remoteWrite` target with a `queryUrl` (Grafana's
-   * datasource) and a choice of `shardRuleEvaluation`. Each shard has `replicas` pods.
+   * Spread the scrape targets over this many Prometheus servers (`<name>-shard-0`, ...), as `shardBy` says: each
+   * scrapes itself and its share, carries the external label `shard`, and remote-writes to the long-term store,
+   * where queries see every shard. Needs a `remoteWrite` target with a `queryUrl` (Grafana's datasource). Each
+   * shard has `replicas` pods.
    * @default 1
    */
   readonly shards?: number;
   /**
-   * Where the rules run with `shards` > 1 (required then): see {@link ShardRuleEvaluation}.
-   * @default - no default with shards: choose
+   * How targets are spread over the `shards`: whole jobs, or single targets. See {@link ShardBy}.
+   * @default ShardBy.JOB
+   */
+  readonly shardBy?: ShardBy;
+  /**
+   * Where the rules run with `shards` > 1: see {@link ShardRuleEvaluation}. {@link ShardBy.TARGET} allows only
+   * LONG_TERM_STORE.
+   * @default - OWNING_SHARD with ShardBy.JOB, LONG_TERM_STORE with ShardBy.TARGET
    */
   readonly shardRuleEvaluation?: ShardRuleEvaluation;
 }
@@ -196,6 +204,17 @@ const CONFIG_DIR = '/etc/prometheus/config';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
 const SECRETS_DIR = '/etc/prometheus/secrets';
+/** Scrape job files, once the jobs outgrow prometheus.yml (see ScrapeJobFiles). */
+const SCRAPE_CONFIGS_DIR = '/etc/prometheus/scrape-configs';
+/** A shard's own rule files, with ShardRuleEvaluation.OWNING_SHARD. */
+const SHARD_RULES_DIR = '/etc/prometheus/shard-rules';
+/**
+ * YAML bytes of scrape jobs the `<name>-config` ConfigMap holds inline, shared by its files (one per shard): past
+ * it, jobs move to files of their own, so the ConfigMap stays far below the 256 KiB client-side apply allows.
+ */
+const INLINE_SCRAPE_JOBS_BUDGET = 128 * 1024;
+/** A ConfigMap's data above this does not fit in one object (1 MiB), metadata included. */
+const CONFIG_MAP_DATA_LIMIT = 1024 * 1024 - 16 * 1024;
 /** External label, and pod label, of a shard's number. */
 const SHARD_LABEL = 'shard';
 /** The configuration file of shard `i`. */
@@ -255,12 +274,17 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   public readonly rbac: PrometheusRbac;
   /** The ConfigMap holding the configuration file(s). */
   public readonly configMap: k8s.KubeConfigMap;
-  /** The rule files, in the `<name>-rules` ConfigMap (and `<name>-rules-2`, ... when they outgrow one). */
+  /**
+   * The rule files, in the `<name>-rules` ConfigMap (and `<name>-rules-2`, ... when they outgrow one). With
+   * {@link ShardRuleEvaluation.OWNING_SHARD}, only the groups every shard runs: see `shardRules`.
+   */
   public readonly rules: ConfigMapShards;
   /** The Deployment (or StatefulSet) and Service; with `shards`, those of shard 0 (see `shardWorkloads`). */
   public readonly workload: ProgramWorkload;
   /** Number of shards. */
   public readonly shards: number;
+  /** How targets are spread over the shards. */
+  public readonly shardBy: ShardBy;
   /** Labels of the Prometheus pods. */
   public readonly podSelector: Record<string, string>;
   /** Number of replicas. */
@@ -271,7 +295,17 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   private readonly props: PrometheusServerProps;
   private readonly remoteWriteConfigs: RemoteWriteConfig[];
   private readonly workloads: ProgramWorkload[];
-  private readonly shardRules: ShardRuleEvaluation;
+  private readonly shardRuleEvaluation: ShardRuleEvaluation;
+  /** The scrape jobs of each configuration file (one per shard). */
+  private readonly jobFiles: ScrapeJobFiles[];
+  /** Jobs every shard scrapes: its own self-scrape. */
+  private readonly everyShardJobs = new Set<string>();
+  /** Jobs of the cluster (cAdvisor, kube-state-metrics) on shard 0: the infrastructure alerts join them. */
+  private readonly clusterJobs = new Set<string>();
+  /** With OWNING_SHARD: each shard's own rule files, created with its first group. */
+  private readonly ownRuleFiles = new Map<number, { configMaps: ConfigMapShards; files: Map<string, RuleGroup[]> }>();
+  /** Where each rule file's groups run: a shard's number, or undefined for every shard. */
+  private readonly groupShards = new Map<RuleGroup, number | undefined>();
   /** `{ replica: '${POD_NAME}' }` with several replicas. */
   private readonly replicaExternalLabels: Record<string, string>;
   private readonly dataSizeLimit: string;
@@ -316,12 +350,15 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     const remoteWriteSecret = validateDnsLabel(this, 'remoteWriteSecretName', props.remoteWriteSecretName ?? `${this.name}-remote-write`);
     const needsSecret = this.remoteWriteConfigs.some((c) => c.basicAuth || c.authorization);
     this.shards = validateInteger(this, 'shards', props.shards ?? 1, 1);
+    this.shardBy = props.shardBy ?? ShardBy.JOB;
+    this.shardRuleEvaluation = props.shardRuleEvaluation ?? (this.shardBy === ShardBy.TARGET ? ShardRuleEvaluation.LONG_TERM_STORE : ShardRuleEvaluation.OWNING_SHARD);
     if (this.shards > 1) {
-      if (!props.shardRuleEvaluation) fail(this, 'shardRuleEvaluation', 'is required with shards > 1: LONG_TERM_STORE (the store\'s ruler sees every shard) or EVERY_SHARD (only for rules that hold per target; absent() misfires)');
       if (!this.remoteWrite.some((target) => target.queryUrl)) fail(this, 'remoteWrite', `shards: ${this.shards} needs a remoteWrite target with a queryUrl: each shard holds only its share of the series`);
       if (props.ingress) fail(this, 'ingress', 'each shard holds only part of the series: expose the long-term store\'s query URL instead');
+      if (this.shardBy === ShardBy.TARGET && this.shardRuleEvaluation !== ShardRuleEvaluation.LONG_TERM_STORE) {
+        fail(this, 'shardRuleEvaluation', 'must be LONG_TERM_STORE with shardBy: TARGET: no shard holds all of a job\'s targets, so its rules would judge a share');
+      }
     }
-    this.shardRules = props.shardRuleEvaluation ?? ShardRuleEvaluation.EVERY_SHARD;
     this.replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
     this.replicaExternalLabels = this.replicas > 1 ? replicaExternalLabels(this, props) : {};
     const labels = programLabels(this.name, 'prometheus');
@@ -329,7 +366,14 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules',
     });
 
+    this.jobFiles = Array.from({ length: this.shards }, (_, i) => new ScrapeJobFiles(this, this.shards === 1 ? 'ScrapeConfigs' : `Shard${i}ScrapeConfigs`, {
+      name: this.shards === 1 ? `${this.name}-scrape-configs` : `${this.name}-shard-${i}-scrape-configs`,
+      namespace: this.namespace, labels, mountPath: SCRAPE_CONFIGS_DIR,
+      inlineBudgetBytes: INLINE_SCRAPE_JOBS_BUDGET / this.shards,
+    }));
+
     this.rbac = new PrometheusRbac(this, 'Rbac', { name: this.name, namespace: this.namespace, labels });
+    this.everyShardJobs.add(this.name);
     this.addScrapeJob(ScrapeJobs.staticTargets(this.name, [`localhost:${PORT}`], undefined, { namespace: this.namespace }));
     const runbookBaseUrl = this.runbookBaseUrl;
     if (props.selfMonitoringAlerts ?? true) {
@@ -343,8 +387,10 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       }
       (props.kubeStateMetricsNamespaces ?? []).forEach((ns, i) => validateDnsLabel(this, `kubeStateMetricsNamespaces[${i}]`, ns));
       if (infra.namespaces?.length === 0) fail(this, 'infrastructureAlerts.namespaces', 'must name at least one namespace');
-      this.addScrapeJob(ScrapeJobs.cadvisor());
-      this.addScrapeJob(ScrapeJobs.kubeStateMetrics(props.kubeStateMetricsNamespaces ?? ['kube-system', this.namespace]));
+      for (const job of [ScrapeJobs.cadvisor(), ScrapeJobs.kubeStateMetrics(props.kubeStateMetricsNamespaces ?? ['kube-system', this.namespace])]) {
+        this.clusterJobs.add(job.jobName);
+        this.addScrapeJob(job);
+      }
       this.addRuleGroup(InfrastructureAlerts.rules({ ...infra, namespaces: infra.namespaces ?? [this.namespace], runbookBaseUrl: infra.runbookBaseUrl ?? runbookBaseUrl }), 'infrastructure-alerts.yml');
     }
     (props.scrapeJobs ?? []).forEach((job) => this.addScrapeJob(job));
@@ -407,7 +453,12 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       }));
     }
     this.workload = this.workloads[0];
-    this.workloads.forEach((workload) => this.rules.mountInto(workload.container));
+    this.workloads.forEach((workload, i) => {
+      if (this.loadsRuleFiles) this.rules.mountInto(workload.container);
+      this.jobFiles[i].mountInto(workload.container);
+      this.ownRuleFiles.get(i)?.configMaps.mountInto(workload.container);
+    });
+    this.node.addValidation({ validate: () => this.oversizedConfig() });
     this.podSelector = this.shards === 1 ? this.workload.podSelector : selectorLabels(this.name);
     (props.allowedClients ?? []).forEach((peer) => this.allowAccessFrom(peer.podLabels, peer.namespace));
   }
@@ -415,6 +466,36 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   /** The workload of each shard (one without `shards`). */
   public get shardWorkloads(): ProgramWorkload[] {
     return [...this.workloads];
+  }
+
+  /**
+   * With {@link ShardRuleEvaluation.OWNING_SHARD}, the ConfigMaps of each shard's own rule files (`<name>-shard-<i>-rules`),
+   * by shard number; a shard that runs no group of its own has none.
+   */
+  public get shardRules(): Record<string, ConfigMapShards> {
+    return Object.fromEntries([...this.ownRuleFiles].map(([shard, own]) => [`${shard}`, own.configMaps]));
+  }
+
+  /**
+   * The ConfigMaps of the scrape job files, once the jobs outgrow prometheus.yml (each job a `<job>.yml` loaded
+   * through `scrape_config_files`): `<name>-scrape-configs`, or `<name>-shard-<i>-scrape-configs` per shard.
+   * Empty while every job fits in prometheus.yml.
+   */
+  public get scrapeConfigFiles(): ConfigMapShards[] {
+    return this.jobFiles.flatMap((files) => files.configMaps ?? []);
+  }
+
+  /**
+   * The shard that scrapes job `jobName`, with {@link ShardBy.JOB}: the `hashmod` of its name (see
+   * {@link Sharding.hashmod}), shard 0 for the cluster's jobs (cAdvisor and kube-state-metrics, which the
+   * infrastructure alerts join), and undefined for the self-scrape that every shard runs (and for every job
+   * with {@link ShardBy.TARGET}, whose targets are on every shard). 0 without shards.
+   * @param jobName the job's name
+   */
+  public shardOfJob(jobName: string): number | undefined {
+    if (this.shards === 1) return 0;
+    if (this.shardBy === ShardBy.TARGET || this.everyShardJobs.has(jobName)) return undefined;
+    return this.clusterJobs.has(jobName) ? 0 : Sharding.hashmod(jobName, this.shards);
   }
 
   /**
@@ -426,6 +507,12 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     claimUnique(this, 'scrapeJobs', this.jobNames, job.jobName, 'scrape job name');
     validateScrapeJob(this, `scrapeJobs[${job.jobName}]`, job, this.scrapeInterval);
     this.scrapeConfigs.push(job);
+    const shard = this.shardOfJob(job.jobName);
+    this.jobFiles.forEach((files, i) => {
+      if (shard === undefined || shard === i) {
+        files.add(this.shardBy === ShardBy.TARGET && !this.everyShardJobs.has(job.jobName) ? Sharding.scrapeJob(job, i, this.shards) : job);
+      }
+    });
     this.rbac.addScrapeJob(job);
     this.rendered = undefined;
     return this;
@@ -443,7 +530,16 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     const groups = this.ruleFiles.get(fileName) ?? [];
     groups.push(group);
     this.ruleFiles.set(fileName, groups);
-    this.rules.put(fileName, toYaml(renderRuleGroups(groups)));
+    const shard = this.shards > 1 && this.shardRuleEvaluation === ShardRuleEvaluation.OWNING_SHARD ? this.shardOfGroup(group) : undefined;
+    this.groupShards.set(group, shard);
+    if (shard === undefined) {
+      this.rules.put(fileName, toYaml(renderRuleGroups(groups.filter((g) => this.groupShards.get(g) === undefined))));
+    } else {
+      const own = this.ownRulesOf(shard);
+      const ownGroups = [...own.files.get(fileName) ?? [], group];
+      own.files.set(fileName, ownGroups);
+      own.configMaps.put(fileName, toYaml(renderRuleGroups(ownGroups)));
+    }
     this.rendered = undefined; // rule_files lists one folder per rules ConfigMap
     return this;
   }
@@ -497,6 +593,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     const sharded = this.shards > 1 && shard !== undefined;
     if (sharded && (!Number.isInteger(shard) || shard < 0 || shard >= this.shards)) fail(this, 'shard', `${shard} is not a shard of 0..${this.shards - 1}`);
     const shardLabel: Record<string, string> = sharded ? { [SHARD_LABEL]: `${shard}` } : {};
+    // Without a shard number, a sharded server's jobs are shown whole.
+    const jobFiles = sharded || this.shards === 1 ? this.jobFiles[sharded ? shard! : 0] : undefined;
     const external = sortedMap({ ...this.props.externalLabels, ...shardLabel, ...this.replicaExternalLabels });
     return {
       globalConfig: {
@@ -514,12 +612,75 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
           },
         }
         : {}),
-      ...(sharded && this.shardRules === ShardRuleEvaluation.LONG_TERM_STORE ? {} : { ruleFiles: this.rules.shards.map((s) => `${s.mountPath}/*.yml`) }),
-      // Each shard scrapes itself, and its share of every other job.
-      scrapeConfigs: sharded ? this.scrapeConfigs.map((job, i) => (i === 0 ? job : Sharding.scrapeJob(job, shard!, this.shards))) : [...this.scrapeConfigs],
+      ...(sharded && !this.loadsRuleFiles ? {} : {
+        ruleFiles: [...this.rules.shards, ...sharded ? this.ownRuleFiles.get(shard!)?.configMaps.shards ?? [] : []].map((s) => `${s.mountPath}/*.yml`),
+      }),
+      ...(jobFiles?.globs.length ? { scrapeConfigFiles: jobFiles.globs } : {}),
+      // Each shard scrapes itself, and its share of the other jobs.
+      scrapeConfigs: jobFiles?.jobs ?? [...this.scrapeConfigs],
       ...(this.remoteWriteConfigs.length ? { remoteWrite: [...this.remoteWriteConfigs] } : {}),
       storage: { tsdb: { retention: { time: this.props.retention ?? '15d', size: this.retentionSize } } },
     };
+  }
+
+  /** Whether the servers load the rule files: not when the long-term store's ruler runs them. */
+  private get loadsRuleFiles(): boolean {
+    return this.shards === 1 || this.shardRuleEvaluation === ShardRuleEvaluation.OWNING_SHARD;
+  }
+
+  /**
+   * The shard whose jobs a rule group's expressions name (`job="..."`), or undefined when it names none (or
+   * only the self-scrape): every shard runs it then.
+   */
+  private shardOfGroup(group: RuleGroup): number | undefined {
+    const jobs = new Set<string>();
+    let unplacedAbsent = false;
+    for (const rule of group.rules) {
+      const scope = jobScope(rule.expr);
+      scope.jobs.forEach((job) => jobs.add(job));
+      unplacedAbsent ||= scope.unplacedAbsent;
+    }
+    const byShard = new Map<number, string[]>();
+    for (const job of [...jobs].sort()) {
+      const shard = this.shardOfJob(job);
+      if (shard !== undefined) byShard.set(shard, [...byShard.get(shard) ?? [], job]);
+    }
+    const field = `ruleGroups[${group.name}]`;
+    if (byShard.size > 1) {
+      const where = [...byShard].map(([shard, names]) => `${names.join(', ')} on shard ${shard}`).join('; ');
+      fail(this, field, `reads jobs of several shards (${where}): no shard can evaluate it. Split the group per job, or set shardRuleEvaluation: LONG_TERM_STORE`);
+    }
+    const [shard] = [...byShard.keys()];
+    if (shard === undefined && unplacedAbsent) {
+      fail(this, field, 'has an absent() whose series no job="..." matcher places, so every shard would run it and the shards without those series would fire it: add the job\'s matcher');
+    }
+    return shard;
+  }
+
+  /** Shard `shard`'s own rule files, created with its first group and mounted into its pods. */
+  private ownRulesOf(shard: number): { configMaps: ConfigMapShards; files: Map<string, RuleGroup[]> } {
+    let own = this.ownRuleFiles.get(shard);
+    if (!own) {
+      own = {
+        configMaps: new ConfigMapShards(this, `Shard${shard}Rules`, {
+          name: `${this.name}-shard-${shard}-rules`, namespace: this.namespace, labels: programLabels(this.name, 'prometheus'),
+          mountPath: SHARD_RULES_DIR, volumeName: 'shard-rules',
+        }),
+        files: new Map(),
+      };
+      this.ownRuleFiles.set(shard, own);
+      const workload = this.workloads?.[shard];
+      if (workload) own.configMaps.mountInto(workload.container);
+    }
+    return own;
+  }
+
+  /** The configuration ConfigMap must fit in one object; the scrape jobs leave it when they are many. */
+  private oversizedConfig(): string[] {
+    const bytes = Object.entries(this.configData()).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
+    return bytes > CONFIG_MAP_DATA_LIMIT
+      ? [`${this.name}-config: ${bytes} bytes of configuration do not fit in one ConfigMap (1 MiB): fewer or smaller remoteWrite relabelings`]
+      : [];
   }
 
   private configData(): Record<string, string> {
