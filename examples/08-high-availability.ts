@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { MonitoringStack, RemoteWrite, ShardRuleEvaluation } from 'cdk8s-mlops-monitoring';
+import { MonitoringStack, RemoteWrite } from 'cdk8s-mlops-monitoring';
 
 /** Grafana Mimir, run by another team: the tenant and a token (a key of Secret `prometheus-remote-write`). */
 const mimir = RemoteWrite.mimir({
@@ -24,18 +24,14 @@ export function highAvailability(app: App): MonitoringStack {
 }
 
 /**
- * Too many targets for one Prometheus: 4 shards of 2 replicas, each shard scraping a quarter of the targets
- * (hashmod of their address) and writing to Mimir, whose ruler evaluates the rules on the whole picture.
+ * Too many applications for one Prometheus: 4 shards of 2 replicas. Each job (an application) is scraped by the
+ * shard its name's hashmod picks, which also evaluates the alerts that read it; every shard writes to Mimir,
+ * which Grafana queries.
  */
 export function shardedStack(app: App): MonitoringStack {
   const chart = new Chart(app, 'monitoring-sharded');
   return new MonitoringStack(chart, 'monitoring', {
-    prometheus: {
-      shards: 4,
-      replicas: 2,
-      shardRuleEvaluation: ShardRuleEvaluation.LONG_TERM_STORE,
-      remoteWrite: [mimir],
-    },
+    prometheus: { shards: 4, replicas: 2, remoteWrite: [mimir] },
     alertmanager: { replicas: 3 },
   });
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
-import { Versions } from '../src';
+import { Sharding, Versions } from '../src';
 import { wholeStack } from '../examples/01-whole-stack';
 import { namespaceAndImages } from '../examples/02-namespace-and-images';
 import { anotherApplication } from '../examples/03-another-application';
@@ -268,4 +268,13 @@ test('8. highly available: Prometheus replicas, an Alertmanager cluster, remote 
   expect(sharded.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name).sort())
     .toEqual(['alertmanager', 'prometheus-shard-0', 'prometheus-shard-1', 'prometheus-shard-2', 'prometheus-shard-3']);
   expect(Object.keys(get(sharded, 'ConfigMap', 'prometheus-config').data)).toHaveLength(4);
+  // The Iris API's job and its alerts (IrisAPIDown's absent() among them) are on the same shard, and only there.
+  const iris = Sharding.hashmod('iris-api', 4);
+  const shardsWith = (test: (config: any, rules: string[]) => boolean) => [0, 1, 2, 3].filter((i) => {
+    const config = parse(get(sharded, 'ConfigMap', 'prometheus-config').data[`prometheus-shard-${i}.yml`]);
+    const own = sharded.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `prometheus-shard-${i}-rules`);
+    return test(config, Object.values(own?.data ?? {}) as string[]);
+  });
+  expect(shardsWith((config) => config.scrape_configs.some((j: any) => j.job_name === 'iris-api'))).toEqual([iris]);
+  expect(shardsWith((_, rules) => rules.some((r) => r.includes('alert: IrisAPIDown')))).toEqual([iris]);
 });

@@ -1,5 +1,5 @@
 import { AlertSeverity } from '../src/index';
-import { Dashboard, MonitoringStack, MonitoringStackProps, IngressAuthentication, RemoteWrite, ShardRuleEvaluation } from '../src';
+import { Dashboard, MonitoringStack, MonitoringStackProps, IngressAuthentication, RemoteWrite } from '../src';
 import { checksumOf } from '../src/common/serialize';
 import { APPARMOR_SUPPLEMENT, checkPodSecurity, podTemplateOwners } from './support/pod-security';
 import { configMapData, find, Manifest, synthStack } from './support/synth';
@@ -24,7 +24,7 @@ const HIGHLY_AVAILABLE: MonitoringStackProps = {
   alertmanager: { replicas: 3, persistence: { size: '1Gi' } },
 };
 const SHARDED: MonitoringStackProps = {
-  prometheus: { shards: 3, replicas: 2, shardRuleEvaluation: ShardRuleEvaluation.LONG_TERM_STORE, remoteWrite: [mimir] },
+  prometheus: { shards: 3, replicas: 2, remoteWrite: [mimir] },
   alertmanager: { replicas: 3 },
 };
 

@@ -1,4 +1,4 @@
-import { MonitoringStackProps, IngressAuthentication, RemoteWrite, ShardRuleEvaluation } from '../src';
+import { MonitoringStackProps, IngressAuthentication, RemoteWrite } from '../src';
 import { SUPPORTED_KINDS, validateManifest } from './support/schema';
 import { Manifest, synthStack } from './support/synth';
 
@@ -48,7 +48,7 @@ const HA_OPTIONS: MonitoringStackProps = {
   alertmanager: { replicas: 3, persistence: { size: '1Gi' } },
 };
 const SHARDED_OPTIONS: MonitoringStackProps = {
-  prometheus: { shards: 3, replicas: 2, shardRuleEvaluation: ShardRuleEvaluation.LONG_TERM_STORE, remoteWrite: [mimir] },
+  prometheus: { shards: 3, replicas: 2, remoteWrite: [mimir] },
   alertmanager: { replicas: 3 },
 };
 
