@@ -2,7 +2,9 @@ import { AlertSeverity } from '../src/index';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { AlertRule, Dashboard, MatchOperator, MonitoringStackLayout, MonitoringStack, MonitoringStackProps, FileLayout } from '../src';
+import { AlertRule, Dashboard, MatchOperator, MonitoringStackLayout, MonitoringStack, MonitoringStackProps, FileLayout, RelabelAction, RemoteWrite, ShardBy, ShardRuleEvaluation } from '../src';
+
+const STORE = RemoteWrite.mimir({ url: 'http://mimir/api/v1/push', queryUrl: 'http://mimir/prometheus' });
 import { synthStack } from './support/synth';
 import { removeDir, tempDir } from './support/tools';
 
@@ -165,6 +167,29 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     case: 'PVC size that is not a Kubernetes quantity',
     props: { prometheus: { persistence: { size: '10 GB' } } },
     message: '[monitoring/stack/Prometheus] persistence.size: "10 GB" is not a Kubernetes quantity (e.g. 10Gi, 512Mi, 500m)',
+  },
+  {
+    case: 'rules on the shards with shards that split jobs by target',
+    props: { prometheus: { shards: 2, remoteWrite: [STORE], shardBy: ShardBy.TARGET, shardRuleEvaluation: ShardRuleEvaluation.OWNING_SHARD } },
+    message: '[monitoring/stack/Prometheus] shardRuleEvaluation: "owning-shard" does not go with shardBy "target": no shard holds all of a job\'s targets, so its rules would judge a share; use LONG_TERM_STORE',
+  },
+  {
+    case: 'a rule group reading the jobs of two shards',
+    props: { prometheus: { shards: 2, remoteWrite: [STORE] } },
+    // iris-api's hashmod is 1 (Sharding.hashmod, the same as Prometheus's: see ha-e2e.test.ts); the cluster's jobs are on shard 0
+    customize: (stack) => stack.prometheus.addRuleGroup({ name: 'both', rules: [alert({ expr: 'sum(up{job="iris-api"}) + sum(up{job="kube-state-metrics"}) < 2' })] }),
+    message: '[monitoring/stack/Prometheus] ruleGroups[both]: reads jobs of several shards (iris-api on shard 1; kube-state-metrics on shard 0): no shard can evaluate it. Split the group per job, or set shardRuleEvaluation: LONG_TERM_STORE',
+  },
+  {
+    case: 'an absent() on a sharded Prometheus that no job matcher places',
+    props: { prometheus: { shards: 2, remoteWrite: [STORE] } },
+    customize: (stack) => stack.prometheus.addRuleGroup({ name: 'gone', rules: [alert({ expr: 'absent(model_loaded)' })] }),
+    message: '[monitoring/stack/Prometheus] ruleGroups[gone]: alert MyAlert: "absent(model_loaded)" has an absent() of series that no job="..." matcher places on a shard, so every shard would run it and those without the series would fire it: add the job\'s matcher',
+  },
+  {
+    case: 'a configuration too large for one ConfigMap (checked at synth)',
+    props: { prometheus: { remoteWrite: [RemoteWrite.mimir({ url: 'http://mimir/api/v1/push', writeRelabelConfigs: Array.from({ length: 12000 }, (_, i) => ({ sourceLabels: ['__name__'], regex: `metric_${i}`, action: RelabelAction.DROP })) })] } },
+    message: 'Validation failed:\n  - [monitoring/stack/Prometheus] prometheus-config: 1107769 bytes do not fit in one ConfigMap (1 MiB), though the scrape jobs are in files of their own: shorten remoteWrite\'s writeRelabelConfigs or externalLabels',
   },
 ];
 

@@ -24,7 +24,7 @@ import { PrometheusConfigFile, RelabelAction, ScrapeConfig } from './config-mode
 import { renderPrometheusConfig } from './config-render';
 import { InfrastructureAlertOptions, InfrastructureAlerts } from './infrastructure-rules';
 import { PrometheusRbac } from './prometheus-rbac';
-import { renderRuleGroups, RuleGroup, RuleNames, validateRuleFileName, validateRuleGroup } from './rules';
+import { AlertRule, RecordingRule, renderRuleGroups, RuleGroup, RuleNames, validateRuleFileName, validateRuleGroup } from './rules';
 import { ScrapeJobs } from './scrape-jobs';
 import { SelfMonitoringAlerts } from './self-monitoring-rules';
 import { checkUniqueObjects } from '../common/unique-objects';
@@ -356,7 +356,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       if (!this.remoteWrite.some((target) => target.queryUrl)) fail(this, 'remoteWrite', `shards: ${this.shards} needs a remoteWrite target with a queryUrl: each shard holds only its share of the series`);
       if (props.ingress) fail(this, 'ingress', 'each shard holds only part of the series: expose the long-term store\'s query URL instead');
       if (this.shardBy === ShardBy.TARGET && this.shardRuleEvaluation !== ShardRuleEvaluation.LONG_TERM_STORE) {
-        fail(this, 'shardRuleEvaluation', 'must be LONG_TERM_STORE with shardBy: TARGET: no shard holds all of a job\'s targets, so its rules would judge a share');
+        fail(this, 'shardRuleEvaluation', `"${this.shardRuleEvaluation}" does not go with shardBy "${this.shardBy}": no shard holds all of a job's targets, so its rules would judge a share; use LONG_TERM_STORE`);
       }
     }
     this.replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
@@ -634,11 +634,11 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
    */
   private shardOfGroup(group: RuleGroup): number | undefined {
     const jobs = new Set<string>();
-    let unplacedAbsent = false;
+    let unplacedAbsent: AlertRule | RecordingRule | undefined;
     for (const rule of group.rules) {
       const scope = jobScope(rule.expr);
       scope.jobs.forEach((job) => jobs.add(job));
-      unplacedAbsent ||= scope.unplacedAbsent;
+      if (scope.unplacedAbsent) unplacedAbsent ??= rule;
     }
     const byShard = new Map<number, string[]>();
     for (const job of [...jobs].sort()) {
@@ -652,7 +652,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     }
     const [shard] = [...byShard.keys()];
     if (shard === undefined && unplacedAbsent) {
-      fail(this, field, 'has an absent() whose series no job="..." matcher places, so every shard would run it and the shards without those series would fire it: add the job\'s matcher');
+      const name = 'alert' in unplacedAbsent ? `alert ${unplacedAbsent.alert}` : `record ${unplacedAbsent.record}`;
+      fail(this, field, `${name}: "${unplacedAbsent.expr}" has an absent() of series that no job="..." matcher places on a shard, so every shard would run it and those without the series would fire it: add the job's matcher`);
     }
     return shard;
   }
@@ -679,7 +680,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   private oversizedConfig(): string[] {
     const bytes = Object.entries(this.configData()).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
     return bytes > CONFIG_MAP_DATA_LIMIT
-      ? [`${this.name}-config: ${bytes} bytes of configuration do not fit in one ConfigMap (1 MiB): fewer or smaller remoteWrite relabelings`]
+      ? [`${this.name}-config: ${bytes} bytes do not fit in one ConfigMap (1 MiB), though the scrape jobs are in files of their own: shorten remoteWrite's writeRelabelConfigs or externalLabels`]
       : [];
   }
 

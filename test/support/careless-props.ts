@@ -4,7 +4,7 @@
  * a missing brace, PromQL that type-checks only in their head, IP addresses for hosts...).
  */
 import * as fc from 'fast-check';
-import { AlertRule, IngressAuthentication, MatchOperator, MonitoringStackProps, RecordingRule, RuleGroup } from '../../src';
+import { AlertRule, IngressAuthentication, MatchOperator, MonitoringStackProps, RecordingRule, RemoteWrite, RuleGroup, ShardBy, ShardRuleEvaluation } from '../../src';
 import { RelabelConfig, ScrapeConfig } from '../../src/prometheus/config-model';
 
 const HEX64 = 'a'.repeat(64);
@@ -142,6 +142,21 @@ const everything: fc.Arbitrary<MonitoringStackProps> = fc.record({
   }, { requiredKeys: [] }))) as any,
 }, { requiredKeys: [] }) as fc.Arbitrary<MonitoringStackProps>;
 
+/** Rules as written for a sharded Prometheus: some name the jobs they read, some forget, some span shards. */
+const shardedPromql = careless([
+  'absent(up{job="iris-api"})', 'up{job="iris-api"} == 0', 'absent(up)', 'absent(up{namespace="mlops"})', 'up == 0',
+  'sum(up{job="iris-api"}) + sum(up{job="kube-state-metrics"}) < 2', 'absent(up{job="my-job"} == 1)', 'vector(1)',
+  'absent_over_time(up{job="grafana"}[5m])', 'sum(up{job="alertmanager"}) < 3 or absent(up{job="alertmanager"})',
+]);
+const shardedRuleGroup: fc.Arbitrary<RuleGroup> = fc.record({
+  name: careless(['sharded-group', 'g2']),
+  rules: fc.uniqueArray(fc.record({
+    alert: careless(['ShardedAlert', 'Other']), expr: shardedPromql, severity: fc.constant('warning' as any), component: fc.constant('my-app'),
+    summary: fc.constant('summary'), description: fc.constant('description'),
+  }), { minLength: 1, maxLength: 2, selector: (r) => r.alert }),
+}, { requiredKeys: ['name', 'rules'] });
+const store = RemoteWrite.mimir({ url: 'http://mimir.example:8080/api/v1/push', queryUrl: 'http://mimir.example:8080/prometheus' });
+
 /**
  * Props across the whole API, or one area at a time with the rest at its defaults (so a mistake in one area
  * is not hidden behind a refusal of another): rule groups, scrape jobs, Alertmanager routing, workloads.
@@ -162,4 +177,15 @@ export const carelessProps: fc.Arbitrary<MonitoringStackProps> = fc.oneof(
     grafana: fc.record({ image: images, persistence: persistence, ingress: ingress, scrapeInterval: durations, resources }, { requiredKeys: [] }),
     alertmanager: fc.record({ image: images, resources, configReloaderImage: images, receivers: fc.constant([{ name: 'default' }, { name: 'critical' }, { name: 'warning', webhook: [{ url: 'https://example.com/hook' }] }]) }, { requiredKeys: [] }),
   }, { requiredKeys: [] }) as fc.Arbitrary<MonitoringStackProps>,
+  fc.record({
+    prometheus: fc.record({
+      shards: careless([3, 2, 8, 1, 0, -1, 1.5, NaN]),
+      shardBy: maybe(fc.constantFrom(ShardBy.JOB, ShardBy.TARGET)),
+      shardRuleEvaluation: maybe(fc.constantFrom(ShardRuleEvaluation.OWNING_SHARD, ShardRuleEvaluation.LONG_TERM_STORE)),
+      replicas: maybe(careless([2, 1, 0])),
+      remoteWrite: careless([[store], []]),
+      scrapeJobs: maybe(fc.uniqueArray(scrapeJob, { minLength: 1, maxLength: 2, selector: (j) => j.jobName })),
+      ruleGroups: maybe(fc.uniqueArray(shardedRuleGroup, { minLength: 1, maxLength: 2, selector: (g) => g.name })),
+    }, { requiredKeys: ['shards', 'remoteWrite'] }),
+  }) as fc.Arbitrary<MonitoringStackProps>,
 );

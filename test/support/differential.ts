@@ -4,13 +4,13 @@
  * field), or the output passes every real tool: promtool check config and check rules, amtool check-config
  * and the strict schema validator (the kube-apiserver dry run is done by the test file, in batches).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { amtoolCheckConfig, synthesizedAlertmanagerYml } from './alertmanager';
 import { checkRules, synthesizedRuleFiles, withTempDir } from './promtool';
 import { validateManifest } from './schema';
-import { configMapData, Manifest, synthStack } from './synth';
-import { requireBinary, run, withLocalFiles, writeRuleFiles } from './tools';
+import { Manifest, synthStack } from './synth';
+import { loadedByConfig, materializePod, prometheusWorkloads } from './pod-files';
+import { requireBinary, run } from './tools';
+import { jobScope } from '../../src/common/promql';
 import { MonitoringStack, MonitoringStackProps } from '../../src';
 import { MonitoringValidationError } from '../../src/common/errors';
 
@@ -51,23 +51,35 @@ export function synthOutcome(props: MonitoringStackProps, customize?: (stack: Mo
   }
 }
 
-/** `promtool check config` on the synthesized prometheus.yml, with the synthesized rule files. */
-function promtoolCheckConfig(objects: Manifest[]): { status: number; output: string } {
+/**
+ * `promtool check config` on each Prometheus pod's files (every shard's), laid out as the pod mounts them; and,
+ * with shards, what no single tool checks: a rule that names a `job` runs on the shard that scrapes it.
+ */
+function prometheusPodComplaints(objects: Manifest[]): string[] {
   const promtool = requireBinary('promtool');
-  return withTempDir('props-config', (dir) => {
-    const rulesDir = path.join(dir, 'rules');
-    writeRuleFiles(synthesizedRuleFiles(objects), rulesDir);
-    const configFile = path.join(dir, 'prometheus.yml');
-    fs.writeFileSync(configFile, withLocalFiles(configMapData(objects, 'prometheus-config')['prometheus.yml'], dir, rulesDir));
-    return run(promtool, ['check', 'config', configFile]);
-  });
+  const complaints: string[] = [];
+  const loaded = prometheusWorkloads(objects).map((workload) => withTempDir('props-pod', (root) => {
+    const config = materializePod(objects, workload, root);
+    const result = run(promtool, ['check', 'config', config]);
+    if (result.status !== 0) complaints.push(`promtool check config (${workload.metadata.name}):\n${result.output}`);
+    return { name: workload.metadata.name, ...loadedByConfig(config) };
+  }));
+  if (loaded.length > 1) {
+    const scraped = new Set(loaded.flatMap((pod) => pod.jobs));
+    for (const pod of loaded) {
+      for (const rule of pod.rules) {
+        const elsewhere = jobScope(rule.expr).jobs.filter((job) => scraped.has(job) && !pod.jobs.includes(job));
+        if (elsewhere.length) complaints.push(`${pod.name} runs group ${rule.group}, which reads ${elsewhere.join(', ')} scraped by another shard: "${rule.expr}"`);
+      }
+    }
+  }
+  return complaints;
 }
 
 /** What the real tools (and the schema validator) say about an accepted output: empty when all accept it. */
 export function toolComplaints(objects: Manifest[]): string[] {
   const complaints: string[] = [];
-  const config = promtoolCheckConfig(objects);
-  if (config.status !== 0) complaints.push(`promtool check config:\n${config.output}`);
+  complaints.push(...prometheusPodComplaints(objects));
   const rules = checkRules(synthesizedRuleFiles(objects));
   if (rules.status !== 0) complaints.push(`promtool check rules:\n${rules.output}`);
   const am = amtoolCheckConfig(synthesizedAlertmanagerYml(objects));

@@ -52,12 +52,29 @@ export function globFiles(glob: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => path.join(dir, f)) : [];
 }
 
+/** What a materialized configuration loads, inline and from its globs. */
+export interface LoadedConfig {
+  /** The scrape jobs' names. */
+  readonly jobs: string[];
+  /** The rule groups' names. */
+  readonly groups: string[];
+  /** Every rule's expression, with its group's name. */
+  readonly rules: { readonly group: string; readonly expr: string }[];
+}
+
 /** The jobs and rule groups a materialized configuration loads: inline and from its globs. */
-export function loadedByConfig(localConfig: string): { jobs: string[]; groups: string[] } {
+export function loadedByConfig(localConfig: string): LoadedConfig {
   const config = parse(fs.readFileSync(localConfig, 'utf8'));
   const files = (globs: string[] | undefined) => (globs ?? []).flatMap(globFiles).map((f) => parse(fs.readFileSync(f, 'utf8')));
+  const groups = files(config.rule_files).flatMap((f) => f.groups);
   return {
     jobs: [...(config.scrape_configs ?? []), ...files(config.scrape_config_files).flatMap((f) => f.scrape_configs)].map((j: any) => j.job_name),
-    groups: files(config.rule_files).flatMap((f) => f.groups.map((g: any) => g.name)),
+    groups: groups.map((g: any) => g.name),
+    rules: groups.flatMap((g: any) => g.rules.map((r: any) => ({ group: g.name, expr: r.expr }))),
   };
+}
+
+/** The Prometheus workloads (Deployments or StatefulSets with a `prometheus` container): one, or one per shard. */
+export function prometheusWorkloads(objects: Manifest[]): Manifest[] {
+  return objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.spec.template.spec.containers.some((c: any) => c.name === 'prometheus'));
 }
