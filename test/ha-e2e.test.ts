@@ -211,19 +211,40 @@ describe('an Alertmanager cluster and Prometheus replicas, on loopback', () => {
   }, 90_000);
 });
 
-describe('sharding by target: the synthesized hashmod relabeling, run by a real Prometheus', () => {
-  const SHARDS = 3;
-  const TARGETS = 600;
-  let daemon: Daemon | undefined;
-  let workDir: string;
+describe('sharding, run by a real Prometheus over file-discovered targets', () => {
+  const daemons: Daemon[] = [];
+  const workDirs: string[] = [];
 
   afterAll(async () => {
-    await daemon?.stop();
-    if (workDir) removeDir(workDir);
+    for (const daemon of daemons) await daemon.stop();
+    workDirs.forEach(removeDir);
   });
 
-  test(`${TARGETS} generated targets over ${SHARDS} shards: each target in exactly one shard`, async () => {
-    workDir = tempDir('shard-e2e');
+  /** A real Prometheus whose `jobs` discover targets from files, hourly: relabeled at once, scraped never. */
+  async function prometheusWith(name: string, workDir: string, jobs: object[]): Promise<string> {
+    const config = path.join(workDir, 'prometheus.yml');
+    fs.writeFileSync(config, stringify({ global: { scrape_interval: '1h' }, scrape_configs: jobs }));
+    const address = `${LOOPBACK}:${await freePort()}`;
+    daemons.push(await Daemon.start({
+      name, binary: requireBinary('prometheus'), cwd: workDir, readyUrl: `http://${address}/-/ready`, readyTimeoutMs: READY_TIMEOUT_MS,
+      args: [`--config.file=${config}`, `--storage.tsdb.path=${path.join(workDir, 'data')}`, `--web.listen-address=${address}`],
+    }));
+    return address;
+  }
+
+  /** The active targets of the Prometheus at `address`, once there are `count`. */
+  function activeTargets(address: string, count: number): Promise<any[]> {
+    return waitFor(`${count} targets discovered`, async () => {
+      const targets = (await getJson(`http://${address}/api/v1/targets?state=active`)).data.activeTargets;
+      return targets.length === count ? targets : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+  }
+
+  test('by target: 600 generated targets over 3 shards, each target in exactly one shard', async () => {
+    const SHARDS = 3;
+    const TARGETS = 600;
+    const workDir = tempDir('shard-e2e');
+    workDirs.push(workDir);
     const { objects } = synthStack({
       prometheus: {
         shards: SHARDS, shardBy: ShardBy.TARGET,
@@ -242,42 +263,22 @@ describe('sharding by target: the synthesized hashmod relabeling, run by a real 
       expect(steps.some((s: any) => s.action === 'hashmod' && s.modulus === SHARDS)).toBe(true);
       return { job_name: `shard-${shard}`, scrape_interval: '1h', file_sd_configs: [{ files: [path.join(workDir, 'targets.json')] }], relabel_configs: steps };
     });
-    const config = path.join(workDir, 'prometheus.yml');
-    fs.writeFileSync(config, stringify({ global: { scrape_interval: '1h' }, scrape_configs: jobs }));
-    const address = `${LOOPBACK}:${await freePort()}`;
-    daemon = await Daemon.start({
-      name: 'prometheus-shards', binary: requireBinary('prometheus'), cwd: workDir, readyUrl: `http://${address}/-/ready`, readyTimeoutMs: READY_TIMEOUT_MS,
-      args: [`--config.file=${config}`, `--storage.tsdb.path=${path.join(workDir, 'data')}`, `--web.listen-address=${address}`],
-    });
-    const perShard = await waitFor('every target discovered', async () => {
-      const body = await getJson(`http://${address}/api/v1/targets?state=active`);
-      const byJob = new Map<string, string[]>();
-      for (const t of body.data.activeTargets) byJob.set(t.scrapePool, [...byJob.get(t.scrapePool) ?? [], t.discoveredLabels.__address__]);
-      const total = [...byJob.values()].reduce((n, list) => n + list.length, 0);
-      return total === TARGETS ? byJob : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const address = await prometheusWith('prometheus-shards', workDir, jobs);
+    const perShard = new Map<string, string[]>();
+    for (const t of await activeTargets(address, TARGETS)) perShard.set(t.scrapePool, [...perShard.get(t.scrapePool) ?? [], t.discoveredLabels.__address__]);
     const all = [...perShard.values()].flat();
     expect(new Set(all).size).toBe(TARGETS); // no overlap (and, with the count, no loss)
     expect(new Set(all)).toEqual(new Set(targets));
     const sizes = Array.from({ length: SHARDS }, (_, i) => perShard.get(`shard-${i}`)?.length ?? 0);
     sizes.forEach((n) => expect(n).toBeGreaterThan(TARGETS / SHARDS / 2)); // roughly even
-    note(`sharding: ${TARGETS} targets over ${SHARDS} shards → ${sizes.join(' + ')} = ${sizes.reduce((a, b) => a + b, 0)}, no overlap`);
+    note(`sharding by target: ${TARGETS} targets over ${SHARDS} shards → ${sizes.join(' + ')} = ${sizes.reduce((a, b) => a + b, 0)}, no overlap`);
   }, 60_000);
-});
 
-describe('sharding by job: the synthesized placement is a real Prometheus\'s hashmod of the job name', () => {
-  const SHARDS = 4;
-  const APPLICATIONS = 400;
-  let daemon: Daemon | undefined;
-  let workDir: string;
-
-  afterAll(async () => {
-    await daemon?.stop();
-    if (workDir) removeDir(workDir);
-  });
-
-  test(`${APPLICATIONS} generated applications over ${SHARDS} shards`, async () => {
-    workDir = tempDir('shard-job-e2e');
+  test('by job: for 400 generated applications over 4 shards, the shard the synthesized files give each is the one Prometheus\'s hashmod of its name picks', async () => {
+    const SHARDS = 4;
+    const APPLICATIONS = 400;
+    const workDir = tempDir('shard-job-e2e');
+    workDirs.push(workDir);
     const names = Array.from({ length: APPLICATIONS }, (_, i) => `svc-${(i * 7919).toString(36)}-${i}`);
     const { objects } = synthStack({
       irisApi: { enabled: false },
@@ -303,21 +304,10 @@ describe('sharding by job: the synthesized placement is a real Prometheus\'s has
         { source_labels: ['__tmp_hashmod'], regex: `${shard}`, action: 'keep' },
       ],
     }));
-    const config = path.join(workDir, 'prometheus.yml');
-    fs.writeFileSync(config, stringify({ global: { scrape_interval: '1h' }, scrape_configs: jobs }));
-    const address = `${LOOPBACK}:${await freePort()}`;
-    daemon = await Daemon.start({
-      name: 'prometheus-job-shards', binary: requireBinary('prometheus'), cwd: workDir, readyUrl: `http://${address}/-/ready`, readyTimeoutMs: READY_TIMEOUT_MS,
-      args: [`--config.file=${config}`, `--storage.tsdb.path=${path.join(workDir, 'data')}`, `--web.listen-address=${address}`],
-    });
-    const byPrometheus = await waitFor('every target discovered', async () => {
-      const body = await getJson(`http://${address}/api/v1/targets?state=active`);
-      const shardOf = new Map<string, number>();
-      for (const t of body.data.activeTargets) shardOf.set(t.labels.application, Number(t.scrapePool.slice('shard-'.length)));
-      return body.data.activeTargets.length === APPLICATIONS ? shardOf : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 });
-    const disagreements = names.filter((name) => byPrometheus.get(name) !== synthesized.get(name));
-    expect(disagreements).toEqual([]);
+    const address = await prometheusWith('prometheus-job-shards', workDir, jobs);
+    const byPrometheus = new Map<string, number>();
+    for (const t of await activeTargets(address, APPLICATIONS)) byPrometheus.set(t.labels.application, Number(t.scrapePool.slice('shard-'.length)));
+    expect(names.filter((name) => byPrometheus.get(name) !== synthesized.get(name))).toEqual([]);
     const sizes = Array.from({ length: SHARDS }, (_, i) => names.filter((n) => synthesized.get(n) === i).length);
     note(`sharding by job: ${APPLICATIONS} applications over ${SHARDS} shards → ${sizes.join(' + ')}, as Prometheus's hashmod places them`);
   }, 60_000);
