@@ -41,8 +41,9 @@ export function validateScrapeJob(scope: IConstruct, field: string, job: ScrapeC
       if ((action === 'labeldrop' || action === 'labelkeep') && (step.sourceLabels?.length || target !== undefined || step.replacement !== undefined || step.separator !== undefined)) {
         fail(scope, where, `the ${action} action takes only a regex (no sourceLabels, targetLabel, separator or replacement)`);
       }
-      if ((action === 'keepequal' || action === 'dropequal') && (step.regex !== undefined || step.replacement !== undefined || step.separator !== undefined)) {
-        fail(scope, where, `the ${action} action takes only sourceLabels and targetLabel`);
+      const removed = key === 'relabelConfigs' && (action === 'labeldrop' || action === 'labelkeep') ? removedTargetLabels(action, step.regex ?? '(.*)') : [];
+      if (removed.length) {
+        fail(scope, `${where}.regex`, `${step.regex === undefined ? 'the default "(.*)"' : `"${step.regex}"`} makes ${action} remove ${removed.join(', ')}, which every target needs to be scraped: ${action === 'labeldrop' ? 'match only the labels to drop' : 'keep them too'}`);
       }
     });
   }
@@ -52,4 +53,21 @@ function checkKnownFields(scope: IConstruct, field: string, model: object, known
   for (const [key, value] of Object.entries(model)) {
     if (value !== undefined && !known.includes(key)) fail(scope, `${field}.${key}`, `is not a field (${known.join(', ')})`);
   }
+}
+
+/** Labels a target cannot be scraped without, once its relabeling is done (promtool: "no address"). */
+const REQUIRED_TARGET_LABELS = ['__address__', '__scrape_interval__', '__scrape_timeout__'];
+
+/**
+ * The labels every target needs that a labeldrop (labelkeep) step with `regex` drops (does not keep). Prometheus
+ * anchors the regex at both ends. A pattern only RE2 compiles (such as `\Q...\E`) is not judged.
+ */
+function removedTargetLabels(action: string, regex: string): string[] {
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(`^(?:${regex})$`);
+  } catch {
+    return [];
+  }
+  return REQUIRED_TARGET_LABELS.filter((label) => pattern.test(label) === (action === 'labeldrop'));
 }
