@@ -117,3 +117,34 @@ function sortedData(entries: Map<string, string>): Record<string, string> {
 function largestKey(entries: Map<string, string>): string {
   return [...entries].sort((a, b) => b[1].length - a[1].length)[0]?.[0] ?? '';
 }
+
+/**
+ * A {@link ConfigMapShards} created with its first file, for ConfigMaps most stacks never need (no empty
+ * ConfigMap is written). Containers given before then get its ConfigMaps mounted as soon as it exists.
+ */
+export class OnDemandConfigMapShards {
+  private readonly containers: kplus.Container[] = [];
+  private created?: ConfigMapShards;
+
+  constructor(private readonly scope: Construct, private readonly id: string, private readonly props: ConfigMapShardsProps) {}
+
+  /** Sets the content of a file, creating the ConfigMaps with the first one. */
+  public put(key: string, content: string): void {
+    if (!this.created) {
+      this.created = new ConfigMapShards(this.scope, this.id, this.props);
+      this.containers.forEach((container) => this.created!.mountInto(container));
+    }
+    this.created.put(key, content);
+  }
+
+  /** Mounts the ConfigMaps, now and once they exist, read-only into `container`. */
+  public mountInto(container: kplus.Container): void {
+    this.containers.push(container);
+    this.created?.mountInto(container);
+  }
+
+  /** The ConfigMaps, once a file was put. */
+  public get configMaps(): ConfigMapShards | undefined {
+    return this.created;
+  }
+}

@@ -63,6 +63,12 @@ function semanticProblem(source: string, cursor: Cursor): string | undefined {
 }
 let parser: Parser | undefined;
 
+/** The official Lezer PromQL parser, loaded on first use: apps that add no rules do not pay for it at startup. */
+function promqlParser(): Parser {
+  parser ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
+  return parser;
+}
+
 /**
  * Checks that `expr` parses as PromQL with the official Lezer grammar. The parser is loaded on first
  * use only, so apps that add no rules do not pay for it at startup.
@@ -76,8 +82,7 @@ export function validatePromQL(scope: IConstruct, field: string, expr: string): 
   }
   // Grafana's macros are not PromQL; they are replaced by a duration before parsing.
   const source = expr.replace(/\$__(rate_)?interval|\$__range/g, '5m').replace(/\$(\w+)/g, '$1');
-  parser ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
-  const tree = parser.parse(source);
+  const tree = promqlParser().parse(source);
   const cursor = tree.cursor();
   do {
     if (cursor.type.isError) {
@@ -141,7 +146,6 @@ export interface JobScope {
 
 /** The jobs that `expr` (valid PromQL) names in `job="..."` matchers, and whether an `absent()` escapes them. */
 export function jobScope(expr: string): JobScope {
-  parser ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
   const jobs = new Set<string>();
   let unplacedAbsent = false;
   const visit = (node: SyntaxNode, inAbsent: boolean): void => {
@@ -158,7 +162,7 @@ export function jobScope(expr: string): JobScope {
     }
     children(node).forEach((child) => visit(child, absent));
   };
-  const tree = parser.parse(expr) as unknown as { topNode: SyntaxNode };
+  const tree = promqlParser().parse(expr) as unknown as { topNode: SyntaxNode };
   visit(tree.topNode, false);
   return { jobs: [...jobs].sort(), unplacedAbsent };
 }

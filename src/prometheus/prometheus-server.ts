@@ -7,7 +7,7 @@ import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
-import { ConfigMapShards } from '../common/config-map-shards';
+import { ConfigMapShards, OnDemandConfigMapShards } from '../common/config-map-shards';
 import { sortedMap, toYaml } from '../common/serialize';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
 import { validateScrapeJob } from '../common/scrape-job';
@@ -302,8 +302,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   private readonly everyShardJobs = new Set<string>();
   /** Jobs of the cluster (cAdvisor, kube-state-metrics) on shard 0: the infrastructure alerts join them. */
   private readonly clusterJobs = new Set<string>();
-  /** With OWNING_SHARD: each shard's own rule files, created with its first group. */
-  private readonly ownRuleFiles = new Map<number, { configMaps: ConfigMapShards; files: Map<string, RuleGroup[]> }>();
+  /** With OWNING_SHARD, each shard's own rule files (`<name>-shard-<i>-rules`, created with its first group); else none. */
+  private readonly ownRuleFiles: OnDemandConfigMapShards[];
   /** Where each rule file's groups run: a shard's number, or undefined for every shard. */
   private readonly groupShards = new Map<RuleGroup, number | undefined>();
   /** `{ replica: '${POD_NAME}' }` with several replicas. */
@@ -365,6 +365,11 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.rules = new ConfigMapShards(this, 'Rules', {
       name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules',
     });
+    this.ownRuleFiles = this.shards > 1 && this.shardRuleEvaluation === ShardRuleEvaluation.OWNING_SHARD
+      ? Array.from({ length: this.shards }, (_, i) => new OnDemandConfigMapShards(this, `Shard${i}Rules`, {
+        name: `${this.name}-shard-${i}-rules`, namespace: this.namespace, labels, mountPath: SHARD_RULES_DIR, volumeName: 'shard-rules',
+      }))
+      : [];
 
     this.jobFiles = Array.from({ length: this.shards }, (_, i) => new ScrapeJobFiles(this, this.shards === 1 ? 'ScrapeConfigs' : `Shard${i}ScrapeConfigs`, {
       name: this.shards === 1 ? `${this.name}-scrape-configs` : `${this.name}-shard-${i}-scrape-configs`,
@@ -456,7 +461,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.workloads.forEach((workload, i) => {
       if (this.loadsRuleFiles) this.rules.mountInto(workload.container);
       this.jobFiles[i].mountInto(workload.container);
-      this.ownRuleFiles.get(i)?.configMaps.mountInto(workload.container);
+      this.ownRuleFiles[i]?.mountInto(workload.container);
     });
     this.node.addValidation({ validate: () => this.oversizedConfig() });
     this.podSelector = this.shards === 1 ? this.workload.podSelector : selectorLabels(this.name);
@@ -473,7 +478,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
    * by shard number; a shard that runs no group of its own has none.
    */
   public get shardRules(): Record<string, ConfigMapShards> {
-    return Object.fromEntries([...this.ownRuleFiles].map(([shard, own]) => [`${shard}`, own.configMaps]));
+    return Object.fromEntries(this.ownRuleFiles.flatMap((own, shard) => (own.configMaps ? [[`${shard}`, own.configMaps]] : [])));
   }
 
   /**
@@ -530,16 +535,11 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     const groups = this.ruleFiles.get(fileName) ?? [];
     groups.push(group);
     this.ruleFiles.set(fileName, groups);
-    const shard = this.shards > 1 && this.shardRuleEvaluation === ShardRuleEvaluation.OWNING_SHARD ? this.shardOfGroup(group) : undefined;
+    const shard = this.ownRuleFiles.length ? this.shardOfGroup(group) : undefined;
     this.groupShards.set(group, shard);
-    if (shard === undefined) {
-      this.rules.put(fileName, toYaml(renderRuleGroups(groups.filter((g) => this.groupShards.get(g) === undefined))));
-    } else {
-      const own = this.ownRulesOf(shard);
-      const ownGroups = [...own.files.get(fileName) ?? [], group];
-      own.files.set(fileName, ownGroups);
-      own.configMaps.put(fileName, toYaml(renderRuleGroups(ownGroups)));
-    }
+    // The file as the ConfigMaps of the group's shard (or of every shard) hold it: its groups that run there.
+    const sameShard = groups.filter((g) => this.groupShards.get(g) === shard);
+    (shard === undefined ? this.rules : this.ownRuleFiles[shard]).put(fileName, toYaml(renderRuleGroups(sameShard)));
     this.rendered = undefined; // rule_files lists one folder per rules ConfigMap
     return this;
   }
@@ -613,7 +613,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
         }
         : {}),
       ...(sharded && !this.loadsRuleFiles ? {} : {
-        ruleFiles: [...this.rules.shards, ...sharded ? this.ownRuleFiles.get(shard!)?.configMaps.shards ?? [] : []].map((s) => `${s.mountPath}/*.yml`),
+        ruleFiles: [...this.rules.shards, ...sharded ? this.ownRuleFiles[shard!]?.configMaps?.shards ?? [] : []].map((s) => `${s.mountPath}/*.yml`),
       }),
       ...(jobFiles?.globs.length ? { scrapeConfigFiles: jobFiles.globs } : {}),
       // Each shard scrapes itself, and its share of the other jobs.
@@ -656,24 +656,6 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       fail(this, field, `${name}: "${unplacedAbsent.expr}" has an absent() of series that no job="..." matcher places on a shard, so every shard would run it and those without the series would fire it: add the job's matcher`);
     }
     return shard;
-  }
-
-  /** Shard `shard`'s own rule files, created with its first group and mounted into its pods. */
-  private ownRulesOf(shard: number): { configMaps: ConfigMapShards; files: Map<string, RuleGroup[]> } {
-    let own = this.ownRuleFiles.get(shard);
-    if (!own) {
-      own = {
-        configMaps: new ConfigMapShards(this, `Shard${shard}Rules`, {
-          name: `${this.name}-shard-${shard}-rules`, namespace: this.namespace, labels: programLabels(this.name, 'prometheus'),
-          mountPath: SHARD_RULES_DIR, volumeName: 'shard-rules',
-        }),
-        files: new Map(),
-      };
-      this.ownRuleFiles.set(shard, own);
-      const workload = this.workloads?.[shard];
-      if (workload) own.configMaps.mountInto(workload.container);
-    }
-    return own;
   }
 
   /** The configuration ConfigMap must fit in one object; the scrape jobs leave it when they are many. */

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ConfigMapShards } from '../common/config-map-shards';
+import { ConfigMapShards, OnDemandConfigMapShards } from '../common/config-map-shards';
 import { toYaml } from '../common/serialize';
 import { ScrapeConfig } from './config-model';
 import { renderScrapeConfigFile } from './config-render';
@@ -27,25 +27,24 @@ export interface ScrapeJobFilesProps {
  */
 export class ScrapeJobFiles {
   private readonly inlineJobs: ScrapeConfig[] = [];
-  private readonly containers: kplus.Container[] = [];
   private readonly fileNames = new Set<string>();
+  private readonly files: OnDemandConfigMapShards;
+  private readonly inlineBudgetBytes: number;
   private inlineBytes = 0;
-  private files?: ConfigMapShards;
 
-  constructor(private readonly scope: Construct, private readonly id: string, private readonly props: ScrapeJobFilesProps) {}
+  constructor(scope: Construct, id: string, props: ScrapeJobFilesProps) {
+    this.inlineBudgetBytes = props.inlineBudgetBytes;
+    this.files = new OnDemandConfigMapShards(scope, id, {
+      name: props.name, namespace: props.namespace, labels: props.labels, mountPath: props.mountPath, volumeName: 'scrape-configs',
+    });
+  }
 
   /** Adds a job: to prometheus.yml, or to a file once they are many. */
   public add(job: ScrapeConfig): void {
-    if (this.files) return this.putFile(job);
+    if (this.files.configMaps) return this.putFile(job);
     this.inlineJobs.push(job);
     this.inlineBytes += Buffer.byteLength(toYaml(renderScrapeConfigFile([job])));
-    if (this.inlineBytes <= this.props.inlineBudgetBytes) return;
-    this.files = new ConfigMapShards(this.scope, this.id, {
-      name: this.props.name, namespace: this.props.namespace, labels: this.props.labels,
-      mountPath: this.props.mountPath, volumeName: 'scrape-configs',
-    });
-    this.containers.forEach((container) => this.files!.mountInto(container));
-    this.inlineJobs.splice(0).forEach((j) => this.putFile(j));
+    if (this.inlineBytes > this.inlineBudgetBytes) this.inlineJobs.splice(0).forEach((j) => this.putFile(j));
   }
 
   /** The jobs prometheus.yml lists itself. */
@@ -55,18 +54,17 @@ export class ScrapeJobFiles {
 
   /** The `scrape_config_files` globs: one per ConfigMap, none while the jobs are inline. */
   public get globs(): string[] {
-    return this.files?.shards.map((shard) => `${shard.mountPath}/*.yml`) ?? [];
+    return this.files.configMaps?.shards.map((shard) => `${shard.mountPath}/*.yml`) ?? [];
   }
 
   /** The ConfigMaps of the job files (none while the jobs are inline). */
   public get configMaps(): ConfigMapShards | undefined {
-    return this.files;
+    return this.files.configMaps;
   }
 
   /** Mounts the job files, now and when they appear, into `container`. */
   public mountInto(container: kplus.Container): void {
-    this.containers.push(container);
-    this.files?.mountInto(container);
+    this.files.mountInto(container);
   }
 
   private putFile(job: ScrapeConfig): void {
@@ -75,6 +73,6 @@ export class ScrapeJobFiles {
     let key = `${base}.yml`;
     for (let n = 2; this.fileNames.has(key); n++) key = `${base}-${n}.yml`;
     this.fileNames.add(key);
-    this.files!.put(key, toYaml(renderScrapeConfigFile([job])));
+    this.files.put(key, toYaml(renderScrapeConfigFile([job])));
   }
 }

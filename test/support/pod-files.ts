@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { Manifest } from './synth';
+import { useLocalCredentials } from './tools';
 
 /**
  * The files a Prometheus pod sees, laid out under `root` as the kubelet would mount them: every ConfigMap
@@ -28,10 +29,7 @@ export function materializePod(objects: Manifest[], workload: Manifest, root: st
   const credentials = path.join(root, 'token');
   fs.writeFileSync(credentials, 'test-token\n');
   const local = (file: string) => path.join(root, file);
-  const localJob = (job: any) => {
-    if (job.authorization?.credentials_file) job.authorization.credentials_file = credentials;
-    if (job.tls_config?.ca_file) job.tls_config.ca_file = credentials;
-  };
+  const localJob = (job: any) => useLocalCredentials(job, credentials);
   (config.scrape_configs ?? []).forEach(localJob);
   for (const file of (config.scrape_config_files ?? []).flatMap((glob: string) => globFiles(local(glob)))) {
     const jobs = parse(fs.readFileSync(file, 'utf8'));

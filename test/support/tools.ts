@@ -76,12 +76,15 @@ export function withLocalFiles(prometheusYml: string, workDir: string, rulesDir:
   const config = parse(prometheusYml);
   const credentials = path.join(workDir, 'token');
   fs.writeFileSync(credentials, 'test-token\n');
-  for (const job of config.scrape_configs ?? []) {
-    if (job.authorization?.credentials_file) job.authorization.credentials_file = credentials;
-    if (job.tls_config?.ca_file) job.tls_config.ca_file = credentials;
-  }
+  for (const job of config.scrape_configs ?? []) useLocalCredentials(job, credentials);
   config.rule_files = [path.join(rulesDir, '*.yml')];
   return stringify(config);
+}
+
+/** Points a scrape job's credential and CA files (paths in the pod) at `file`, which exists here. */
+export function useLocalCredentials(job: { authorization?: { credentials_file?: string }; tls_config?: { ca_file?: string } }, file: string): void {
+  if (job.authorization?.credentials_file) job.authorization.credentials_file = file;
+  if (job.tls_config?.ca_file) job.tls_config.ca_file = file;
 }
 
 /** Writes each rule file (ConfigMap key → content) into `dir`. */
