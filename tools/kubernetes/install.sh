@@ -22,7 +22,7 @@ if [ -z "$version" ]; then
   exit 1
 fi
 bin="${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-mlops-monitoring/kubernetes/$version/bin"
-commands=(kube-apiserver kube-controller-manager kubectl)
+commands=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
 case "${1:-}" in
   --bin-dir) echo "$bin"; exit 0 ;;
