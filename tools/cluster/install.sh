@@ -130,8 +130,134 @@ ldflags_testbed() { echo "-s -w -X cdk8s-mlops-monitoring/tools/cluster/testbed/
 # One `go build` for the four commands; `image-archive`, built with them, stands for the set.
 build testbed "$testbed_version" image-archive testbed ./cmd/... ldflags_testbed
 tb="$bin"
+# Each edit of the sources makes a new folder: keep only the current one.
+for old in "$out"/testbed-*; do [ "$old" = "${tb%/bin}" ] || rm -rf "$old"; done
 PAUSE="$tb/pause"
 IRIS_API="$tb/iris-api-standin"
 WEBHOOK="$tb/alert-webhook"
 IMAGE_BUILDER="$tb/image-archive"
 for p in "$PAUSE" "$IRIS_API" "$WEBHOOK"; do [ -x "$p" ] || die "$p is missing: remove ${tb%/bin} and run again"; done
+
+# --- Images, laid out as the official ones, tagged as the manifests write them ---
+
+# The versions and image tags of src/common/versions.ts (class Versions), read without compiling it.
+versions_ts="$repo/src/common/versions.ts"
+version_of() { sed -n "s/^ *public static readonly $1 = '\([^']*\)';.*/\1/p" "$versions_ts"; }
+image_of() {
+  local tag name
+  tag="$(sed -n "s/^ *public static readonly $1: string = \`\([^\`]*\)\`;.*/\1/p" "$versions_ts")"
+  while [[ $tag =~ \$\{Versions\.([A-Z_]+)\} ]]; do
+    name=${BASH_REMATCH[1]}
+    tag=${tag//"\${Versions.$name}"/$(version_of "$name")}
+  done
+  [ -n "$tag" ] || die "no $1 in $versions_ts"
+  echo "$tag"
+}
+IMAGE_PROMETHEUS="$(image_of PROMETHEUS_IMAGE)"
+IMAGE_ALERTMANAGER="$(image_of ALERTMANAGER_IMAGE)"
+IMAGE_CONFIG_RELOADER="$(image_of CONFIG_RELOADER_IMAGE)"
+[ "$(version_of CONFIG_RELOADER)" = "${reloader_version#v}" ] ||
+  die "tools/cluster/config-reloader/go.mod requires $reloader_version, src/common/versions.ts deploys $(version_of CONFIG_RELOADER)"
+IMAGE_KUBE_STATE_METRICS="registry.k8s.io/kube-state-metrics/kube-state-metrics:$ksm_version"
+IMAGE_COREDNS="registry.k8s.io/coredns/coredns:$coredns_version"
+# The sandbox image: containerd's `sandbox_image` must name this tag, or it pulls its own default.
+IMAGE_PAUSE="registry.k8s.io/pause:3.10"
+IMAGE_IRIS_API="localhost/iris-api-standin:test"
+IMAGE_WEBHOOK="localhost/alert-webhook:test"
+
+# The manifests under tools/cluster/manifests name these tags: one set of versions, checked here.
+tags=" $IMAGE_PROMETHEUS $IMAGE_ALERTMANAGER $IMAGE_CONFIG_RELOADER $IMAGE_KUBE_STATE_METRICS $IMAGE_COREDNS $IMAGE_PAUSE $IMAGE_IRIS_API $IMAGE_WEBHOOK "
+while read -r file image; do
+  [[ $tags == *" $image "* ]] || die "${file#"$repo"/}: image $image is not one this script builds"
+done < <(awk '$1 == "image:" { print FILENAME, $2 }' "$here"/manifests/*.yaml)
+
+# Prometheus and Alertmanager as tools/install.sh built them (it is not run from here: it may be building).
+prometheus_bin="$cache/tools/prometheus-$(version_of PROMETHEUS)/bin"
+alertmanager_bin="$cache/tools/alertmanager-$(version_of ALERTMANAGER)/bin"
+for b in "$prometheus_bin/prometheus" "$prometheus_bin/promtool" "$alertmanager_bin/alertmanager" "$alertmanager_bin/amtool"; do
+  [ -x "$b" ] || die "$b is missing: run tools/install.sh first"
+done
+# Their example configurations (and Prometheus's LICENSE and NOTICE), which the official images carry, come
+# from the module sources that tools/install.sh built from.
+module_dir() {
+  local dir
+  dir="$(go env GOMODCACHE)/$2@$(required "$repo/tools/$1/go.mod" "$2")"
+  [ -d "$dir" ] || (cd "$repo/tools/$1" && go mod download "$2")
+  echo "$dir"
+}
+prometheus_src="$(module_dir prometheus github.com/prometheus/prometheus)"
+alertmanager_src="$(module_dir alertmanager github.com/prometheus/alertmanager)"
+
+# Debian packages: busybox-static for the images, ipset for kube-router (with iptables, at run time).
+for package in busybox-static ipset; do
+  [ "$(dpkg-query -W -f='${db:Status-Status}' $package 2>/dev/null)" = installed ] && continue
+  [ "$(id -u)" = 0 ] || die "$package is needed: sudo apt-get install -y --no-install-recommends $package"
+  log "installing Debian's $package"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $package >&2
+done
+
+# The official images' bases: Prometheus' busybox image (busybox, /bin applets, nobody) and distroless
+# static (users root, nonroot 65532, nobody). Busybox is Debian's static build.
+base=(--file="$here/rootfs/etc/passwd=/etc/passwd" --file="$here/rootfs/etc/group=/etc/group"
+  --file="$here/rootfs/etc/nsswitch.conf=/etc/nsswitch.conf" --dir=/tmp:1777
+  --env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+busybox_base=("${base[@]}" --file=/bin/busybox=/bin/busybox:0755)
+for applet in $(/bin/busybox --list); do
+  [ "$applet" = busybox ] || busybox_base+=(--symlink="/bin/$applet=busybox")
+done
+
+images="$out/images"
+mkdir -p "$images"
+# image FILE ARGS...: writes $images/FILE.tar with `image-archive ARGS` unless the archive there was made
+# from the same inputs (the builder, its arguments, each source file's size and time).
+image() {
+  local file=$1 key arg
+  shift
+  key="$({
+    echo "$IMAGE_BUILDER"
+    for arg in "$@"; do
+      echo "$arg"
+      if [[ $arg == --file=* ]]; then arg=${arg#--file=}; stat -L -c '%s %Y' "${arg%%=*}"; fi
+    done
+  } | sha256sum)"
+  [ -f "$images/$file.tar" ] && [ "$(cat "$images/.$file.key" 2>/dev/null)" = "$key" ] && return 0
+  log "writing image $file.tar"
+  rm -f "$images/.$file.key"
+  "$IMAGE_BUILDER" -out "$images/$file.tar" "$@"
+  echo "$key" >"$images/.$file.key"
+}
+
+image prometheus "${busybox_base[@]}" --tag="$IMAGE_PROMETHEUS" \
+  --file="$prometheus_bin/prometheus=/bin/prometheus:0755" --file="$prometheus_bin/promtool=/bin/promtool:0755" \
+  --file="$prometheus_src/documentation/examples/prometheus.yml=/etc/prometheus/prometheus.yml:0644:65534:65534" \
+  --file="$prometheus_src/LICENSE=/LICENSE" --file="$prometheus_src/NOTICE=/NOTICE" \
+  --dir=/etc/prometheus:0755:65534:65534 --dir=/prometheus:0775:65534:65534 \
+  --user=nobody --workdir=/prometheus --expose=9090 --entrypoint='["/bin/prometheus"]' \
+  --cmd='["--config.file=/etc/prometheus/prometheus.yml","--storage.tsdb.path=/prometheus"]'
+image alertmanager "${busybox_base[@]}" --tag="$IMAGE_ALERTMANAGER" \
+  --file="$alertmanager_bin/amtool=/bin/amtool:0755" --file="$alertmanager_bin/alertmanager=/bin/alertmanager:0755" \
+  --file="$alertmanager_src/examples/ha/alertmanager.yml=/etc/alertmanager/alertmanager.yml:0664:65534:65534" \
+  --dir=/etc/alertmanager:0755:65534:65534 --dir=/alertmanager:0775:65534:65534 \
+  --user=nobody --workdir=/alertmanager --expose=9093 --entrypoint='["/bin/alertmanager"]' \
+  --cmd='["--config.file=/etc/alertmanager/alertmanager.yml","--storage.path=/alertmanager"]'
+image prometheus-config-reloader "${busybox_base[@]}" --tag="$IMAGE_CONFIG_RELOADER" \
+  --file="$CONFIG_RELOADER=/bin/prometheus-config-reloader:0755" \
+  --user=nobody --entrypoint='["/bin/prometheus-config-reloader"]'
+image kube-state-metrics "${base[@]}" --tag="$IMAGE_KUBE_STATE_METRICS" \
+  --file="$KUBE_STATE_METRICS=/kube-state-metrics:0755" --user=65534 --expose=8080 --expose=8081 \
+  --entrypoint='["/kube-state-metrics","--port=8080","--telemetry-port=8081"]'
+image coredns "${base[@]}" --tag="$IMAGE_COREDNS" \
+  --file="$COREDNS=/coredns:0755" --user=65532:65532 --workdir=/ --expose=53/tcp --expose=53/udp --entrypoint='["/coredns"]'
+image pause --tag="$IMAGE_PAUSE" --file="$PAUSE=/pause:0755" --user=65535:65535 --entrypoint='["/pause"]'
+image iris-api-standin "${base[@]}" --tag="$IMAGE_IRIS_API" \
+  --file="$IRIS_API=/iris-api-standin:0755" --user=65534:65534 --expose=8000 --entrypoint='["/iris-api-standin"]'
+image alert-webhook "${base[@]}" --tag="$IMAGE_WEBHOOK" \
+  --file="$WEBHOOK=/alert-webhook:0755" --user=65534:65534 --expose=8080 --entrypoint='["/alert-webhook"]'
+
+for key in COREDNS KUBE_STATE_METRICS CONFIG_RELOADER NETPOL PAUSE IRIS_API WEBHOOK IMAGE_BUILDER; do
+  printf '%s=%q\n' "$key" "${!key}"
+done
+printf 'IMAGES_DIR=%q\n' "$images"
+for key in IMAGE_PROMETHEUS IMAGE_ALERTMANAGER IMAGE_CONFIG_RELOADER IMAGE_KUBE_STATE_METRICS IMAGE_COREDNS IMAGE_PAUSE IMAGE_IRIS_API IMAGE_WEBHOOK; do
+  printf '%s=%q\n' "$key" "${!key}"
+done

@@ -119,6 +119,10 @@ func Write(img Image, out string) error {
 	if err := archive.Close(); err != nil {
 		return err
 	}
+	// CreateTemp makes the file private; the archive is for any user who imports images.
+	if err := os.Chmod(archive.Name(), 0o644); err != nil {
+		return err
+	}
 	return os.Rename(archive.Name(), out)
 }
 
