@@ -12,8 +12,9 @@
 # when its inputs change. A cached run builds nothing and takes well under a second.
 #
 # stdout: shell-sourceable KEY=VALUE lines only (binaries, IMAGES_DIR, and each image's tag); progress goes
-# to stderr. Needs Go >= 1.26, Node (to compare go.mod directives), Debian's busybox-static, and the Go
-# module proxy for a cold build.
+# to stderr. Needs Go >= 1.26, Node (to compare go.mod directives), Debian's busybox-static (for the
+# images) and ipset (for kube-router; both installed when run as root), and the Go module proxy for a cold
+# build. Cold: ~18 min on 2 busy cores (tools/cluster/README.md).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
