@@ -24,8 +24,8 @@ import { App, Chart } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { MonitoringStack, MonitoringStackLayout, MonitoringStackProps, Receiver, Versions } from '../src';
-import { CommandResult, eventually, RealCluster } from './support/cluster/real-cluster';
+import { MonitoringStack, MonitoringStackLayout, MonitoringStackProps, Receiver } from '../src';
+import { CommandResult, eventually, IRIS_API_MANIFEST, RealCluster } from './support/cluster/real-cluster';
 import { note } from './support/notes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -33,7 +33,7 @@ const MANIFESTS = path.join(ROOT, 'dist', 'k8s', 'monitoring');
 const SOAK_MINUTES = Number(process.env.CLUSTER_SOAK_MINUTES ?? '20');
 const MINUTE = 60_000;
 const SINK = 'http://alert-webhook.alert-sink.svc.cluster.local:8080';
-const IRIS_IMAGE = 'localhost/iris-api-standin:test';
+const HTTP_PROBE_IMAGE = 'localhost/http-probe:test';
 
 jest.setTimeout(60 * MINUTE);
 
@@ -53,36 +53,6 @@ function readmeDeployBlock(): string {
   const block = /```bash\n([\s\S]*?)```/.exec(section);
   if (!block) throw new Error('README.md: no bash block in the Deploy section');
   return block[1];
-}
-
-/** The Iris API stand-in (real client_golang metrics, incidents switched at run time), as its team deploys it. */
-function irisApi(namespace: string, replicas = 1): string {
-  const labels = { app: 'iris-api' };
-  return [
-    {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'iris-api', namespace, labels },
-      spec: {
-        replicas, selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{
-              name: 'iris-api', image: IRIS_IMAGE, imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: 8000 }],
-              readinessProbe: { httpGet: { path: '/health', port: 'http' }, periodSeconds: 5 },
-              resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-            }],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'iris-api-service', namespace, labels },
-      spec: { selector: labels, ports: [{ name: 'http', port: 8000, targetPort: 'http' }] },
-    },
-  ].map((o) => stringify(o)).join('---\n');
 }
 
 /** A namespace that enforces Pod Security "restricted", as the README's Deploy section makes `mlops`. */
@@ -117,6 +87,11 @@ async function applyFiles(files: Map<string, string>): Promise<string> {
   return out;
 }
 
+/** The Iris API stand-in (real client_golang metrics, incidents switched at run time), as its team deploys it. */
+async function deployIrisApi(namespace: string): Promise<void> {
+  await cluster.kubectlOk(['apply', '-n', namespace, '-f', IRIS_API_MANIFEST]);
+}
+
 async function podsOf(namespace: string, selector: string): Promise<any[]> {
   return (await cluster.getJson(['pods', '-n', namespace, '-l', selector])).items;
 }
@@ -136,25 +111,25 @@ async function waitReady(namespace: string, selector: string, count: number, tim
   });
 }
 
-/** A Prometheus HTTP API call, made from inside the Prometheus pod. */
-async function prometheusApi(namespace: string, apiPath: string, pod = 'deploy/prometheus'): Promise<any> {
-  const body = JSON.parse(await cluster.httpFromPod(namespace, pod, 'prometheus', `http://localhost:9090${apiPath}`));
+/** A Prometheus HTTP API call, through its Service. */
+async function prometheusApi(namespace: string, apiPath: string): Promise<any> {
+  const body = JSON.parse(await cluster.http(`${await cluster.serviceUrl(namespace, 'prometheus-service', 9090)}${apiPath}`));
   if (body.status !== 'success') throw new Error(`${apiPath}: ${JSON.stringify(body)}`);
   return body.data;
 }
 
-async function query(namespace: string, promql: string, pod?: string): Promise<any[]> {
-  return (await prometheusApi(namespace, `/api/v1/query?query=${encodeURIComponent(promql)}`, pod)).result;
+async function query(namespace: string, promql: string): Promise<any[]> {
+  return (await prometheusApi(namespace, `/api/v1/query?query=${encodeURIComponent(promql)}`)).result;
 }
 
-/** Alertmanager's alerts (API v2), from inside its pod. */
-async function alertmanagerAlerts(namespace: string, pod = 'deploy/alertmanager'): Promise<any[]> {
-  return JSON.parse(await cluster.httpFromPod(namespace, pod, 'alertmanager', 'http://localhost:9093/api/v2/alerts'));
+/** An Alertmanager API v2 call, through its Service. */
+async function alertmanagerApi(namespace: string, apiPath: string): Promise<any> {
+  return JSON.parse(await cluster.http(`${await cluster.serviceUrl(namespace, 'alertmanager-service', 9093)}/api/v2${apiPath}`));
 }
 
 /** The notifications the webhook sink received on `/<receiverPath>`, each with its alerts' names. */
 async function notifications(receiverPath: string): Promise<{ status: string; alertnames: string[]; groupKey: string }[]> {
-  const all = JSON.parse(await cluster.httpFromPod('mlops', 'deploy/prometheus', 'prometheus', `${SINK}/notifications`));
+  const all = JSON.parse(await cluster.http(`${await cluster.serviceUrl('alert-sink', 'alert-webhook', 8080)}/notifications`));
   return (all as any[]).filter((n) => n.path === `/${receiverPath}`).map((n) => ({
     status: n.body.status,
     groupKey: n.body.groupKey,
@@ -162,9 +137,9 @@ async function notifications(receiverPath: string): Promise<{ status: string; al
   }));
 }
 
-/** Switches the Iris API stand-in of `namespace` into an incident (from the README stack's Prometheus pod, whose egress is open). */
+/** Switches the Iris API stand-in of `namespace` into an incident (`model_loaded=0`, `reset=1`, ...). */
 async function setIncident(namespace: string, queryString: string): Promise<void> {
-  await cluster.httpFromPod('mlops', 'deploy/prometheus', 'prometheus', `http://iris-api-service.${namespace}:8000/admin/incident?${queryString}`, '');
+  await cluster.http(`${await cluster.serviceUrl(namespace, 'iris-api-service', 8000)}/admin/incident?${queryString}`, { post: true });
 }
 
 function output(result: CommandResult): string {
@@ -175,6 +150,9 @@ beforeAll(async () => {
   const start = Date.now();
   cluster = await RealCluster.start();
   timings.push(`cluster up in ${seconds(start)} s`);
+  // A reused cluster (CLUSTER_KEEP=1) still has the previous run's namespaces.
+  await cluster.kubectlOk(['delete', 'namespace', '--ignore-not-found', '--wait=true', 'mlops', 'incidents', 'ha', 'intruder'], undefined, 5 * MINUTE);
+  await cluster.kubectlOk(['delete', 'persistentvolume', '--ignore-not-found', 'incidents-prometheus']);
 }, 45 * MINUTE);
 
 afterAll(async () => {
@@ -191,7 +169,7 @@ describe('the README Deploy section, verbatim, on a real cluster', () => {
     expect({ status: deploy.status, warnings: output(deploy).split('\n').filter((l) => /warning/i.test(l)) })
       .toEqual({ status: 0, warnings: [] });
     // The monitored application, deployed by its own team beside the stack.
-    await cluster.kubectlOk(['apply', '-f', '-'], irisApi('mlops'));
+    await deployIrisApi('mlops');
   });
 
   test('every pod but Grafana is Ready with no restart, under enforced Pod Security "restricted"', async () => {
@@ -264,11 +242,11 @@ describe('the README Deploy section, verbatim, on a real cluster', () => {
   test('the Watchdog reaches Alertmanager', async () => {
     const start = Date.now();
     const alerts = await eventually('Watchdog in Alertmanager', 3 * MINUTE, async () => {
-      const found = await alertmanagerAlerts('mlops');
+      const found: any[] = await alertmanagerApi('mlops', '/alerts');
       return found.some((a) => a.labels.alertname === 'Watchdog') ? found : undefined;
     });
     timings.push(`Watchdog in Alertmanager ${seconds(quietSince)} s after apply (${seconds(start)} s into this check)`);
-    expect(alerts.find((a) => a.labels.alertname === 'Watchdog').status.state).toBe('active');
+    expect(alerts.find((a: any) => a.labels.alertname === 'Watchdog').status.state).toBe('active');
   });
 });
 
@@ -285,7 +263,7 @@ describe('real incidents, hot reloads and persistence', () => {
     await cluster.kubectlOk(['apply', '-f', '-'], localVolume('incidents-prometheus', '1Gi'));
     files = synthesize(ns, props);
     await applyFiles(files);
-    await cluster.kubectlOk(['apply', '-f', '-'], irisApi(ns));
+    await deployIrisApi(ns);
     await waitReady(ns, 'app=prometheus', 1);
     await waitReady(ns, 'app=alertmanager', 1);
     await waitReady(ns, 'app=iris-api', 1);
@@ -301,7 +279,7 @@ describe('real incidents, hot reloads and persistence', () => {
     timings.push(`ModelNotLoaded delivered ${seconds(start)} s after the model unloaded`);
     // Every /predict now fails: HighErrorRate fires after its 5m, and Alertmanager must mute it.
     const inhibited = await eventually('HighErrorRate firing and inhibited', 10 * MINUTE, async () => {
-      const alert = (await alertmanagerAlerts(ns)).find((a) => a.labels.alertname === 'HighErrorRate');
+      const alert = (await alertmanagerApi(ns, '/alerts') as any[]).find((a) => a.labels.alertname === 'HighErrorRate');
       return alert?.status.state === 'suppressed' ? alert : undefined;
     }, 10_000);
     timings.push(`HighErrorRate firing and inhibited ${seconds(start)} s after the model unloaded`);
@@ -340,7 +318,7 @@ describe('real incidents, hot reloads and persistence', () => {
     }, 3_000);
     timings.push(`rules reloaded ${seconds(start)} s after apply`);
     await eventually('the edited alertmanager.yml loaded', 4 * MINUTE, async () => {
-      const status = JSON.parse(await cluster.httpFromPod(ns, 'deploy/alertmanager', 'alertmanager', 'http://localhost:9093/api/v2/status'));
+      const status = await alertmanagerApi(ns, '/status');
       return status.config.original.includes('group_interval: 4m') ? true : undefined;
     }, 3_000);
     timings.push(`alertmanager.yml reloaded ${seconds(start)} s after apply`);
@@ -370,7 +348,7 @@ describe('high availability: 2 Prometheus replicas, a 3-member Alertmanager clus
   beforeAll(async () => {
     await cluster.kubectlOk(['apply', '-f', '-'], restrictedNamespace(ns));
     await applyFiles(synthesize(ns, { prometheus: { replicas: 2 }, alertmanager: { replicas: 3, ...sinkReceivers(ns) } }));
-    await cluster.kubectlOk(['apply', '-f', '-'], irisApi(ns));
+    await deployIrisApi(ns);
     await waitReady(ns, 'app=prometheus', 2);
     await waitReady(ns, 'app=alertmanager', 3);
     await waitReady(ns, 'app=iris-api', 1);
@@ -403,16 +381,16 @@ describe('NetworkPolicies enforced by a real engine', () => {
     await cluster.kubectlOk(['apply', '-f', '-'], probePod('intruder', 'intruder', { app: 'intruder' }));
     await waitReady('mlops', 'probe=grafana-probe', 1);
     await waitReady('intruder', 'probe=intruder', 1);
-    const wget = (namespace: string, pod: string, url: string) => cluster.kubectl(['-n', namespace, 'exec', pod, '--',
-      'wget', '-q', '-T', '5', '-O', '-', url]);
-    const fromGrafana = await wget('mlops', 'grafana-probe', 'http://prometheus-service:9090/-/ready');
+    const probe = (namespace: string, pod: string, url: string) => cluster.kubectl(['-n', namespace, 'exec', pod, '--',
+      '/http-probe', '-timeout', '5s', url]);
+    const fromGrafana = await probe('mlops', 'grafana-probe', 'http://prometheus-service:9090/-/ready');
     expect({ status: fromGrafana.status, out: output(fromGrafana) }).toMatchObject({ status: 0 });
     // The intruder reaches the unprotected Iris API (the network works) but not Alertmanager.
-    const control = await wget('intruder', 'intruder', 'http://iris-api-service.mlops:8000/health');
+    const control = await probe('intruder', 'intruder', 'http://iris-api-service.mlops:8000/health');
     expect({ status: control.status, out: output(control) }).toMatchObject({ status: 0 });
-    const refused = await wget('intruder', 'intruder', 'http://alertmanager-service.mlops:9093/-/ready');
+    const refused = await probe('intruder', 'intruder', 'http://alertmanager-service.mlops:9093/-/ready');
     expect(refused.status).not.toBe(0);
-    expect(output(refused)).toMatch(/timed out|Connection refused|can't connect/i);
+    expect(output(refused)).toMatch(/deadline exceeded|connection refused|i\/o timeout/i);
   });
 });
 
@@ -446,14 +424,14 @@ function localVolume(name: string, size: string): string {
   ].map((o) => stringify(o)).join('---\n');
 }
 
-/** A pod that only waits, with busybox's wget (the Prometheus image's), for network checks. */
+/** A pod that only waits, with an HTTP client (`/http-probe`, tools/cluster/testbed), for network checks. */
 function probePod(namespace: string, name: string, labels: Record<string, string>): string {
   return stringify({
     apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { ...labels, probe: name } },
     spec: {
       securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
       containers: [{
-        name: 'probe', image: Versions.PROMETHEUS_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'],
+        name: 'probe', image: HTTP_PROBE_IMAGE, imagePullPolicy: 'IfNotPresent',
         readinessProbe: { exec: { command: ['true'] } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
       }],

@@ -9,9 +9,10 @@ command -v go >/dev/null || { echo "tools/install-all.sh: Go 1.26 is needed to b
 bash tools/install.sh >/dev/null
 bash tools/dashboard-linter/install.sh >/dev/null
 # Debian's packages: etcd for the kube-apiserver suite; containerd, runc, the CNI plugins, iptables and conntrack for
-# the real cluster (tools/cluster/cluster.sh); curl and openssl for its bootstrap.
-packages=(etcd-server containerd runc containernetworking-plugins iptables conntrack curl openssl)
-commands=(etcd containerd runc /usr/lib/cni/bridge iptables conntrack curl openssl)
+# the real cluster (tools/cluster/cluster.sh), ipset for its NetworkPolicy engine; curl and openssl for its
+# bootstrap; busybox-static for the images' busybox base (as the official Prometheus image has).
+packages=(etcd-server containerd runc containernetworking-plugins iptables ipset conntrack curl openssl busybox-static)
+commands=(etcd containerd runc /usr/lib/cni/bridge iptables ipset conntrack curl openssl /bin/busybox)
 missing=0
 for c in "${commands[@]}"; do command -v "$c" >/dev/null || missing=1; done
 if [ "$missing" = 1 ]; then

@@ -9,6 +9,7 @@
 #   tools/cluster/cluster.sh kubectl ... kubectl as cluster-admin, from inside the namespace
 #   tools/cluster/cluster.sh run CMD...  any command inside the namespace (curl a Pod or Service address)
 #   tools/cluster/cluster.sh env         KUBECONFIG, NETNS, ... as shell assignments
+#   tools/cluster/cluster.sh status      exits 0 when the cluster is up
 #   tools/cluster/cluster.sh down        stop everything, unmount, remove the namespace and the state folder
 #
 # The host keeps its ip_forward, iptables and ports: the bridge, kube-proxy's rules and every listening port
@@ -124,7 +125,7 @@ kubelet|system:node:$NODE_NAME|system:nodes
 controller-manager|system:kube-controller-manager|
 scheduler|system:kube-scheduler|
 kube-proxy|system:kube-proxy|
-network-policies|system:network-policies|
+kube-router|kube-router|
 EOF
 }
 
@@ -300,30 +301,15 @@ node_ready() {
   [ "$(kubectl_admin get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" = True ]
 }
 
+# kube-router's firewall alone (no BGP router, no service proxy): the NetworkPolicy engine. kube-network-policies,
+# the one kind ships, needs the nftables `queue` expression, which this kernel lacks (tools/cluster/README.md).
 start_network_policies() {
-  kubectl_admin apply -f - >/dev/null <<EOF
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: "system:network-policies"}
-rules:
-- apiGroups: [""]
-  resources: [pods, namespaces, nodes]
-  verbs: [list, watch, get]
-- apiGroups: [networking.k8s.io]
-  resources: [networkpolicies]
-  verbs: [list, watch, get]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: "system:network-policies"}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:network-policies"}
-subjects:
-- {apiGroup: rbac.authorization.k8s.io, kind: User, name: "system:network-policies"}
-EOF
-  # shellcheck disable=SC2086 # NETPOL_ARGS is a list of flags
-  start_daemon network-policies "$NETPOL" $(eval echo "$NETPOL_ARGS")
-  sleep 2
-  kill -0 "$(cat "$STATE/pid/network-policies")" || { tail -n 40 "$STATE/log/network-policies.log" >&2; die "the NetworkPolicy engine exited"; }
+  kubectl_admin apply -f "$here/manifests/netpol-rbac.yaml" >/dev/null
+  start_daemon network-policies "$NETPOL" --kubeconfig="$STATE/kubeconfig/kube-router" \
+    --run-firewall=true --run-router=false --run-service-proxy=false \
+    --hostname-override="$NODE_NAME" --service-cluster-ip-range="$SERVICE_CIDR" \
+    --health-port=20244 --metrics-port=0 --v=1
+  wait_for "kube-router's firewall" network-policies in_ns curl -fsS http://127.0.0.1:20244/healthz
 }
 
 # The Prometheus Operator's CRDs at the version cdk8s.yaml imports (ServiceMonitor, PrometheusRule, ...), from the
@@ -337,13 +323,20 @@ install_operator_crds() {
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [ -d "$dir/example/prometheus-operator-crd" ] || die "no CRDs in github.com/prometheus-operator/prometheus-operator@$version"
   kubectl_admin apply --server-side -f "$dir/example/prometheus-operator-crd" >/dev/null
-  kubectl_admin wait --for=condition=Established crd --all --timeout="${READY_SECONDS}s" >/dev/null
+  wait_for "the Operator's CRDs established" "" crds_established
+}
+
+crds_established() {
+  ! kubectl_admin get crd -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Established")].status}{"\n"}{end}' | grep -qv '^True$'
 }
 
 start_addons() {
   install_operator_crds
   kubectl_admin apply -f "$here/manifests" >/dev/null
-  kubectl_admin -n kube-system rollout status deployment --timeout="${READY_SECONDS}s" >/dev/null
+  local ns
+  for ns in kube-system alert-sink; do
+    kubectl_admin -n "$ns" rollout status deployment --timeout="${READY_SECONDS}s" >/dev/null
+  done
 }
 
 # --- commands -----------------------------------------------------------------------------------------------
@@ -356,13 +349,15 @@ load_binaries() {
     [ -x "$K8S_BIN/$b" ] || die "$K8S_BIN/$b is missing: run tools/kubernetes/install.sh"
   done
   export PATH="$PATH:/usr/local/go/bin"
-  for b in go etcd containerd containerd-shim-runc-v2 runc ctr openssl curl conntrack iptables; do
-    command -v "$b" >/dev/null || die "$b is missing: apt-get install etcd-server containerd runc containernetworking-plugins iptables conntrack openssl curl"
+  for b in go etcd containerd containerd-shim-runc-v2 runc ctr openssl curl conntrack iptables ipset; do
+    command -v "$b" >/dev/null || die "$b is missing: run tools/install-all.sh (or apt-get install etcd-server containerd runc containernetworking-plugins iptables ipset conntrack openssl curl)"
   done
   [ -x /usr/lib/cni/bridge ] || die "/usr/lib/cni/bridge is missing: apt-get install containernetworking-plugins"
   ETCD="$(command -v etcd)"
-  # COREDNS, KUBE_STATE_METRICS, NETPOL, NETPOL_ARGS, IMAGES_DIR, IMAGE_PAUSE, ...
-  eval "$("$here/install.sh")"
+  # COREDNS, KUBE_STATE_METRICS, NETPOL, IMAGES_DIR, IMAGE_PAUSE, ...
+  local tools
+  tools="$(bash "$here/install.sh")" || die "tools/cluster/install.sh failed"
+  eval "$tools"
 }
 
 up() {
@@ -433,6 +428,7 @@ remove_pod_cgroups() {
 case "${1:-}" in
   up) up ;;
   down) down ;;
+  status) [ -e "/run/netns/$NETNS" ] && api_ready >/dev/null ;;
   kubectl) shift; kubectl_admin "$@" ;;
   run) shift; in_ns "$@" ;;
   env)
@@ -442,5 +438,5 @@ case "${1:-}" in
     echo "STATE_DIR=$STATE"
     echo "NODE_IP=$NODE_IP"
     ;;
-  *) echo "usage: $0 up|down|kubectl ARGS...|run COMMAND...|env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|kubectl ARGS...|run COMMAND...|env" >&2; exit 2 ;;
 esac

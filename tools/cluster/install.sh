@@ -128,7 +128,7 @@ NETPOL="$bin/kube-router"
 testbed_version="$(cd "$here/testbed" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) ! -name '*_test.go' -print0 |
   LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
 ldflags_testbed() { echo "-s -w -X cdk8s-mlops-monitoring/tools/cluster/testbed/internal/buildinfo.Version=$testbed_version"; }
-# One `go build` for the four commands; `image-archive`, built with them, stands for the set.
+# One `go build` for our commands; `image-archive`, built with them, stands for the set.
 build testbed "$testbed_version" image-archive testbed ./cmd/... ldflags_testbed
 tb="$bin"
 # Each edit of the sources makes a new folder: keep only the current one.
@@ -136,8 +136,9 @@ for old in "$out"/testbed-*; do [ "$old" = "${tb%/bin}" ] || rm -rf "$old"; done
 PAUSE="$tb/pause"
 IRIS_API="$tb/iris-api-standin"
 WEBHOOK="$tb/alert-webhook"
+HTTP_PROBE="$tb/http-probe"
 IMAGE_BUILDER="$tb/image-archive"
-for p in "$PAUSE" "$IRIS_API" "$WEBHOOK"; do [ -x "$p" ] || die "$p is missing: remove ${tb%/bin} and run again"; done
+for p in "$PAUSE" "$IRIS_API" "$WEBHOOK" "$HTTP_PROBE"; do [ -x "$p" ] || die "$p is missing: remove ${tb%/bin} and run again"; done
 
 # --- Images, laid out as the official ones, tagged as the manifests write them ---
 
@@ -165,9 +166,10 @@ IMAGE_COREDNS="registry.k8s.io/coredns/coredns:$coredns_version"
 IMAGE_PAUSE="registry.k8s.io/pause:3.10"
 IMAGE_IRIS_API="localhost/iris-api-standin:test"
 IMAGE_WEBHOOK="localhost/alert-webhook:test"
+IMAGE_HTTP_PROBE="localhost/http-probe:test"
 
 # The manifests under tools/cluster/manifests name these tags: one set of versions, checked here.
-tags=" $IMAGE_PROMETHEUS $IMAGE_ALERTMANAGER $IMAGE_CONFIG_RELOADER $IMAGE_KUBE_STATE_METRICS $IMAGE_COREDNS $IMAGE_PAUSE $IMAGE_IRIS_API $IMAGE_WEBHOOK "
+tags=" $IMAGE_PROMETHEUS $IMAGE_ALERTMANAGER $IMAGE_CONFIG_RELOADER $IMAGE_KUBE_STATE_METRICS $IMAGE_COREDNS $IMAGE_PAUSE $IMAGE_IRIS_API $IMAGE_WEBHOOK $IMAGE_HTTP_PROBE "
 while read -r file image; do
   [[ $tags == *" $image "* ]] || die "${file#"$repo"/}: image $image is not one this script builds"
 done < <(awk '$1 == "image:" { print FILENAME, $2 }' "$here"/manifests/*.yaml)
@@ -254,11 +256,14 @@ image iris-api-standin "${base[@]}" --tag="$IMAGE_IRIS_API" \
   --file="$IRIS_API=/iris-api-standin:0755" --user=65534:65534 --expose=8000 --entrypoint='["/iris-api-standin"]'
 image alert-webhook "${base[@]}" --tag="$IMAGE_WEBHOOK" \
   --file="$WEBHOOK=/alert-webhook:0755" --user=65534:65534 --expose=8080 --entrypoint='["/alert-webhook"]'
+# A client for network checks: the pod waits (pause), `kubectl exec ... /http-probe URL` makes one request.
+image http-probe "${base[@]}" --tag="$IMAGE_HTTP_PROBE" \
+  --file="$PAUSE=/pause:0755" --file="$HTTP_PROBE=/http-probe:0755" --user=65534:65534 --entrypoint='["/pause"]'
 
-for key in COREDNS KUBE_STATE_METRICS CONFIG_RELOADER NETPOL PAUSE IRIS_API WEBHOOK IMAGE_BUILDER; do
+for key in COREDNS KUBE_STATE_METRICS CONFIG_RELOADER NETPOL PAUSE IRIS_API WEBHOOK HTTP_PROBE IMAGE_BUILDER; do
   printf '%s=%q\n' "$key" "${!key}"
 done
 printf 'IMAGES_DIR=%q\n' "$images"
-for key in IMAGE_PROMETHEUS IMAGE_ALERTMANAGER IMAGE_CONFIG_RELOADER IMAGE_KUBE_STATE_METRICS IMAGE_COREDNS IMAGE_PAUSE IMAGE_IRIS_API IMAGE_WEBHOOK; do
+for key in IMAGE_PROMETHEUS IMAGE_ALERTMANAGER IMAGE_CONFIG_RELOADER IMAGE_KUBE_STATE_METRICS IMAGE_COREDNS IMAGE_PAUSE IMAGE_IRIS_API IMAGE_WEBHOOK IMAGE_HTTP_PROBE; do
   printf '%s=%q\n' "$key" "${!key}"
 done

@@ -3,6 +3,10 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 /** Starts and stops the single-node cluster (see the script's header). */
+export const KEEP = process.env.CLUSTER_KEEP === '1';
+/** The Iris API stand-in's Deployment and Service, without a namespace (`kubectl apply -n`). */
+export const IRIS_API_MANIFEST = path.join(ROOT, 'tools', 'cluster', 'apps', 'iris-api.yaml');
+/** Starts and stops the single-node cluster (see the script's header). */
 export const CLUSTER_SCRIPT = path.join(ROOT, 'tools', 'cluster', 'cluster.sh');
 
 /** What a command printed, and how it ended. */
@@ -31,24 +35,28 @@ export function run(command: string, args: string[], options: { input?: string; 
 }
 
 /**
- * The cluster of tools/cluster/cluster.sh, seen from the tests: kubectl as cluster-admin and commands inside
- * its network namespace. HTTP to the stack's servers goes through `kubectl exec` into a pod of the stack (the
- * official Prometheus and Alertmanager images carry busybox's wget), so no test path bypasses or widens the
- * stack's NetworkPolicies.
+ * The cluster of tools/cluster/cluster.sh, seen from the tests: kubectl as cluster-admin, commands and HTTP
+ * requests from the node (inside its network namespace).
  */
 export class RealCluster {
-  /** Starts the cluster (stopping a previous one first); minutes the first time the tools are built. */
+  /**
+   * Starts the cluster (stopping a previous one first). With CLUSTER_KEEP=1 a running cluster is reused and left
+   * running at the end, for working on the suite (`tools/cluster/cluster.sh down` stops it).
+   */
   public static async start(): Promise<RealCluster> {
-    const up = await run('bash', [CLUSTER_SCRIPT, 'up'], { timeoutMs: 30 * 60_000 });
-    if (up.status !== 0) throw new Error(`${CLUSTER_SCRIPT} up failed (exit ${up.status}):\n${tail(up.stderr, 80)}`);
+    const reuse = KEEP && (await run('bash', [CLUSTER_SCRIPT, 'status'])).status === 0;
+    if (!reuse) {
+      const up = await run('bash', [CLUSTER_SCRIPT, 'up'], { timeoutMs: 30 * 60_000 });
+      if (up.status !== 0) throw new Error(`${CLUSTER_SCRIPT} up failed (exit ${up.status}):\n${tail(up.stderr, 80)}`);
+    }
     const env = await run('bash', [CLUSTER_SCRIPT, 'env']);
     return new RealCluster(Object.fromEntries(env.stdout.trim().split('\n').map((line) => {
       const at = line.indexOf('=');
       return [line.slice(0, at), line.slice(at + 1)];
-    })), up.stderr);
+    })));
   }
 
-  private constructor(public readonly env: Record<string, string>, public readonly startLog: string) {}
+  private constructor(public readonly env: Record<string, string>) {}
 
   /** Runs a command inside the cluster's network namespace, with KUBECONFIG and kubectl's folder on PATH. */
   public inNamespace(command: string[], options: { input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CommandResult> {
@@ -76,16 +84,25 @@ export class RealCluster {
   }
 
   /**
-   * An HTTP request made from inside a pod (busybox wget in `namespace`/`target`, container `container`):
-   * the body, or an error with wget's message.
+   * An HTTP request from the node (curl inside the cluster's network namespace): the body, or an error with
+   * curl's message and the answer. NetworkPolicies admit the node (kubelet probes, `kubectl port-forward`), so
+   * this reaches any pod or Service address whatever the stack's policies say.
    */
-  public async httpFromPod(namespace: string, target: string, container: string, url: string, postData?: string): Promise<string> {
-    const wget = ['wget', '-q', '-T', '10', '-O', '-', ...(postData === undefined ? [] : [`--post-data=${postData}`]), url];
-    return this.kubectlOk(['-n', namespace, 'exec', target, '-c', container, '--', ...wget]);
+  public async http(url: string, options: { post?: boolean } = {}): Promise<string> {
+    const result = await this.inNamespace(['curl', '-sS', '--fail-with-body', '--max-time', '10', ...(options.post ? ['-X', 'POST'] : []), url]);
+    if (result.status !== 0) throw new Error(`curl ${url} exited ${result.status}: ${result.stderr.trim()} ${result.stdout.slice(0, 500)}`);
+    return result.stdout;
   }
 
-  /** Stops the cluster and removes its state. */
+  /** `http://<cluster IP>:<port>` of a Service. */
+  public async serviceUrl(namespace: string, service: string, port: number): Promise<string> {
+    const ip = (await this.kubectlOk(['-n', namespace, 'get', 'service', service, '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    return `http://${ip}:${port}`;
+  }
+
+  /** Stops the cluster and removes its state (unless CLUSTER_KEEP=1). */
   public async stop(): Promise<void> {
+    if (KEEP) return;
     const down = await run('bash', [CLUSTER_SCRIPT, 'down'], { timeoutMs: 5 * 60_000 });
     if (down.status !== 0) throw new Error(`${CLUSTER_SCRIPT} down failed:\n${down.stderr}`);
   }
