@@ -198,8 +198,6 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 // `npm test`: compile first (the drift, tarball and benchmark-style tests run the compiled app), then jest in
 // CI mode: snapshots are never written, and a run that finds no test fails.
 project.testTask.reset();
-// The compile step below is jsii: test/package.test.ts then requires the assembly (.jsii) in the tarball.
-project.testTask.env('EXPECT_JSII_ASSEMBLY', '1');
 // The real tools the tests run, built once per version (seconds when cached): `npm test` works on a fresh machine.
 project.testTask.exec('bash tools/install-all.sh');
 project.testTask.spawn(project.compileTask);

@@ -31,5 +31,6 @@ if (reason === undefined) {
   console.error('lib/ and .jsii are up to date');
 } else {
   console.error(`Compiling with jsii (${reason})`);
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'projen'), ['compile'], { cwd: ROOT, stdio: 'inherit' });
+  // Its output goes to stderr: `npm pack --json` (and jsii-pacmak, which reads it) print the tarball on stdout.
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'projen'), ['compile'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
 }
