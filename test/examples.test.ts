@@ -56,6 +56,30 @@ test('the examples type-check (tsc --noEmit -p examples/tsconfig.json)', () => {
   }
 });
 
+/** Every YAML file under `dir`, relative to it. */
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
+}
+
+// The README says each example "also runs on its own": exactly so, with ts-node, in an empty folder.
+const EXAMPLE_FILES = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts')).sort();
+test.each(EXAMPLE_FILES)('%s runs on its own (npx ts-node examples/<file>) and writes manifests', (file) => {
+  const cwd = tempDir(`example-main-${file}`);
+  try {
+    try {
+      execFileSync(process.execPath, [require.resolve('ts-node/dist/bin'), path.join(EXAMPLES, file)], { cwd, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e: any) {
+      throw new Error(`npx ts-node examples/${file} failed:\n${e.stdout}${e.stderr}`);
+    }
+    const written = yamlFiles(cwd);
+    expect(written.length).toBeGreaterThan(0);
+    const objects = written.flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(cwd, f), 'utf8')).map((d) => d.toJSON() as K8sObject));
+    expect(objects.filter((o) => !o?.kind || !o.metadata?.name)).toEqual([]);
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
 test('README: every ```ts block of the usage section is (an excerpt of) an examples/ file', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const usage = readme.slice(readme.indexOf('<!-- usage:start -->'), readme.indexOf('<!-- usage:end -->'));
