@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
+import { freshCopy } from './support/fresh-copy';
 import { consumerManifests } from './support/offline-lockfile';
 
 // The proof that the package works for someone else: `npm pack` in a fresh copy of the repository (its files as a
@@ -91,24 +92,10 @@ function timed<T>(what: string, fn: () => T): T {
   try { return fn(); } finally { timings[what] = Date.now() - start; }
 }
 
-/**
- * The repository as a clone has it: the files git tracks or would track (committed or not, but not ignored: no
- * lib/, .jsii, dist/ packages), with this repository's node_modules (what `npm ci` installs).
- */
-function freshCopy(dest: string): void {
-  const files = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT).split('\0')
-    .filter((f) => f && fs.existsSync(path.join(ROOT, f)));
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, f), path.join(dest, f));
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dest, 'node_modules'));
-}
-
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'cdk8s-mlops-monitoring-pack-'));
   clone = path.join(work, 'clone');
-  timed('fresh copy', () => freshCopy(clone));
+  timed('fresh copy', () => freshCopy(ROOT, clone));
   expect(['lib', '.jsii'].filter((f) => fs.existsSync(path.join(clone, f)))).toEqual([]);
   [pack] = timed('pack (prepack compiles)', () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], clone))) as PackResult[];
 }, 240_000);
