@@ -53,6 +53,9 @@ export function rulesDashboardsReceivers(app: App): MonitoringStack {
     slack: [{ channel: '#ml-alerts', apiUrlSecretKey: 'slack-ml-webhook-url' }],
   });
   stack.alertRouter.addRoute({ receiver: 'ml-team', match: { team: 'ml' } });
+  // Every other critical alert pages on-call (the PagerDuty routing key is a key of the Secret too).
+  stack.alertRouter.addReceiver({ name: 'oncall', pagerDuty: [{ routingKeySecretKey: 'pagerduty-routing-key' }] });
+  stack.alertRouter.addRoute({ receiver: 'oncall', match: { severity: 'critical' } });
   return stack;
 }
 

@@ -37,8 +37,11 @@ export function shardedStack(app: App): MonitoringStack {
 }
 
 if (require.main === module) {
-  const app = new App();
-  highAvailability(app);
-  shardedStack(app);
-  app.synth();
+  // Two alternatives, not two stacks of one cluster (both are `monitoring` in namespace mlops): one app each.
+  const ha = new App({ outdir: 'dist/high-availability' });
+  highAvailability(ha);
+  ha.synth();
+  const sharded = new App({ outdir: 'dist/sharded' });
+  shardedStack(sharded);
+  sharded.synth();
 }

@@ -95,7 +95,7 @@ export interface ApplicationMonitoringOptions {
 
 /**
  * The whole monitoring stack in one construct: Prometheus (with the Iris API and Kubernetes
- * scrape jobs and alerts), Alertmanager, Grafana (with both dashboards) and the Iris API's ServiceMonitor,
+ * scrape jobs and alerts), Alertmanager, Grafana (with its three dashboards) and the Iris API's ServiceMonitor,
  * wired together.
  */
 export class MonitoringStack extends Construct {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { ROOT, pythonPackage, runTool } from './support/python-package';
+import { PKG, ROOT, pythonPackage, runTool } from './support/python-package';
 
 // Every example of the guides in docs/ runs (the convention is in docs/README.md): each ```ts block is a complete
 // TypeScript cdk8s app and each ```python block a complete Python one; every ```ts block is followed by its
@@ -174,6 +174,13 @@ test('README.md: links the guides and docs/API.python.md, and its Python quick s
     const tested = TWINS.find(({ python }) => python.code === block);
     if (!tested) throw new Error(`README.md's Python block is no tested example of docs/ (copy one exactly):\n${block}`);
   }
+});
+
+test('README.md: the install section names the peer dependency ranges of package.json', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const peers = Object.entries(PKG.peerDependencies as Record<string, string>);
+  expect(peers.length).toBeGreaterThanOrEqual(3);
+  for (const [name, range] of peers) expect({ name, stated: readme.includes(`\`${name}\` (${range})`) }).toEqual({ name, stated: true });
 });
 
 describe.each(TWINS.map((twin) => [`docs/${twin.ts.guide} "${twin.ts.section}" (lines ${twin.ts.line}, ${twin.python.line})`, twin] as const))('%s', (_name, twin) => {

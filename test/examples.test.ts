@@ -56,19 +56,45 @@ test('the examples type-check (tsc --noEmit -p examples/tsconfig.json)', () => {
   }
 });
 
+/** Every YAML file under `dir`, relative to it. */
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
+}
+
+// The README says each example "also runs on its own": exactly so, with ts-node, in an empty folder.
+const EXAMPLE_FILES = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts')).sort();
+test.each(EXAMPLE_FILES)('%s runs on its own (npx ts-node examples/<file>) and writes manifests', (file) => {
+  const cwd = tempDir(`example-main-${file}`);
+  try {
+    try {
+      execFileSync(process.execPath, [require.resolve('ts-node/dist/bin'), path.join(EXAMPLES, file)], { cwd, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e: any) {
+      throw new Error(`npx ts-node examples/${file} failed:\n${e.stdout}${e.stderr}`);
+    }
+    const written = yamlFiles(cwd);
+    expect(written.length).toBeGreaterThan(0);
+    const objects = written.flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(cwd, f), 'utf8')).map((d) => d.toJSON() as K8sObject));
+    expect(objects.filter((o) => !o?.kind || !o.metadata?.name)).toEqual([]);
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
 test('README: every ```ts block of the usage section is (an excerpt of) an examples/ file', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const usage = readme.slice(readme.indexOf('<!-- usage:start -->'), readme.indexOf('<!-- usage:end -->'));
   const blocks = [...usage.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1].trimEnd());
+  // A block may show lines from inside a function without their indentation.
+  const shown = (text: string, block: string) => ['', '  ', '    '].some((indent) => text.includes(block.replace(/^(?=.)/gm, indent)));
   const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts')).map((f) => ({ f, text: fs.readFileSync(path.join(EXAMPLES, f), 'utf8') }));
   expect(blocks.length).toBeGreaterThanOrEqual(7);
   for (const block of blocks) {
-    const home = files.find(({ text }) => text.includes(block));
+    const home = files.find(({ text }) => shown(text, block));
     if (!home) throw new Error(`README code block is in no examples/*.ts file (edit the example, then copy it):\n${block}`);
   }
   // Every use case 01-08 is shown.
   for (const { f, text } of files) {
-    expect({ f, shown: blocks.some((b) => text.includes(b)) }).toEqual({ f, shown: true });
+    expect({ f, shown: blocks.some((b) => shown(text, b)) }).toEqual({ f, shown: true });
   }
 });
 
@@ -174,12 +200,16 @@ test('4. added alert rules, recording rules, dashboards (typed panels and JSON) 
     slack_configs: [{ channel: '#ml-alerts', api_url_file: '/etc/alertmanager/secrets/slack-ml-webhook-url' }],
   });
   expect(alertmanagerYml.route.routes).toContainEqual({ receiver: 'ml-team', matchers: ['team="ml"'] });
+  expect(alertmanagerYml.receivers.find((r: any) => r.name === 'oncall')).toMatchObject({
+    pagerduty_configs: [{ routing_key_file: '/etc/alertmanager/secrets/pagerduty-routing-key' }],
+  });
   expect(JSON.stringify(alertmanagerYml)).not.toContain('hooks.slack.com');
   // The real router decides: the example's alert reaches the team, the built-in ones their severity's receiver.
   const yml = get(objects, 'ConfigMap', 'alertmanager-config').data['alertmanager.yml'];
   const noPredictions = parse(rules['custom-rules.yml']).groups[0].rules[0];
   expectRoute(yml, { alertname: 'NoPredictions', ...noPredictions.labels }, 'ml-team');
-  expectRoute(yml, { alertname: 'IrisAPIDown', severity: 'critical', component: 'iris-api', job: 'iris-api' }, 'critical');
+  expectRoute(yml, { alertname: 'IrisAPIDown', severity: 'critical', component: 'iris-api', job: 'iris-api' }, 'oncall');
+  expectRoute(yml, { alertname: 'HighErrorRate', severity: 'warning', component: 'iris-api', job: 'iris-api' }, 'warning');
 });
 
 test('5. one construct alone: only AlertRouter, only Grafana on an existing Prometheus', () => {

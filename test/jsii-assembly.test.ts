@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { Runbooks } from '../src';
+import { COORDINATES } from '../src/common/coordinates';
 
 // The package is a jsii assembly (.jsii, written by the test task's `jsii` compile): every export of
 // src/index.ts must be in it, or Python, Go, Java and .NET users silently lose it (jsii drops free
@@ -43,12 +45,17 @@ describe('the jsii assembly', () => {
     expect(exported.filter((e) => !['class', 'interface', 'enum'].includes(e.kind))).toEqual([]);
   });
 
-  test('targets Python, Go, Java and .NET with the cdk8s naming conventions', () => {
+  test('targets Python, Go, Java and .NET at the coordinates of src/common/coordinates.ts, named as cdk8s names its packages', () => {
     const targets = (assembly as any).targets;
-    expect(targets.python).toEqual({ distName: 'cdk8s-mlops-monitoring', module: 'cdk8s_mlops_monitoring' });
-    expect(targets.go.moduleName).toBe('github.com/iris-mlops/cdk8s-mlops-monitoring-go');
-    expect(targets.java.package).toBe('io.github.irismlops.cdk8s.monitoring');
-    expect(targets.dotnet.namespace).toBe('IrisMlops.Cdk8s.Monitoring');
+    expect({ name: assembly.name, repository: (assembly as any).repository.url }).toEqual({ name: COORDINATES.npmName, repository: COORDINATES.repositoryUrl });
+    expect(targets.python).toEqual(COORDINATES.python);
+    expect(targets.go).toEqual(COORDINATES.go);
+    expect(targets.java).toEqual({ package: COORDINATES.java.javaPackage, maven: { groupId: COORDINATES.java.mavenGroupId, artifactId: COORDINATES.java.mavenArtifactId } });
+    expect(targets.dotnet).toMatchObject({ namespace: COORDINATES.dotnet.dotNetNamespace, packageId: COORDINATES.dotnet.packageId });
+    // cdk8s-plus-28 is cdk8s_plus_28 in Python and cdk8splus28 in Go: the npm name without dashes.
+    expect([targets.python.module, targets.go.packageName]).toEqual([COORDINATES.python.distName.replace(/-/g, '_'), COORDINATES.npmName.replace(/-/g, '')]);
+    // The alerts' runbook links follow the repository.
+    expect(Runbooks.DEFAULT_BASE_URL).toBe(`${COORDINATES.repositoryUrl.replace(/\.git$/, '')}/blob/main/docs/runbooks`);
   });
 
   test('no type of a bundled, non-jsii dependency appears in the published declarations', () => {

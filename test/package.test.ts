@@ -3,11 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
+import { freshCopy } from './support/fresh-copy';
 import { consumerManifests } from './support/offline-lockfile';
 
-// The proof that the package works for someone else: `npm pack` (of the lib/ and .jsii that the test task's
-// `jsii` compile just wrote), once; then fresh cdk8s apps outside the repository install the tarball offline,
-// compile a consumer main.ts against the package's declarations, run it and read what it wrote:
+// The proof that the package works for someone else: `npm pack` in a fresh copy of the repository (its files as a
+// clone has them: no lib/, no .jsii), whose `prepack` compiles with jsii first; then fresh cdk8s apps outside the
+// repository install the tarball offline, compile a consumer main.ts against the package's declarations, run it
+// and read what it wrote:
 // - an app with a Node16 tsconfig (what `exports` and current TypeScript projects use), exercising the API;
 // - an app exactly as `cdk8s init typescript-app` makes it: the CLI template's main.ts and stock tsconfig.json
 //   (module CommonJS, so classic node resolution; no skipLibCheck, so every declaration the package ships is
@@ -15,8 +17,6 @@ import { consumerManifests } from './support/offline-lockfile';
 
 const ROOT = path.join(__dirname, '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-/** Set by the test task, whose compile step is `jsii`: the tarball must then carry the assembly. */
-const JSII_COMPILED = process.env.EXPECT_JSII_ASSEMBLY === '1';
 
 /** The environment without the npm_* variables of an enclosing `npm test` (npm_config_local_prefix...). */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -82,8 +82,9 @@ const CONSUMER_TSCONFIG = {
   files: ['main.ts'],
 };
 
-/** The consumers' work folder, the tarball in it, and what `npm pack` reported: made once for every test. */
+/** The consumers' work folder, the fresh copy packed in it, the tarball, and what `npm pack` reported: made once. */
 let work: string;
+let clone: string;
 let pack: PackResult;
 const timings: Record<string, number> = {};
 function timed<T>(what: string, fn: () => T): T {
@@ -93,8 +94,11 @@ function timed<T>(what: string, fn: () => T): T {
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'cdk8s-mlops-monitoring-pack-'));
-  [pack] = timed('pack', () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], ROOT))) as PackResult[];
-}, 60_000);
+  clone = path.join(work, 'clone');
+  timed('fresh copy', () => freshCopy(ROOT, clone));
+  expect(['lib', '.jsii'].filter((f) => fs.existsSync(path.join(clone, f)))).toEqual([]);
+  [pack] = timed('pack (prepack compiles)', () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], clone))) as PackResult[];
+}, 240_000);
 
 afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -139,19 +143,17 @@ function bundledClosure(bundled: string[]): Set<string> {
   return closure;
 }
 
-test('npm pack: the tarball holds the compiled library, its declarations, the jsii assembly and the docs only', () => {
+test('npm pack in a fresh clone: the tarball holds the compiled library, its declarations, the jsii assembly and the docs only', () => {
   const files = pack.files.map((f) => f.path).sort();
   expect(files).toEqual(expect.arrayContaining([
-    'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'API.md',
+    'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'API.md', '.jsii',
     'lib/src/index.js', 'lib/src/index.d.ts', 'lib/src/stack.js', 'lib/src/stack.d.ts',
     'lib/imports/monitoring.coreos.com.js', 'lib/imports/monitoring.coreos.com.d.ts',
   ]));
-  // The jsii assembly exists only after a jsii compile (`npx tsc -p tsconfig.json` writes the same lib/ but no
-  // .jsii). The test task compiles with jsii and says so (EXPECT_JSII_ASSEMBLY): then it must be packed.
-  if (JSII_COMPILED && !files.includes('.jsii')) {
-    throw new Error('.jsii is not in the tarball: the test task compiled with jsii, so .jsii should exist at the '
-      + `repository root (${fs.existsSync(path.join(ROOT, '.jsii')) ? 'it does: check `files` in package.json' : 'it does not'})`);
-  }
+  // The assembly packed is the one of this version, compiled from these sources.
+  const assembly = JSON.parse(fs.readFileSync(path.join(clone, '.jsii'), 'utf8'));
+  expect({ name: assembly.name, version: assembly.version }).toEqual({ name: PKG.name, version: PKG.version });
+  expect(Object.keys(assembly.types)).toContain(`${PKG.name}.MonitoringStack`);
   // The dependencies that are not jsii assemblies travel inside the package (bundledDependencies), and nothing
   // else of node_modules does.
   const bundled: string[] = PKG.bundledDependencies ?? [];
@@ -216,8 +218,8 @@ test('a fresh cdk8s app with a Node16 tsconfig installs the tarball offline, com
   expect(grafanaAlone).toContain('http://prometheus.elsewhere:9090');
   expect(grafanaAlone).not.toMatch(/name: prometheus/);
 
-  // The installed package exports what lib/src/index.js exports here.
-  expect(result.exports).toEqual(Object.keys(require(path.join(ROOT, 'lib', 'src', 'index.js'))).sort());
+  // The installed package exports what the compiled lib/src/index.js exports.
+  expect(result.exports).toEqual(Object.keys(require(path.join(clone, 'lib', 'src', 'index.js'))).sort());
   expect(result.exports).toEqual(expect.arrayContaining(['MonitoringStack', 'PrometheusServer', 'AlertRouter',
     'GrafanaWithDashboards', 'ApplicationServiceMonitor', 'ScrapeJobs', 'Dashboards', 'FileLayout', 'MonitoringStackLayout']));
 }, 90_000);
@@ -249,9 +251,9 @@ test('an app made by `cdk8s init typescript-app` (stock tsconfig: CommonJS, no s
   expect(fs.readdirSync(path.join(appDir, 'dist'))).toEqual(['stock-app.k8s.yaml']);
   const objects = readObjects([path.join(appDir, 'dist', 'stock-app.k8s.yaml')]);
 
-  // The same objects as this repository's compiled library gives for the same chart, in this process...
+  // The same objects as the compiled library gives for the same chart, in this process...
   const { App, Chart } = require('cdk8s') as typeof import('cdk8s');
-  const { MonitoringStack } = require(path.join(ROOT, 'lib', 'src', 'index.js'));
+  const { MonitoringStack } = require(path.join(clone, 'lib', 'src', 'index.js'));
   const chart = new Chart(new App(), 'stock-app');
   new MonitoringStack(chart, 'monitoring').monitorApplication({ name: 'shop', namespace: 'shop', serviceName: 'shop-service', portName: 'metrics' });
   expect(objects).toEqual(chart.toJson());

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { inhibits } from './support/alertmanager';
+import { amtoolRoutesTest, inhibits, synthesizedAlertmanagerYml } from './support/alertmanager';
 import {
   alertRulesOf, checkRules, expectSuccess, PromqlExprTest, RuleFile, RuleTestGroup, synthesizedRuleFiles, testRules,
 } from './support/promtool';
@@ -280,6 +280,28 @@ describe('SLOs of another application', () => {
     expect(dashboardsOf(withCheckout)).toEqual(expect.arrayContaining(['iris-api-slos.json', 'checkout-slos.json']));
   });
 
+  test('labels go on the SLO\'s alerts, not its recorded series: the team\'s route catches its pages and tickets (amtool)', () => {
+    const { objects: routed } = synthStack({}, (stack) => {
+      stack.monitorApplication({ name: 'checkout', namespace: 'shop', serviceName: 'checkout-service' }, {
+        slos: [new AvailabilitySlo({ ...checkoutSlos[0], requestCounters: ['http_requests_total'], errorCounter: 'http_requests_total{code=~"5.."}', labels: { team: 'shop' } })],
+      });
+      stack.alertRouter.addReceivers({ name: 'shop-team' }, { name: 'oncall' });
+      stack.alertRouter.addRoutes({ receiver: 'shop-team', match: { team: 'shop' } }, { receiver: 'oncall', match: { severity: 'critical' } });
+    });
+    const file = synthesizedRuleFiles(routed)['checkout-slos.yml'];
+    const records = (parse(file) as RuleFile).groups.flatMap((g) => g.rules).filter((r) => r.record);
+    expect(records.filter((r) => r.labels?.team !== undefined)).toEqual([]);
+    const yml = synthesizedAlertmanagerYml(routed);
+    for (const [name, rule] of alertRulesOf({ f: file })) {
+      expect({ name, labels: rule.labels }).toEqual({ name, labels: { severity: expect.any(String), component: 'checkout', job: 'checkout', namespace: 'shop', slo: 'availability', team: 'shop' } });
+      // The labels the alert fires with (its rule's), as Alertmanager receives them.
+      expectSuccess(amtoolRoutesTest(yml, { alertname: name, ...rule.labels }, ['shop-team']), `amtool config routes test ${name} → shop-team`);
+    }
+    // Without the label, the same page goes to on-call.
+    const { labels } = alertRulesOf({ f: file }).get('CheckoutAvailabilityFastBurn')!;
+    expectSuccess(amtoolRoutesTest(yml, { alertname: 'CheckoutAvailabilityFastBurn', ...labels, team: 'other' }, ['oncall']), 'amtool: another team\'s page → oncall');
+  });
+
   test('irisApiSlos: [] leaves the Iris API without SLOs', () => {
     const { objects: without } = synthStack({ irisApiSlos: [] });
     expect(Object.keys(synthesizedRuleFiles(without))).not.toContain(SLO_FILE);
@@ -316,6 +338,12 @@ describe('bad SLOs fail at synth, naming the construct path and the field', () =
       `${at} slos[availability].errorCounter: "rate(http_errors_total[5m])" must be a metric name with optional label matchers, such as http_requests_total{code=~"5.."}`],
     ['latency threshold of 0', [new LatencySlo({ name: 'latency', objectivePercent: 99, thresholdSeconds: 0 })],
       `${at} slos[latency].thresholdSeconds: 0 must be a positive number of seconds, a bucket bound of the histogram`],
+    ['a label the alerts set themselves', [availability({ labels: { team: 'ml', severity: 'page' } })],
+      `${at} slos[availability].labels: "severity" is set by the SLO's alerts themselves, not through labels`],
+    ['a label that is no label name', [availability({ labels: { 'team-name': 'ml' } })],
+      `${at} slos[availability].labels: "team-name" is not a valid Prometheus label name`],
+    ['a label value that is a broken template', [availability({ labels: { team: '{{ $labels.team' } })],
+      `${at} slos[availability].labels.team: "{{ $labels.team" is not a valid Go template: unclosed action "{{ $labels.team" (no matching }})`],
   ];
   test.each(CASES)('%s', (_name, slos, message) => {
     const props: MonitoringStackProps = { irisApiSlos: slos };

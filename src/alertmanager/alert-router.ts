@@ -397,6 +397,17 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   }
 
   /**
+   * Adds receivers, each as {@link addReceiver} does. The variant for receivers built beforehand: in Python,
+   * `add_receiver` takes a receiver's fields as keyword arguments (jsii turns a trailing struct parameter into
+   * keyword arguments), `add_receivers` takes `Receiver` objects: `router.add_receivers(Receiver(name="oncall", ...))`.
+   * @param receivers the receivers
+   */
+  public addReceivers(...receivers: Receiver[]): this {
+    receivers.forEach((receiver) => this.addReceiver(receiver));
+    return this;
+  }
+
+  /**
    * Makes the receivers Secret a required volume once a receiver reads a credential from it: a missing
    * Secret then keeps the pod from starting, instead of notifications failing at the first alert.
    */
@@ -424,6 +435,16 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     });
     this.routes.push({ route, matchers });
     this.rendered = undefined;
+    return this;
+  }
+
+  /**
+   * Adds routes, each as {@link addRoute} does, in order. The variant for routes built beforehand: in Python,
+   * `add_routes(Route(receiver="oncall", match={"team": "ml"}))`.
+   * @param routes the routes
+   */
+  public addRoutes(...routes: Route[]): this {
+    routes.forEach((route) => this.addRoute(route));
     return this;
   }
 

@@ -27,6 +27,12 @@ export interface InferenceApiSloOptions {
    * @default '28d'
    */
   readonly window?: string;
+  /**
+   * More labels on both SLOs' alerts, for Alertmanager's routes (`{ team: 'ml' }`): see
+   * {@link ServiceLevelObjectiveOptions.labels}.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
 }
 
 /**
@@ -49,6 +55,7 @@ function inferenceApiSlos(options: InferenceApiSloOptions): ServiceLevelObjectiv
       name: 'availability',
       objectivePercent: options.availabilityObjectivePercent ?? 99.5,
       window: options.window,
+      labels: options.labels,
       // Each request ends as a prediction or as an error.
       requestCounters: [m.predictions, m.errors],
       errorCounter: m.errors,
@@ -57,6 +64,7 @@ function inferenceApiSlos(options: InferenceApiSloOptions): ServiceLevelObjectiv
       name: 'latency',
       objectivePercent: options.latencyObjectivePercent ?? 99,
       window: options.window,
+      labels: options.labels,
       histogram: m.requestDuration,
       thresholdSeconds: options.latencyThresholdSeconds ?? 1,
       handlerLabel: m.handlerLabel,

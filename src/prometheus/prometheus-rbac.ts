@@ -86,6 +86,15 @@ export class PrometheusRbac extends Construct {
     [...grants.namespaced.keys()].forEach((namespace) => this.ensureRole(namespace));
   }
 
+  /**
+   * Grants what more scrape jobs need, each as {@link addScrapeJob} does (in Python: `add_scrape_jobs(job, ...)`
+   * with `ScrapeConfig` objects, where `add_scrape_job` takes a job's fields as keyword arguments).
+   * @param jobs the scrape jobs
+   */
+  public addScrapeJobs(...jobs: ScrapeConfig[]): void {
+    jobs.forEach((job) => this.addScrapeJob(job));
+  }
+
   private ensureClusterRole(): void {
     if (this.clusterRole) return;
     this.clusterRole = true;

@@ -524,6 +524,18 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   }
 
   /**
+   * Adds scrape jobs, each as {@link addScrapeJob} does. The variant for jobs built beforehand, such as those of
+   * {@link ScrapeJobs}: in Python, `add_scrape_job` takes a job's fields as keyword arguments (jsii turns a
+   * trailing struct parameter into keyword arguments), `add_scrape_jobs` takes `ScrapeConfig` objects:
+   * `prometheus.add_scrape_jobs(ScrapeJobs.kubernetes_service(...))`.
+   * @param jobs the jobs
+   */
+  public addScrapeJobs(...jobs: ScrapeConfig[]): this {
+    jobs.forEach((job) => this.addScrapeJob(job));
+    return this;
+  }
+
+  /**
    * Adds a rule group to a rule file (a key of the rules ConfigMap). Alert and group names must be unique
    * on this server; expressions must parse.
    * @param group the rule group

@@ -1,7 +1,11 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
-import { durationSeconds, validateDnsLabel, validateDuration } from '../common/validation';
+import { validateAlertTemplate } from '../common/go-template';
+import { durationSeconds, validateDnsLabel, validateDuration, validateLabelName } from '../common/validation';
 import { LONGEST_ALERT_WINDOW } from './burn-rate-policy';
+
+/** Labels every SLO alert sets itself: routing and inhibition rely on them, so `labels` cannot change them. */
+const OWN_ALERT_LABELS = ['alertname', 'severity', 'component', 'job', 'namespace', 'slo'];
 
 /** What every SLO states: its name, its objective and the window it holds over. */
 export interface ServiceLevelObjectiveOptions {
@@ -20,6 +24,14 @@ export interface ServiceLevelObjectiveOptions {
    * @default '28d'
    */
   readonly window?: string;
+  /**
+   * More labels on the SLO's alerts (not on its recorded series), for Alertmanager's routes: `{ team: 'ml' }`
+   * sends the SLO's pages and tickets where a route on `team="ml"` sends the team's other alerts. Values may
+   * use alert templates (`{{ $labels.x }}`). `alertname`, `severity`, `component`, `job`, `namespace` and `slo`
+   * are set by the alerts themselves.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
 }
 
 /**
@@ -35,11 +47,14 @@ export abstract class ServiceLevelObjective {
   public readonly objectivePercent: number;
   /** Rolling window of the objective. */
   public readonly window: string;
+  /** More labels on the SLO's alerts. */
+  public readonly labels: Record<string, string>;
 
   protected constructor(options: ServiceLevelObjectiveOptions) {
     this.name = options.name;
     this.objectivePercent = options.objectivePercent;
     this.window = options.window ?? '28d';
+    this.labels = { ...options.labels };
   }
 
   /**
@@ -60,8 +75,8 @@ export abstract class ServiceLevelObjective {
   public abstract errorRatio(job: string, timeRange: string): string;
 
   /**
-   * Checks the SLO, failing with an error naming `scope`'s path and `field`: its name, objective, window
-   * and (in subclasses) its metrics. `ApplicationSlos` calls it before rendering any rule.
+   * Checks the SLO, failing with an error naming `scope`'s path and `field`: its name, objective, window,
+   * labels and (in subclasses) its metrics. `ApplicationSlos` calls it before rendering any rule.
    */
   public validate(scope: IConstruct, field: string): void {
     validateDnsLabel(scope, `${field}.name`, this.name);
@@ -72,6 +87,11 @@ export abstract class ServiceLevelObjective {
     validateDuration(scope, `${field}.window`, this.window);
     if (durationSeconds(this.window) < durationSeconds(LONGEST_ALERT_WINDOW)) {
       fail(scope, `${field}.window`, `"${this.window}" is shorter than ${LONGEST_ALERT_WINDOW}, the longest alerting window`);
+    }
+    for (const [name, value] of Object.entries(this.labels)) {
+      validateLabelName(scope, `${field}.labels`, name);
+      if (OWN_ALERT_LABELS.includes(name)) fail(scope, `${field}.labels`, `"${name}" is set by the SLO's alerts themselves, not through labels`);
+      validateAlertTemplate(scope, `${field}.labels.${name}`, value);
     }
   }
 }

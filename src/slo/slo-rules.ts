@@ -78,7 +78,7 @@ function burnRateAlert(target: SloRuleTarget, slo: ServiceLevelObjective, alert:
     expr: alert.conditions.map(holds).join(' or '),
     severity: alert.severity,
     component: target.job, // the application, as for its other alerts
-    labels: { job: target.job, namespace: target.namespace, slo: slo.name },
+    labels: { ...slo.labels, job: target.job, namespace: target.namespace, slo: slo.name },
     summary: `${target.job} ${slo.name} SLO: burning its error budget at {{ printf "%.1f" $value }}x`,
     description: `SLO: ${slo.description}. The error ratio is above ${conditions}; `
       + 'it is {{ printf "%.1f" $value }}x the budget over the long window. '

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Go and Java bindings of cdk8s and cdk8s-plus-28, for test/consumers.test.ts, which builds the Go and Java
-# packages of this library against them.
+# Go and Java bindings of cdk8s and cdk8s-plus-28, against which tools/package/with-cdk8s-bindings.sh builds the
+# Go and Java packages of this library (and test/consumers.test.ts builds its Go app).
+#
+# usage: install.sh [go] [java]   (both by default)
 #
 # Why generate them: the registries reached here do not serve them. The Go module proxy answers
 # `403 Forbidden: This module version is not available` for github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2 and
@@ -22,21 +24,24 @@ cdk8s=$(version cdk8s); plus=$(version cdk8s-plus-28); pacmak=$(version jsii-pac
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-mlops-monitoring"
 dir="$cache/jsii-bindings/cdk8s-$cdk8s-plus-28-$plus-pacmak-$pacmak"
 mkdir -p "$dir"
+targets="${*:-go java}"
+wanted() { [[ " $targets " == *" $1 "* ]]; }
+missing() { wanted "$1" && [ ! -f "$dir/$1/.complete" ]; }
 
-if [ ! -f "$dir/go/.complete" ] || [ ! -f "$dir/java/.complete" ]; then
+if missing go || missing java; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   # Copies: jsii-pacmak runs `npm pack` in each package folder and may edit its .npmignore.
   mkdir -p "$work/node_modules"
   for p in constructs cdk8s cdk8s-plus-28; do cp -RL "$root/node_modules/$p" "$work/node_modules/"; done
   pacmak() { (cd "$work" && "$root/node_modules/.bin/jsii-pacmak" --no-npmignore "$@" node_modules/cdk8s node_modules/cdk8s-plus-28); }
-  if [ ! -f "$dir/go/.complete" ]; then
+  if missing go; then
     rm -rf "$dir/go"
     pacmak --target go --code-only -o "$work/out-go"
     mv "$work/out-go/go" "$dir/go"
     touch "$dir/go/.complete"
   fi
-  if [ ! -f "$dir/java/.complete" ]; then
+  if missing java; then
     rm -rf "$dir/java"
     pacmak --target java --maven-local-repository="$cache/maven-repo" -o "$work/out-java"
     mv "$work/out-java/java" "$dir/java"
@@ -45,7 +50,7 @@ if [ ! -f "$dir/go/.complete" ] || [ ! -f "$dir/java/.complete" ]; then
 fi
 
 # The modules the Go consumer needs from the Go module proxy (test/consumers/go/go.sum), into the module cache.
-awk '$1 !~ /^github.com\/(cdk8s-team|iris-mlops)\// { sub("/go.mod$", "", $2); print $1 "@" $2 }' \
+wanted go && awk '$1 !~ /^github.com\/(cdk8s-team|iris-mlops)\// { sub("/go.mod$", "", $2); print $1 "@" $2 }' \
   "$root/test/consumers/go/go.sum" | sort -u | (cd "$root/test/consumers/go" && xargs go mod download)
 
 echo "$dir"
