@@ -13,6 +13,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** A Prometheus duration such as `15s`, `5m` or `15d`; zero is refused unless `allowZero`. */
 export function validateDuration(scope: IConstruct, field: string, value: string, options: { allowZero?: boolean } = {}): string {
+  expectType(scope, field, value, 'string');
   const match = DURATION.exec(value);
   if (value === '' || !match) {
     fail(scope, field, `"${value}" is not a Prometheus duration (e.g. 30s, 5m, 1h30m, 15d)`);
@@ -32,6 +33,7 @@ export function durationSeconds(value: string): number {
 
 /** A DNS-1123 label (namespaces, Service and container names): at most 63 characters. */
 export function validateDnsLabel(scope: IConstruct, field: string, value: string): string {
+  expectType(scope, field, value, 'string');
   if (value.length > 63 || !DNS_LABEL.test(value)) {
     fail(scope, field, `"${value}" is not a valid DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`);
   }
@@ -40,6 +42,7 @@ export function validateDnsLabel(scope: IConstruct, field: string, value: string
 
 /** A DNS-1123 subdomain (most Kubernetes object names): at most 253 characters. */
 export function validateDnsSubdomain(scope: IConstruct, field: string, value: string): string {
+  expectType(scope, field, value, 'string');
   if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
     fail(scope, field, `"${value}" is not a valid DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)`);
   }
@@ -48,6 +51,7 @@ export function validateDnsSubdomain(scope: IConstruct, field: string, value: st
 
 /** A Kubernetes quantity such as `10Gi` or `500m`. */
 export function validateQuantity(scope: IConstruct, field: string, value: string): string {
+  expectType(scope, field, value, 'string');
   if (!QUANTITY.test(value)) {
     fail(scope, field, `"${value}" is not a Kubernetes quantity (e.g. 10Gi, 512Mi, 500m)`);
   }
@@ -56,6 +60,7 @@ export function validateQuantity(scope: IConstruct, field: string, value: string
 
 /** An integer no smaller than `min` (and no larger than `max`: by default, what a double holds exactly). */
 export function validateInteger(scope: IConstruct, field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  expectType(scope, field, value, 'number');
   if (!Number.isInteger(value) || value < min) {
     fail(scope, field, `${value} must be an integer >= ${min}`);
   }
@@ -86,6 +91,7 @@ export function validateNumber(scope: IConstruct, field: string, value: number, 
 
 /** A Prometheus label name. */
 export function validateLabelName(scope: IConstruct, field: string, value: string): string {
+  expectType(scope, field, value, 'string');
   if (!LABEL_NAME.test(value) || value.startsWith('__')) {
     fail(scope, field, `"${value}" is not a valid Prometheus label name`);
   }
@@ -94,6 +100,7 @@ export function validateLabelName(scope: IConstruct, field: string, value: strin
 
 /** A metrics or HTTP path: starts with '/'. */
 export function validateHttpPath(scope: IConstruct, field: string, value: string): string {
+  expectType(scope, field, value, 'string');
   if (!value.startsWith('/') || /\s/.test(value)) {
     fail(scope, field, `"${value}" must be an absolute HTTP path starting with '/'`);
   }
@@ -119,6 +126,7 @@ const IMAGE_REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PA
  * `registry:5000/team/app@sha256:<64 hex>`): no spaces, lowercase repository path, a sha256 digest of 64 hex digits.
  */
 export function validateImage(scope: IConstruct, field: string, image: string): string {
+  expectType(scope, field, image, 'string');
   // A first component with '.' or ':' (or `localhost`) is a registry host, as container runtimes read it.
   const match = IMAGE_REFERENCE.exec(image);
   const firstIsDomain = /^[^/]*[.:][^/]*\/|^localhost\//.test(image);
@@ -142,6 +150,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * IP addresses are refused, as by the API server (an Ingress routes by name).
  */
 export function validateIngressHost(scope: IConstruct, field: string, host: string): string {
+  expectType(scope, field, host, 'string');
   if (IPV4.test(host) || host.includes(':')) fail(scope, field, `"${host}" is an IP address: an Ingress host must be a DNS name`);
   const name = host.startsWith('*.') ? host.slice(2) : host;
   if (name.length > 253 || !DNS_SUBDOMAIN.test(name) || !name.includes('.') && host.startsWith('*.')) {
@@ -156,6 +165,7 @@ export function validateIngressHost(scope: IConstruct, field: string, host: stri
  * Prometheus ones), or `['...']` alone to group by every label; no duplicates.
  */
 export function validateGroupBy(scope: IConstruct, field: string, labels: readonly string[]): readonly string[] {
+  expectType(scope, field, labels, 'array');
   if (labels.includes('...')) {
     if (labels.length > 1) fail(scope, field, `"..." groups by every label: it cannot be combined with other labels (got ${JSON.stringify(labels)})`);
     return labels;
@@ -186,6 +196,7 @@ export function validateScrapeInterval(scope: IConstruct, field: string, value: 
 
 /** An absolute http(s) URL, without spaces. */
 export function validateHttpUrl(scope: IConstruct, field: string, value: string): string {
+  expectType(scope, field, value, 'string');
   let ok = /^https?:\/\/[^\s/?#]+[^\s]*$/.test(value);
   if (ok) {
     try {
@@ -196,4 +207,161 @@ export function validateHttpUrl(scope: IConstruct, field: string, value: string)
   }
   if (!ok) fail(scope, field, `"${value}" is not an http(s) URL`);
   return value;
+}
+
+// Kubernetes label keys and values (apimachinery's IsQualifiedName and IsValidLabelValue).
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** A Kubernetes label key: `[prefix/]name`, the name at most 63 characters, the prefix a DNS subdomain. */
+export function validateLabelKey(scope: IConstruct, field: string, key: string): string {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (name.length > 63 || !QUALIFIED_NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))) {
+    fail(scope, field, `"${key}" is not a valid Kubernetes label key ([prefix/]name: letters, digits, '-', '_' and '.', at most 63 characters, starting and ending with a letter or digit)`);
+  }
+  return key;
+}
+
+/**
+ * Kubernetes labels (a selector's or an object's): valid keys and values. `nonEmpty`: an empty selector
+ * would select every object.
+ */
+export function validateKubernetesLabels(scope: IConstruct, field: string, labels: Record<string, string>, options: { nonEmpty?: boolean } = {}): Record<string, string> {
+  expectType(scope, field, labels, 'map');
+  const entries = Object.entries(labels);
+  if (options.nonEmpty && entries.length === 0) fail(scope, field, 'an empty label selector selects every object: give at least one label');
+  for (const [key, value] of entries) {
+    validateLabelKey(scope, field, key);
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      fail(scope, `${field}.${key}`, `${JSON.stringify(value)} is not a valid Kubernetes label value (letters, digits, '-', '_' and '.', at most 63 characters, starting and ending with a letter or digit)`);
+    }
+  }
+  return labels;
+}
+
+/**
+ * The name of a port (a Service's or a container's): a DNS-1123 label that is not all digits, or it would
+ * be read as the port's number.
+ */
+export function validatePortName(scope: IConstruct, field: string, name: string): string {
+  expectType(scope, field, name, 'string');
+  if (/^\d+$/.test(name)) fail(scope, field, `"${name}" is a port number, not a port name: give it as \`port\` (a number) instead`);
+  if (name.length > 63 || !DNS_LABEL.test(name)) fail(scope, field, `"${name}" is not a valid port name (lowercase letters, digits and '-', with at least one letter)`);
+  return name;
+}
+
+/** A TCP port number, 1 to 65535. */
+export function validatePortNumber(scope: IConstruct, field: string, port: number): number {
+  expectType(scope, field, port, 'number');
+  return validateInteger(scope, field, port, 1, 65535);
+}
+
+/** An IPv4 or IPv6 network in CIDR form, as the API server parses a NetworkPolicy's ipBlock (net.ParseCIDR). */
+export function validateCidr(scope: IConstruct, field: string, cidr: string): string {
+  expectType(scope, field, cidr, 'string');
+  const [address, bits, ...rest] = cidr.split('/');
+  const v4 = address.split('.');
+  const isV4 = v4.length === 4 && v4.every((octet) => /^(0|[1-9]\d{0,2})$/.test(octet) && Number(octet) <= 255);
+  const isV6 = !isV4 && address.includes(':') && isIpv6(address);
+  const max = isV4 ? 32 : 128;
+  if (rest.length || bits === undefined || !/^(0|[1-9]\d*)$/.test(bits) || Number(bits) > max || !(isV4 || isV6)) {
+    fail(scope, field, `"${cidr}" is not an IP network in CIDR form (e.g. 169.254.20.10/32, fd00::/8)`);
+  }
+  return cidr;
+}
+
+function isIpv6(address: string): boolean {
+  try {
+    return new URL(`http://[${address}]/`).hostname.length > 2;
+  } catch {
+    return false;
+  }
+}
+
+/** JavaScript types a user's value is checked against, for callers in JavaScript or Python (jsii). */
+export type ExpectedType = 'string' | 'number' | 'boolean' | 'array' | 'map' | 'object';
+
+/**
+ * Fails unless `value` has the expected type: from JavaScript or Python, a prop can be null, a number where
+ * a string belongs, an object where a list belongs. `map` and `object` are plain objects (not null, not a list).
+ */
+export function expectType(scope: IConstruct, field: string, value: unknown, type: ExpectedType): void {
+  const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  const ok = type === 'map' || type === 'object' ? actual === 'object' : actual === type;
+  if (!ok) {
+    const what = { string: 'a string', number: 'a number', boolean: 'true or false', array: 'a list', map: 'a map of names to values', object: 'an object' }[type];
+    fail(scope, field, `must be ${what}, got ${describeValue(value)}`);
+  }
+}
+
+/** Like {@link expectType}, for an optional value: undefined passes. */
+export function expectOptional(scope: IConstruct, field: string, value: unknown, type: ExpectedType): void {
+  if (value !== undefined) expectType(scope, field, value, type);
+}
+
+/** A value as an error shows it: short, and its type. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const short = text.length > 60 ? `${text.slice(0, 60)}...` : text;
+  return typeof value === 'string' ? short : `${typeof value} ${short}`;
+}
+
+/** Query parameters that carry credentials in the URLs of common services. */
+const SECRET_PARAMETERS = /^(token|access_token|api_key|apikey|api-key|key|secret|password|passwd|pass|auth|signature|sig|code|client_secret)$/i;
+/** Webhook URLs whose path is the secret (anyone holding the URL can post). */
+const SECRET_PATHS: { readonly pattern: RegExp; readonly service: string }[] = [
+  { pattern: /^hooks\.slack\.com$/i, service: 'a Slack incoming webhook' },
+  { pattern: /^(discord|discordapp)\.com$/i, service: 'a Discord webhook' },
+  { pattern: /\.webhook\.office\.com$/i, service: 'a Microsoft Teams webhook' },
+];
+
+/**
+ * An http(s) URL that carries no credential: no user name or password, no token in its query, and not a
+ * webhook whose path is its secret. Such a URL would be written into a ConfigMap, which is neither secret
+ * nor private; `hint` says where the credential goes instead.
+ */
+export function validateUrlWithoutCredentials(scope: IConstruct, field: string, url: string, hint: string): string {
+  validateHttpUrl(scope, field, url);
+  const parsed = new URL(url);
+  const parameter = [...parsed.searchParams.keys()].find((k) => SECRET_PARAMETERS.test(k));
+  const secretPath = SECRET_PATHS.find((s) => s.pattern.test(parsed.hostname) && parsed.pathname.length > 1);
+  const what = parsed.username || parsed.password ? 'a user name or password'
+    : parameter !== undefined ? `the query parameter "${parameter}"`
+      : secretPath ? `the secret of ${secretPath.service} in its path` : undefined;
+  if (what) fail(scope, field, `the URL carries ${what}, which would be written into a ConfigMap: ${hint}`);
+  return url;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** A metric name (no label matchers); a histogram's base name when `histogram`, without the series' suffix. */
+export function validateMetricName(scope: IConstruct, field: string, name: string, options: { histogram?: boolean } = {}): string {
+  expectType(scope, field, name, 'string');
+  if (!METRIC_NAME.test(name)) fail(scope, field, `"${name}" must be a metric name, without label matchers or suffix`);
+  const suffix = options.histogram ? /_(bucket|count|sum)$/.exec(name) : null;
+  if (suffix) {
+    fail(scope, field, `"${name}" ends with ${suffix[0]}: give the histogram's base name ("${name.slice(0, -suffix[0].length)}"), to which the queries add _bucket and _count`);
+  }
+  return name;
+}
+
+/**
+ * Longest latency threshold: no HTTP request lasts longer behind the usual proxies and load balancers (60s
+ * is ingress-nginx's, AWS ALB's and most others' timeout). A larger number is most likely milliseconds.
+ */
+const MAX_LATENCY_SECONDS = 60;
+
+/** A request-latency threshold in seconds: a bucket bound of the request-duration histogram, 0 < value <= 60. */
+export function validateLatencySeconds(scope: IConstruct, field: string, seconds: number): number {
+  expectType(scope, field, seconds, 'number');
+  if (!Number.isFinite(seconds) || seconds <= 0) fail(scope, field, `${seconds} must be a positive number of seconds, a bucket bound of the histogram`);
+  if (seconds > MAX_LATENCY_SECONDS) {
+    fail(scope, field, `${seconds} seconds is longer than any HTTP request lasts behind a proxy (at most ${MAX_LATENCY_SECONDS}): the threshold is in seconds, a bucket bound of the histogram (${seconds}ms is ${seconds / 1000})`);
+  }
+  return seconds;
 }

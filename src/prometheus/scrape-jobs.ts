@@ -13,9 +13,15 @@ export interface KubernetesServiceScrapeOptions {
   readonly serviceName: string;
   /**
    * Name of the Service port that serves metrics.
-   * @default 'http'
+   * @default 'http', unless `port` is given
    */
   readonly portName?: string;
+  /**
+   * Number of the pods' port that serves metrics (the Service's target port), for a Service whose ports have no
+   * name; when given, `portName` is not used (give one of the two).
+   * @default - the port named `portName`
+   */
+  readonly port?: number;
   /**
    * Path of the metrics endpoint.
    * @default '/metrics'
@@ -60,7 +66,10 @@ export class ScrapeJobs {
       kubernetesSdConfigs: [{ role: KubernetesSdRole.ENDPOINTSLICE, namespaces: { names: [options.namespace] } }],
       relabelConfigs: [
         keep('__meta_kubernetes_service_name', options.serviceName),
-        keep('__meta_kubernetes_endpointslice_port_name', options.portName ?? 'http'),
+        // An EndpointSlice's port is the pods' (the Service's target port), under the Service port's name.
+        options.port !== undefined
+          ? keep('__meta_kubernetes_endpointslice_port', `${options.port}`)
+          : keep('__meta_kubernetes_endpointslice_port_name', options.portName ?? 'http'),
         ...ENDPOINT_LABELS,
       ],
     };
