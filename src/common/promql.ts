@@ -121,7 +121,8 @@ export function validatePromQL(scope: IConstruct, field: string, expr: string, o
   }
   do {
     if (cursor.type.isError) {
-      fail(scope, field, `"${expr}" is not valid PromQL (syntax error at character ${cursor.from + 1})`);
+      const sent = source === expr ? '' : ` of "${source}", as Grafana sends it`;
+      fail(scope, field, `"${expr}" is not valid PromQL (syntax error at character ${cursor.from + 1}${sent})`);
     }
   } while (cursor.next());
   const problem = semanticProblem(source, tree.cursor());
