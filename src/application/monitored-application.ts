@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
+import { definedFields } from '../common/serialize';
 import { expectType, validateDnsLabel, validateHttpPath, validateKubernetesLabels, validatePortName, validatePortNumber, validateScrapeInterval } from '../common/validation';
 
 /**
@@ -88,6 +89,8 @@ export function validateApplication(scope: IConstruct, field: string, app: Monit
  */
 export function withOverrides(app: MonitoredApplication, overrides: MonitoredApplicationOverrides = {}): MonitoredApplication {
   const { portName, ...rest } = app;
-  const byNumber = overrides.port !== undefined && overrides.portName === undefined;
-  return { ...rest, ...(byNumber || portName === undefined ? {} : { portName }), ...overrides };
+  // A field set to undefined (None in Python) keeps the description's value.
+  const changes = definedFields(overrides ?? {});
+  const byNumber = changes.port !== undefined && changes.portName === undefined;
+  return { ...rest, ...(byNumber || portName === undefined ? {} : { portName }), ...changes };
 }
