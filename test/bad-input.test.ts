@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
-  AlertRule, AvailabilitySlo, Dashboard, IngressAuthentication, LatencySlo, MatchOperator, MonitoringStackLayout, MonitoringStack, MonitoringStackProps, FileLayout, Panel,
+  AlertRouter, AlertRule, AvailabilitySlo, Dashboard, InferenceApiAlerts, IngressAuthentication, LatencySlo, MatchOperator, MonitoringStackLayout, MonitoringStack, MonitoringStackProps, FileLayout, Panel,
   RelabelAction, RemoteWrite, RuleGroup, ShardBy, ShardRuleEvaluation,
 } from '../src';
 
@@ -410,6 +410,16 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     case: 'irisApi: false (does not turn it off)',
     props: { irisApi: false as any },
     message: '[monitoring/stack] irisApi: false does not leave the Iris API out: use { enabled: false }',
+  },
+  {
+    case: 'a static factory given null options (no construct path: the error names the factory)',
+    customize: (stack) => stack.prometheus.addRuleGroup(InferenceApiAlerts.rules(null as any)),
+    message: '[InferenceApiAlerts.rules] options: must be an object, got null',
+  },
+  {
+    case: 'an Alertmanager address with a scheme (Prometheus dials host:port)',
+    customize: (stack) => stack.prometheus.addAlertmanager(AlertRouter.fromAddress('http://alertmanager.ops.svc:9093')),
+    message: '[monitoring/stack/Prometheus] alertmanagers[1]: "http://alertmanager.ops.svc:9093" is not an Alertmanager address as host:port (e.g. alertmanager.monitoring.svc:9093)',
   },
 ];
 

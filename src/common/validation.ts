@@ -1,5 +1,4 @@
-import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { ErrorScope, fail } from './errors';
 
 // Prometheus duration: one or more <number><unit> pairs, units from largest to smallest (e.g. 1h30m).
 const DURATION = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
@@ -12,7 +11,7 @@ const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][-+]?\d+)
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** A Prometheus duration such as `15s`, `5m` or `15d`; zero is refused unless `allowZero`. */
-export function validateDuration(scope: IConstruct, field: string, value: string, options: { allowZero?: boolean } = {}): string {
+export function validateDuration(scope: ErrorScope, field: string, value: string, options: { allowZero?: boolean } = {}): string {
   expectType(scope, field, value, 'string');
   const match = DURATION.exec(value);
   if (value === '' || !match) {
@@ -32,7 +31,7 @@ export function durationSeconds(value: string): number {
 }
 
 /** A DNS-1123 label (namespaces, Service and container names): at most 63 characters. */
-export function validateDnsLabel(scope: IConstruct, field: string, value: string): string {
+export function validateDnsLabel(scope: ErrorScope, field: string, value: string): string {
   expectType(scope, field, value, 'string');
   if (value.length > 63 || !DNS_LABEL.test(value)) {
     fail(scope, field, `"${value}" is not a valid DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`);
@@ -41,7 +40,7 @@ export function validateDnsLabel(scope: IConstruct, field: string, value: string
 }
 
 /** A DNS-1123 subdomain (most Kubernetes object names): at most 253 characters. */
-export function validateDnsSubdomain(scope: IConstruct, field: string, value: string): string {
+export function validateDnsSubdomain(scope: ErrorScope, field: string, value: string): string {
   expectType(scope, field, value, 'string');
   if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
     fail(scope, field, `"${value}" is not a valid DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)`);
@@ -50,7 +49,7 @@ export function validateDnsSubdomain(scope: IConstruct, field: string, value: st
 }
 
 /** A Kubernetes quantity such as `10Gi` or `500m`. */
-export function validateQuantity(scope: IConstruct, field: string, value: string): string {
+export function validateQuantity(scope: ErrorScope, field: string, value: string): string {
   expectType(scope, field, value, 'string');
   if (!QUANTITY.test(value)) {
     fail(scope, field, `"${value}" is not a Kubernetes quantity (e.g. 10Gi, 512Mi, 500m)`);
@@ -59,7 +58,7 @@ export function validateQuantity(scope: IConstruct, field: string, value: string
 }
 
 /** An integer no smaller than `min` (and no larger than `max`: by default, what a double holds exactly). */
-export function validateInteger(scope: IConstruct, field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function validateInteger(scope: ErrorScope, field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   expectType(scope, field, value, 'number');
   if (!Number.isInteger(value) || value < min) {
     fail(scope, field, `${value} must be an integer >= ${min}`);
@@ -77,7 +76,7 @@ export interface NumberBounds {
 }
 
 /** A finite number within bounds: thresholds that PromQL compares against (NaN or Infinity would never fire). */
-export function validateNumber(scope: IConstruct, field: string, value: number, bounds: NumberBounds = {}): number {
+export function validateNumber(scope: ErrorScope, field: string, value: number, bounds: NumberBounds = {}): number {
   const { min = -Infinity, max = Infinity } = bounds;
   const belowMin = bounds.minExclusive ? value <= min : value < min;
   const aboveMax = bounds.maxExclusive ? value >= max : value > max;
@@ -90,7 +89,7 @@ export function validateNumber(scope: IConstruct, field: string, value: number, 
 }
 
 /** A Prometheus label name. */
-export function validateLabelName(scope: IConstruct, field: string, value: string): string {
+export function validateLabelName(scope: ErrorScope, field: string, value: string): string {
   expectType(scope, field, value, 'string');
   if (!LABEL_NAME.test(value) || value.startsWith('__')) {
     fail(scope, field, `"${value}" is not a valid Prometheus label name`);
@@ -99,7 +98,7 @@ export function validateLabelName(scope: IConstruct, field: string, value: strin
 }
 
 /** A metrics or HTTP path: starts with '/'. */
-export function validateHttpPath(scope: IConstruct, field: string, value: string): string {
+export function validateHttpPath(scope: ErrorScope, field: string, value: string): string {
   expectType(scope, field, value, 'string');
   if (!value.startsWith('/') || /\s/.test(value)) {
     fail(scope, field, `"${value}" must be an absolute HTTP path starting with '/'`);
@@ -108,7 +107,7 @@ export function validateHttpPath(scope: IConstruct, field: string, value: string
 }
 
 /** Throws when `key` was already taken in `seen`; records it otherwise. */
-export function claimUnique(scope: IConstruct, field: string, seen: Set<string>, key: string, what: string): void {
+export function claimUnique(scope: ErrorScope, field: string, seen: Set<string>, key: string, what: string): void {
   if (seen.has(key)) {
     fail(scope, field, `duplicate ${what} "${key}"`);
   }
@@ -125,7 +124,7 @@ const IMAGE_REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PA
  * An OCI image reference pinned to a version tag or a digest (`prom/prometheus:v3.13.5`,
  * `registry:5000/team/app@sha256:<64 hex>`): no spaces, lowercase repository path, a sha256 digest of 64 hex digits.
  */
-export function validateImage(scope: IConstruct, field: string, image: string): string {
+export function validateImage(scope: ErrorScope, field: string, image: string): string {
   expectType(scope, field, image, 'string');
   // A first component with '.' or ':' (or `localhost`) is a registry host, as container runtimes read it.
   const match = IMAGE_REFERENCE.exec(image);
@@ -149,7 +148,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * An Ingress host: a lowercase DNS name, or a wildcard `*.example.com` (one `*`, as the whole first label).
  * IP addresses are refused, as by the API server (an Ingress routes by name).
  */
-export function validateIngressHost(scope: IConstruct, field: string, host: string): string {
+export function validateIngressHost(scope: ErrorScope, field: string, host: string): string {
   expectType(scope, field, host, 'string');
   if (IPV4.test(host) || host.includes(':')) fail(scope, field, `"${host}" is an IP address: an Ingress host must be a DNS name`);
   const name = host.startsWith('*.') ? host.slice(2) : host;
@@ -164,7 +163,7 @@ export function validateIngressHost(scope: IConstruct, field: string, host: stri
  * Alertmanager `group_by`: label names (Alertmanager accepts any UTF-8 name, but the stack's own labels are
  * Prometheus ones), or `['...']` alone to group by every label; no duplicates.
  */
-export function validateGroupBy(scope: IConstruct, field: string, labels: readonly string[]): readonly string[] {
+export function validateGroupBy(scope: ErrorScope, field: string, labels: readonly string[]): readonly string[] {
   expectType(scope, field, labels, 'array');
   if (labels.includes('...')) {
     if (labels.length > 1) fail(scope, field, `"..." groups by every label: it cannot be combined with other labels (got ${JSON.stringify(labels)})`);
@@ -185,7 +184,7 @@ export function maxScrapeIntervalFor(windowSeconds: number): number {
  * A scrape interval (a Prometheus duration) short enough for the stack's 5m `rate()` windows to hold two samples:
  * with a longer one, rate() returns nothing and the alerts on it can never fire.
  */
-export function validateScrapeInterval(scope: IConstruct, field: string, value: string, rateWindowSeconds = 300): string {
+export function validateScrapeInterval(scope: ErrorScope, field: string, value: string, rateWindowSeconds = 300): string {
   validateDuration(scope, field, value);
   const max = maxScrapeIntervalFor(rateWindowSeconds);
   if (durationSeconds(value) > max) {
@@ -195,7 +194,7 @@ export function validateScrapeInterval(scope: IConstruct, field: string, value: 
 }
 
 /** An absolute http(s) URL, without spaces. */
-export function validateHttpUrl(scope: IConstruct, field: string, value: string): string {
+export function validateHttpUrl(scope: ErrorScope, field: string, value: string): string {
   expectType(scope, field, value, 'string');
   let ok = /^https?:\/\/[^\s/?#]+[^\s]*$/.test(value);
   if (ok) {
@@ -214,7 +213,7 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** A Kubernetes label key: `[prefix/]name`, the name at most 63 characters, the prefix a DNS subdomain. */
-export function validateLabelKey(scope: IConstruct, field: string, key: string): string {
+export function validateLabelKey(scope: ErrorScope, field: string, key: string): string {
   const slash = key.lastIndexOf('/');
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const name = slash < 0 ? key : key.slice(slash + 1);
@@ -228,7 +227,7 @@ export function validateLabelKey(scope: IConstruct, field: string, key: string):
  * Kubernetes labels (a selector's or an object's): valid keys and values. `nonEmpty`: an empty selector
  * would select every object.
  */
-export function validateKubernetesLabels(scope: IConstruct, field: string, labels: Record<string, string>, options: { nonEmpty?: boolean } = {}): Record<string, string> {
+export function validateKubernetesLabels(scope: ErrorScope, field: string, labels: Record<string, string>, options: { nonEmpty?: boolean } = {}): Record<string, string> {
   expectType(scope, field, labels, 'map');
   const entries = Object.entries(labels);
   if (options.nonEmpty && entries.length === 0) fail(scope, field, 'an empty label selector selects every object: give at least one label');
@@ -245,7 +244,7 @@ export function validateKubernetesLabels(scope: IConstruct, field: string, label
  * The name of a port (a Service's or a container's): a DNS-1123 label that is not all digits, or it would
  * be read as the port's number.
  */
-export function validatePortName(scope: IConstruct, field: string, name: string): string {
+export function validatePortName(scope: ErrorScope, field: string, name: string): string {
   expectType(scope, field, name, 'string');
   if (/^\d+$/.test(name)) fail(scope, field, `"${name}" is a port number, not a port name: give it as \`port\` (a number) instead`);
   if (name.length > 63 || !DNS_LABEL.test(name)) fail(scope, field, `"${name}" is not a valid port name (lowercase letters, digits and '-', with at least one letter)`);
@@ -253,13 +252,13 @@ export function validatePortName(scope: IConstruct, field: string, name: string)
 }
 
 /** A TCP port number, 1 to 65535. */
-export function validatePortNumber(scope: IConstruct, field: string, port: number): number {
+export function validatePortNumber(scope: ErrorScope, field: string, port: number): number {
   expectType(scope, field, port, 'number');
   return validateInteger(scope, field, port, 1, 65535);
 }
 
 /** An IPv4 or IPv6 network in CIDR form, as the API server parses a NetworkPolicy's ipBlock (net.ParseCIDR). */
-export function validateCidr(scope: IConstruct, field: string, cidr: string): string {
+export function validateCidr(scope: ErrorScope, field: string, cidr: string): string {
   expectType(scope, field, cidr, 'string');
   const [address, bits, ...rest] = cidr.split('/');
   const v4 = address.split('.');
@@ -287,7 +286,7 @@ export type ExpectedType = 'string' | 'number' | 'boolean' | 'array' | 'map' | '
  * Fails unless `value` has the expected type: from JavaScript or Python, a prop can be null, a number where
  * a string belongs, an object where a list belongs. `map` and `object` are plain objects (not null, not a list).
  */
-export function expectType(scope: IConstruct, field: string, value: unknown, type: ExpectedType): void {
+export function expectType(scope: ErrorScope, field: string, value: unknown, type: ExpectedType): void {
   const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
   const ok = type === 'map' || type === 'object' ? actual === 'object' : actual === type;
   if (!ok) {
@@ -297,7 +296,7 @@ export function expectType(scope: IConstruct, field: string, value: unknown, typ
 }
 
 /** Like {@link expectType}, for an optional value: undefined passes. */
-export function expectOptional(scope: IConstruct, field: string, value: unknown, type: ExpectedType): void {
+export function expectOptional(scope: ErrorScope, field: string, value: unknown, type: ExpectedType): void {
   if (value !== undefined) expectType(scope, field, value, type);
 }
 
@@ -325,7 +324,7 @@ const SECRET_PATHS: { readonly pattern: RegExp; readonly service: string }[] = [
  * webhook whose path is its secret. Such a URL would be written into a ConfigMap, which is neither secret
  * nor private; `hint` says where the credential goes instead.
  */
-export function validateUrlWithoutCredentials(scope: IConstruct, field: string, url: string, hint: string): string {
+export function validateUrlWithoutCredentials(scope: ErrorScope, field: string, url: string, hint: string): string {
   validateHttpUrl(scope, field, url);
   const parsed = new URL(url);
   const parameter = [...parsed.searchParams.keys()].find((k) => SECRET_PARAMETERS.test(k));
@@ -340,7 +339,7 @@ export function validateUrlWithoutCredentials(scope: IConstruct, field: string, 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /** A metric name (no label matchers); a histogram's base name when `histogram`, without the series' suffix. */
-export function validateMetricName(scope: IConstruct, field: string, name: string, options: { histogram?: boolean } = {}): string {
+export function validateMetricName(scope: ErrorScope, field: string, name: string, options: { histogram?: boolean } = {}): string {
   expectType(scope, field, name, 'string');
   if (!METRIC_NAME.test(name)) fail(scope, field, `"${name}" must be a metric name, without label matchers or suffix`);
   const suffix = options.histogram ? /_(bucket|count|sum)$/.exec(name) : null;
@@ -357,11 +356,23 @@ export function validateMetricName(scope: IConstruct, field: string, name: strin
 const MAX_LATENCY_SECONDS = 60;
 
 /** A request-latency threshold in seconds: a bucket bound of the request-duration histogram, 0 < value <= 60. */
-export function validateLatencySeconds(scope: IConstruct, field: string, seconds: number): number {
+export function validateLatencySeconds(scope: ErrorScope, field: string, seconds: number): number {
   expectType(scope, field, seconds, 'number');
   if (!Number.isFinite(seconds) || seconds <= 0) fail(scope, field, `${seconds} must be a positive number of seconds, a bucket bound of the histogram`);
   if (seconds > MAX_LATENCY_SECONDS) {
     fail(scope, field, `${seconds} seconds is longer than any HTTP request lasts behind a proxy (at most ${MAX_LATENCY_SECONDS}): the threshold is in seconds, a bucket bound of the histogram (${seconds}ms is ${seconds / 1000})`);
   }
   return seconds;
+}
+
+/**
+ * The options of a static factory, checked for callers in JavaScript or Python: an object whose `required`
+ * fields have their types. A factory has no construct path: its errors name it (`[InferenceApiAlerts.rules]
+ * options.job: ...`). Optional options that are undefined or null become `{}`.
+ */
+export function factoryOptions<T>(factory: string, options: T, required: Record<string, ExpectedType> = {}): T {
+  if ((options === undefined || options === null) && Object.keys(required).length === 0) return {} as T;
+  expectType(factory, 'options', options, 'object');
+  for (const [key, type] of Object.entries(required)) expectType(factory, `options.${key}`, (options as Record<string, unknown>)[key], type);
+  return options;
 }

@@ -583,6 +583,16 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
    * @param endpoint an {@link AlertRouter}, or `{ address: 'host:port' }`
    */
   public addAlertmanager(endpoint: IAlertmanagerEndpoint): this {
+    const field = `alertmanagers[${this.alertmanagers.length}]`;
+    if (endpoint === null || typeof endpoint !== 'object' || typeof endpoint.targetsFrom !== 'function') {
+      fail(this, field, `must be an AlertRouter or AlertRouter.fromAddress('host:port'), got ${describeValue(endpoint)}`);
+    }
+    // Prometheus dials each as written: a host and a port, no scheme or path.
+    for (const target of endpoint.targetsFrom(this.namespace)) {
+      if (typeof target !== 'string' || !/^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/.test(target)) {
+        fail(this, field, `${describeValue(target)} is not an Alertmanager address as host:port (e.g. alertmanager.monitoring.svc:9093)`);
+      }
+    }
     this.alertmanagers.push(endpoint);
     this.rendered = undefined;
     return this;

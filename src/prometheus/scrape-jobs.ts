@@ -1,3 +1,4 @@
+import { expectType, factoryOptions } from '../common/validation';
 import { sortedMap } from '../common/serialize';
 import { KubernetesSdRole, RelabelAction, RelabelConfig, Scheme, ScrapeConfig } from './config-model';
 
@@ -45,6 +46,8 @@ export class ScrapeJobs {
    * @param labels labels added to their series; by default none
    */
   public static staticTargets(jobName: string, targets: string[], metricsPath?: string, labels?: Record<string, string>): ScrapeConfig {
+    expectType('ScrapeJobs.staticTargets', 'jobName', jobName, 'string');
+    expectType('ScrapeJobs.staticTargets', 'targets', targets, 'array');
     return {
       jobName,
       ...(metricsPath ? { metricsPath } : {}),
@@ -58,6 +61,7 @@ export class ScrapeJobs {
    * @param options the Service, its port and the job's name
    */
   public static kubernetesService(options: KubernetesServiceScrapeOptions): ScrapeConfig {
+    factoryOptions('ScrapeJobs.kubernetesService', options, { jobName: 'string', namespace: 'string', serviceName: 'string' });
     return {
       jobName: options.jobName,
       ...(options.interval ? { scrapeInterval: options.interval } : {}),
@@ -111,6 +115,7 @@ export class ScrapeJobs {
    * @param jobName the `job` label of its series
    */
   public static kubeStateMetrics(namespaces: string[], jobName = 'kube-state-metrics'): ScrapeConfig {
+    expectType('ScrapeJobs.kubeStateMetrics', 'namespaces', namespaces, 'array');
     return {
       jobName,
       honorLabels: true,
