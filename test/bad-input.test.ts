@@ -421,6 +421,11 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     customize: (stack) => stack.prometheus.addAlertmanager(AlertRouter.fromAddress('http://alertmanager.ops.svc:9093')),
     message: '[monitoring/stack/Prometheus] alertmanagers[1]: "http://alertmanager.ops.svc:9093" is not an Alertmanager address as host:port (e.g. alertmanager.monitoring.svc:9093)',
   },
+  {
+    case: 'a dashboard variable whose selector is not PromQL',
+    props: { grafana: { dashboards: [Dashboard.provisioned({ uid: 'mine', title: 'Mine', variables: [{ name: 'job', selector: 'up{job=~"("}' }] })] } },
+    message: '[monitoring/stack/Grafana] dashboards[Mine].variables[job].selector: "up{job=~"("}" is not valid PromQL: the regex "(" is not RE2: Unterminated group',
+  },
 ];
 
 describe('bad input fails at synth, naming the construct path, the field and the bad value', () => {

@@ -246,6 +246,13 @@ export function validateDashboard(scope: IConstruct, dashboard: IDashboard): voi
     });
   };
   checkPanels((json as { panels?: unknown }).panels, `${where}.panels`);
+  // Query variables send `label_values(<selector>, <label>)`: Prometheus receives the selector.
+  const variables = (json as { templating?: { list?: unknown } }).templating?.list;
+  (Array.isArray(variables) ? variables : []).forEach((variable: { name?: unknown; query?: unknown }) => {
+    const query = typeof variable?.query === 'object' ? (variable.query as { query?: unknown } | null)?.query : variable?.query;
+    const selector = typeof query === 'string' ? /^\s*label_values\((.+),\s*\w+\s*\)\s*$/s.exec(query)?.[1] : undefined;
+    if (selector !== undefined) validatePromQL(scope, `${where}.variables[${String(variable.name)}].selector`, selector, { grafana: true });
+  });
 }
 
 /** Whether a panel's or query's datasource is Prometheus: by its type, or by its name when it has none. */
