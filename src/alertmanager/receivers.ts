@@ -101,7 +101,7 @@ export interface WebhookIntegration {
 
 /** A named receiver and its notification integrations (none: alerts are only shown in the UI). */
 export interface Receiver {
-  /** Receiver name, referenced by routes; a DNS-1123 label. */
+  /** Receiver name, referenced by routes: any text, without control characters or spaces at its ends. */
   readonly name: string;
   /**
    * Slack notifications.

@@ -106,7 +106,7 @@ export interface ProgramWorkloadProps {
   /** Where the program writes its data: an emptyDir, or the PVC of `persistence`. */
   readonly dataPath: string;
   /**
-   * Size limit of the emptyDir data volume, a whole number of Mi or Gi: beyond it the kubelet evicts the
+   * Size limit of the emptyDir data volume, a size in bytes (`256Mi`, `1Gi`, `1G`): beyond it the kubelet evicts the
    * pod, instead of the node's disk filling up.
    */
   readonly dataSizeLimit: string;

@@ -114,7 +114,8 @@ export interface PrometheusServerOptions {
   /**
    * Size limit of the emptyDir TSDB volume when there is no `persistence`: beyond it the kubelet evicts the
    * pod rather than fill the node's disk. The TSDB is bounded below either size by
-   * `storage.tsdb.retention.size`, 85% of it (the WAL and compactions need the rest).
+   * `storage.tsdb.retention.size`, 85% of it (the WAL and compactions need the rest). At least 512Mi, as is
+   * `persistence.size`.
    * @default '10Gi'
    */
   readonly dataSizeLimit?: string;
@@ -146,7 +147,8 @@ export interface PrometheusServerOptions {
   readonly replicas?: number;
   /**
    * External label naming the replica, with `replicas` > 1 (Thanos Query deduplicates on it with
-   * `--query.replica-label`; Mimir's HA tracker with `ha_replica_label`).
+   * `--query.replica-label`; Mimir's HA tracker with `ha_replica_label`, whose default is `__replica__`). Not a
+   * label the series or alerts carry themselves (`job`, `instance`, `severity`...).
    * @default 'replica'
    */
   readonly replicaLabel?: string;
