@@ -64,7 +64,7 @@ export class ApplicationSlos extends Construct {
     const names = new Set<string>();
     props.slos.forEach((slo, i) => {
       if (!(slo instanceof ServiceLevelObjective)) fail(this, `slos[${i}]`, `must be an AvailabilitySlo or a LatencySlo, got ${describeValue(slo)}`);
-      slo.validate(this, `slos[${slo.name}]`);
+      slo.validate(this, `slos[${typeof slo.name === 'string' ? slo.name : i}]`);
       claimUnique(this, 'slos', names, slo.name, 'SLO name');
     });
     this.ruleGroups = sloRuleGroups({ job, namespace, runbookBaseUrl: props.runbookBaseUrl }, props.slos);
