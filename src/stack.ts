@@ -3,14 +3,18 @@ import { Construct } from 'constructs';
 import { AlertRouter, AlertRouterOptions } from './alertmanager/alert-router';
 import { AlertmanagerAlerts } from './alertmanager/alertmanager-rules';
 import { ApplicationServiceMonitor } from './application/application-service-monitor';
-import { MonitoredApplication, validateApplication } from './application/monitored-application';
-import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateNumber } from './common/validation';
+import { MonitoredApplication, validateApplication, withOverrides } from './application/monitored-application';
+import { fail } from './common/errors';
+import {
+  claimUnique, expectOptional, expectType, validateDnsLabel, validateDuration, validateHttpUrl, validateLabelName, validateLatencySeconds,
+  validateMetricName, validateNumber,
+} from './common/validation';
 import { IDashboard } from './grafana/dashboard';
 import { Dashboards } from './grafana/built-in-dashboards';
 import { GrafanaWithDashboards, GrafanaWithDashboardsOptions } from './grafana/grafana-with-dashboards';
 import { InferenceApiAlerts, InferenceApiAlertSettings } from './iris/inference-api-alerts';
 import { InferenceApiSlos } from './iris/inference-api-slos';
-import { IrisApi, IrisApiOptions } from './iris/iris-api';
+import { InferenceApiMetrics, IrisApi, IrisApiOptions } from './iris/iris-api';
 import { PrometheusServer, PrometheusServerOptions } from './prometheus/prometheus-server';
 import { RuleGroup } from './prometheus/rules';
 import { ScrapeJobs } from './prometheus/scrape-jobs';
@@ -116,6 +120,14 @@ export class MonitoringStack extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
     super(scope, id);
     checkUniqueObjects(this);
+    // From JavaScript or Python, props may be null or of another type: said here, not as a TypeError deeper in.
+    props ??= {};
+    expectType(this, 'props', props, 'object');
+    for (const key of ['prometheus', 'alertmanager', 'grafana'] as const) expectOptional(this, key, props[key], 'object');
+    if (props.irisApi === false as unknown) fail(this, 'irisApi', 'false does not leave the Iris API out: use { enabled: false }');
+    expectOptional(this, 'irisApi', props.irisApi, 'object');
+    expectOptional(this, 'irisApiSlos', props.irisApiSlos, 'array');
+    expectOptional(this, 'grafana.dashboards', props.grafana?.dashboards, 'array');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
     this.createServiceMonitors = props.serviceMonitors ?? true;
 
@@ -147,7 +159,8 @@ export class MonitoringStack extends Construct {
       const { application, enabled: _enabled, ...alertOptions } = props.irisApi ?? {};
       validateInferenceApiThresholds(this, 'irisApi', alertOptions);
       if (alertOptions.runbookBaseUrl !== undefined) validateHttpUrl(this, 'irisApi.runbookBaseUrl', alertOptions.runbookBaseUrl);
-      const iris = { ...IrisApi.APPLICATION, ...application };
+      expectOptional(this, 'irisApi.application', application, 'object');
+      const iris = withOverrides(IrisApi.APPLICATION, application);
       this.monitorApplication(iris, {
         alerts: [InferenceApiAlerts.rules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],
         alertsFile: 'api-alerts.yml', // the original stack's file name
@@ -176,6 +189,9 @@ export class MonitoringStack extends Construct {
    * alerts, dashboards and a ServiceMonitor.
    */
   public monitorApplication(application: MonitoredApplication, options: ApplicationMonitoringOptions = {}): this {
+    expectType(this, 'applications', application, 'object');
+    expectType(this, `applications[${application.name}].options`, options ?? {}, 'object');
+    for (const key of ['alerts', 'dashboards', 'slos'] as const) expectOptional(this, `applications[${application.name}].${key}`, options?.[key], 'array');
     validateApplication(this, `applications[${application.name}]`, application);
     claimUnique(this, 'applications', this.applicationNames, application.name, 'application name');
     const namespace = application.namespace ?? this.namespace;
@@ -184,6 +200,7 @@ export class MonitoringStack extends Construct {
       namespace,
       serviceName: application.serviceName,
       portName: application.portName,
+      port: application.port,
       metricsPath: application.metricsPath,
       interval: application.scrapeInterval,
     }));
@@ -212,9 +229,34 @@ function validateInferenceApiThresholds(scope: Construct, field: string, options
   const ratio = { min: 0, max: 1, minExclusive: true, maxExclusive: true };
   if (options.errorRatio !== undefined) validateNumber(scope, `${field}.errorRatio`, options.errorRatio, ratio);
   if (options.slowRequestRatio !== undefined) validateNumber(scope, `${field}.slowRequestRatio`, options.slowRequestRatio, ratio);
-  if (options.latencySeconds !== undefined) validateNumber(scope, `${field}.latencySeconds`, options.latencySeconds, { min: 0, minExclusive: true });
+  if (options.latencySeconds !== undefined) validateLatencySeconds(scope, `${field}.latencySeconds`, options.latencySeconds);
   if (options.minPredictionsPerSecond !== undefined) validateNumber(scope, `${field}.minPredictionsPerSecond`, options.minPredictionsPerSecond, { min: 0, minExclusive: true });
   for (const key of ['downFor', 'degradedFor', 'idleFor'] as const) {
     if (options[key] !== undefined) validateDuration(scope, `${field}.${key}`, options[key], { allowZero: true });
+  }
+  if (options.metrics !== undefined) validateInferenceApiMetrics(scope, `${field}.metrics`, options.metrics);
+}
+
+/** Metric and label names of an inference API: names the queries can use, histograms by their base name. */
+function validateInferenceApiMetrics(scope: Construct, field: string, metrics: InferenceApiMetrics): void {
+  expectType(scope, field, metrics, 'object');
+  for (const key of ['predictions', 'modelLoaded', 'errors'] as const) {
+    if (metrics[key] !== undefined) validateMetricName(scope, `${field}.${key}`, metrics[key]);
+  }
+  for (const key of ['confidence', 'requestDuration'] as const) {
+    if (metrics[key] !== undefined) validateMetricName(scope, `${field}.${key}`, metrics[key], { histogram: true });
+  }
+  for (const key of ['classLabel', 'handlerLabel'] as const) {
+    if (metrics[key] !== undefined) validateLabelName(scope, `${field}.${key}`, metrics[key]);
+  }
+  const handlers = metrics.inferenceHandlers;
+  if (handlers !== undefined) {
+    expectType(scope, `${field}.inferenceHandlers`, handlers, 'array');
+    // No route would match nothing: the latency alert and SLO would never see a request.
+    if (handlers.length === 0) fail(scope, `${field}.inferenceHandlers`, 'must name at least one route (such as /predict): with none, no request is measured and the latency alert and SLO never fire');
+    handlers.forEach((h, i) => {
+      expectType(scope, `${field}.inferenceHandlers[${i}]`, h, 'string');
+      if (h === '') fail(scope, `${field}.inferenceHandlers[${i}]`, 'a route cannot be empty');
+    });
   }
 }

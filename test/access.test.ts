@@ -188,7 +188,7 @@ describe('a safe Ingress', () => {
     ['Prometheus without a choice of authentication', { prometheus: { ingress: { host: 'p.mlops.local', tlsSecretName: 'tls' } } },
       '[monitoring/stack/Prometheus] ingress.authentication: this UI has no login of its own: set IngressAuthentication.ANNOTATIONS with your controller\'s auth annotations (e.g. nginx.ingress.kubernetes.io/auth-url), or IngressAuthentication.NONE to open it to whoever reaches the host'],
     ['authentication by annotations without any', { alertmanager: { ingress: { host: 'a.mlops.local', tlsSecretName: 'tls', authentication: IngressAuthentication.ANNOTATIONS } } },
-      '[monitoring/stack/Alertmanager] ingress.annotations: authentication by annotations needs the annotations that configure it'],
+      '[monitoring/stack/Alertmanager] ingress.annotations: authentication by annotations needs an annotation that configures it (got none)'],
   ] as const)('%s is refused', (_name, props, message) => {
     expect(() => synthStack(props as MonitoringStackProps)).toThrow(message);
   });

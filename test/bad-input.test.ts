@@ -2,7 +2,10 @@ import { AlertSeverity } from '../src/index';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { AlertRule, Dashboard, MatchOperator, MonitoringStackLayout, MonitoringStack, MonitoringStackProps, FileLayout, RelabelAction, RemoteWrite, ShardBy, ShardRuleEvaluation } from '../src';
+import {
+  AlertRouter, AlertRule, AvailabilitySlo, Dashboard, InferenceApiAlerts, IngressAuthentication, LatencySlo, MatchOperator, MonitoringStackLayout, MonitoringStack, MonitoringStackProps, FileLayout, Panel,
+  RelabelAction, RemoteWrite, RuleGroup, ShardBy, ShardRuleEvaluation,
+} from '../src';
 
 const STORE = RemoteWrite.mimir({ url: 'http://mimir/api/v1/push', queryUrl: 'http://mimir/prometheus' });
 import { synthStack } from './support/synth';
@@ -81,7 +84,7 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
   {
     case: 'an infinite latency threshold',
     props: { irisApi: { latencySeconds: Infinity } },
-    message: '[monitoring/stack] irisApi.latencySeconds: Infinity must be a finite number, 0 < value',
+    message: '[monitoring/stack] irisApi.latencySeconds: Infinity must be a positive number of seconds, a bucket bound of the histogram',
   },
   {
     case: 'a negative CPU ratio',
@@ -154,14 +157,9 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     message: '[monitoring/stack/Alertmanager] receivers[critical].slack.apiUrlSecretKey: no credential source (got ""): name the key of the receivers Secret that holds it',
   },
   {
-    case: 'a volume size in decimal units, which Prometheus\'s retention size cannot be derived from exactly',
-    props: { prometheus: { persistence: { size: '10G' } } },
-    message: '[monitoring/stack/Prometheus] persistence.size: "10G" must be a whole number of Mi, Gi or Ti (e.g. 512Mi, 10Gi)',
-  },
-  {
     case: 'an emptyDir size limit that is not a size',
     props: { alertmanager: { dataSizeLimit: '1 GB' } },
-    message: '[monitoring/stack/Alertmanager] dataSizeLimit: "1 GB" must be a whole number of Mi, Gi or Ti (e.g. 512Mi, 10Gi)',
+    message: '[monitoring/stack/Alertmanager] dataSizeLimit: "1 GB" is not a size in bytes (e.g. 512Mi, 10Gi, 10G)',
   },
   {
     case: 'PVC size that is not a Kubernetes quantity',
@@ -190,6 +188,243 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     case: 'a configuration too large for one ConfigMap (checked at synth)',
     props: { prometheus: { remoteWrite: [RemoteWrite.mimir({ url: 'http://mimir/api/v1/push', writeRelabelConfigs: Array.from({ length: 12000 }, (_, i) => ({ sourceLabels: ['__name__'], regex: `metric_${i}`, action: RelabelAction.DROP })) })] } },
     message: 'Validation failed:\n  - [monitoring/stack/Prometheus] prometheus-config: 1107769 bytes do not fit in one ConfigMap (1 MiB), though the scrape jobs are in files of their own: shorten remoteWrite\'s writeRelabelConfigs or externalLabels',
+  },
+
+  // ---- Slips of an adversarial run: accepted silently, a stack that never alerts. ----
+  {
+    case: 'a port name that is a number (no Service port is named so: nothing is scraped)',
+    customize: (stack) => stack.monitorApplication({ name: 'my-app', serviceName: 'my-app', portName: '8080' }),
+    message: '[monitoring/stack] applications[my-app].portName: "8080" is a port number, not a port name: give it as `port` (a number) instead',
+  },
+  {
+    case: 'a port given both by name and by number',
+    customize: (stack) => stack.monitorApplication({ name: 'my-app', serviceName: 'my-app', portName: 'http', port: 8080 }),
+    message: '[monitoring/stack] applications[my-app].port: give the port by its name (portName "http") or by its number (port 8080), not both',
+  },
+  {
+    case: 'a port number out of range',
+    props: { irisApi: { application: { port: 80800 } } },
+    message: '[monitoring/stack] applications[iris-api].port: 80800 must be at most 65535',
+  },
+  {
+    case: 'an SLO objective given as a ratio (0.999 is 0.999%: a budget that never burns)',
+    customize: (stack) => stack.monitorApplication({ name: 'my-app', serviceName: 'my-app' }, { slos: [new AvailabilitySlo({ name: 'availability', objectivePercent: 0.999, requestCounters: ['http_requests_total'], errorCounter: 'http_requests_total{code=~"5.."}' })] }),
+    message: '[monitoring/stack/Slos-my-app] slos[availability].objectivePercent: 0.999 is read as 0.999%, an error budget of 99.001% that never burns: give a percentage (99.9 for 0.999), or set lowObjective: true if 0.999% is meant',
+  },
+  {
+    case: 'a histogram named with its _bucket suffix (queries ..._bucket_bucket)',
+    customize: (stack) => stack.monitorApplication({ name: 'my-app', serviceName: 'my-app' }, { slos: [new LatencySlo({ name: 'latency', objectivePercent: 99, histogram: 'http_request_duration_seconds_bucket', thresholdSeconds: 0.5 })] }),
+    message: '[monitoring/stack/Slos-my-app] slos[latency].histogram: "http_request_duration_seconds_bucket" ends with _bucket: give the histogram\'s base name ("http_request_duration_seconds"), to which the queries add _bucket and _count',
+  },
+  {
+    case: 'the Iris API\'s request-duration histogram with its _bucket suffix',
+    props: { irisApi: { metrics: { requestDuration: 'http_request_duration_seconds_bucket' } } },
+    message: '[monitoring/stack] irisApi.metrics.requestDuration: "http_request_duration_seconds_bucket" ends with _bucket: give the histogram\'s base name ("http_request_duration_seconds"), to which the queries add _bucket and _count',
+  },
+  {
+    case: 'a latency threshold in milliseconds (250)',
+    customize: (stack) => stack.monitorApplication({ name: 'my-app', serviceName: 'my-app' }, { slos: [new LatencySlo({ name: 'latency', objectivePercent: 99, thresholdSeconds: 250 })] }),
+    message: '[monitoring/stack/Slos-my-app] slos[latency].thresholdSeconds: 250 seconds is longer than any HTTP request lasts behind a proxy (at most 60): the threshold is in seconds, a bucket bound of the histogram (250ms is 0.25)',
+  },
+  {
+    case: 'the Iris API latency alert threshold in milliseconds',
+    props: { irisApi: { latencySeconds: 500 } },
+    message: '[monitoring/stack] irisApi.latencySeconds: 500 seconds is longer than any HTTP request lasts behind a proxy (at most 60): the threshold is in seconds, a bucket bound of the histogram (500ms is 0.5)',
+  },
+  // ---- Inputs the real tools refuse. ----
+  {
+    case: 'a dashboard panel query that is not PromQL (was never checked)',
+    props: { grafana: { dashboards: [Dashboard.provisioned({ uid: 'mine', title: 'Mine', panels: [Panel.timeseries({ title: 'Rate', queries: [{ expr: 'rate(http_requests_total{job=~"$job"})' }], position: { x: 0, y: 0, width: 12, height: 8 } })] })] } },
+    message: '[monitoring/stack/Grafana] dashboards[Mine].panels[0].targets[A].expr: "rate(http_requests_total{job=~"$job"})" is not valid PromQL: rate() needs a range vector (such as x[5m]), got "http_requests_total{job=~"job"}"',
+  },
+  {
+    case: 'a dashboard query from JSON with a syntax error, nested in a row',
+    props: { grafana: { dashboards: [Dashboard.fromJson({ uid: 'mine', title: 'Mine', panels: [{ type: 'row', panels: [{ type: 'timeseries', targets: [{ expr: 'sum(rate(x[${__rate_interval}])' }] }] }] })] } },
+    message: '[monitoring/stack/Grafana] dashboards[Mine].panels[0].panels[0].targets[A].expr: "sum(rate(x[${__rate_interval}])" is not valid PromQL (syntax error at character 16 of "sum(rate(x[5m])", as Grafana sends it)',
+  },
+  {
+    case: 'a Grafana variable in an alert expression (Prometheus never substitutes it)',
+    props: { prometheus: { ruleGroups: [{ name: 'my-app', rules: [alert({ expr: 'sum(rate(http_requests_total{job="$job"}[5m])) > 1' })] }] } },
+    message: '[monitoring/stack/Prometheus] ruleGroups[my-app].MyAlert.expr: "sum(rate(http_requests_total{job="$job"}[5m])) > 1" has the Grafana variable "$job": Prometheus evaluates rules as written and never substitutes it (dashboards do)',
+  },
+  {
+    case: 'Grafana\'s $__rate_interval in a recording rule',
+    props: { prometheus: { ruleGroups: [{ name: 'my-app', rules: [{ record: 'job:x:rate', expr: 'rate(x[$__rate_interval])' }] }] } },
+    message: '[monitoring/stack/Prometheus] ruleGroups[my-app].job:x:rate.expr: "rate(x[$__rate_interval])" has the Grafana variable "$__rate_interval": Prometheus evaluates rules as written and never substitutes it (dashboards do)',
+  },
+  {
+    case: 'a remote-write relabel regex that does not compile (was not validated)',
+    props: { prometheus: { remoteWrite: [RemoteWrite.mimir({ url: 'http://mimir/api/v1/push', writeRelabelConfigs: [{ sourceLabels: ['__name__'], regex: 'go_(', action: RelabelAction.DROP }] })] } },
+    message: '[monitoring/stack/Prometheus] remoteWrite[0].writeRelabelConfigs[0].regex: "go_(" is not an RE2 regular expression: Unterminated group',
+  },
+  {
+    case: 'a remote-write replace step without targetLabel',
+    props: { prometheus: { remoteWrite: [RemoteWrite.mimir({ url: 'http://mimir/api/v1/push', writeRelabelConfigs: [{ sourceLabels: ['pod'], regex: '(.*)-[a-z0-9]+' }] })] } },
+    message: '[monitoring/stack/Prometheus] remoteWrite[0].writeRelabelConfigs[0].targetLabel: the replace action needs a targetLabel',
+  },
+  {
+    case: 'a remote-write minBackoff longer than maxBackoff',
+    props: { prometheus: { remoteWrite: [RemoteWrite.mimir({ url: 'http://mimir/api/v1/push', queue: { minBackoff: '10s', maxBackoff: '1s' } })] } },
+    message: '[monitoring/stack/Prometheus] remoteWrite[0].queue.minBackoff: "10s" is longer than maxBackoff "1s"',
+  },
+  {
+    case: 'an email smarthost without a port (amtool: missing port in address)',
+    props: { alertmanager: { receivers: [{ name: 'default', email: [{ to: 'ops@example.com', fromAddress: 'am@example.com', smarthost: 'smtp.example.com' }] }, { name: 'critical' }, { name: 'warning' }] } },
+    message: '[monitoring/stack/Alertmanager] receivers[default].email.smarthost: "smtp.example.com" is not an SMTP server as host:port (e.g. smtp.example.com:587)',
+  },
+  {
+    case: 'an empty email recipient (amtool: missing to address)',
+    props: { alertmanager: { receivers: [{ name: 'default', email: [{ to: '', fromAddress: 'am@example.com', smarthost: 'smtp.example.com:587' }] }, { name: 'critical' }, { name: 'warning' }] } },
+    message: '[monitoring/stack/Alertmanager] receivers[default].email.to: "" is not an email address',
+  },
+  {
+    case: 'an ingressClassName that is not a DNS subdomain',
+    props: { grafana: { ingress: { host: 'grafana.example.com', tlsSecretName: 'tls', ingressClassName: 'NGINX' } } },
+    message: '[monitoring/stack/Grafana] ingress.ingressClassName: "NGINX" is not a valid DNS-1123 subdomain (lowercase letters, digits, \'-\' and \'.\', at most 253 characters)',
+  },
+  {
+    case: 'a DNS ipBlock that is not a CIDR (octet 300)',
+    props: { grafana: { dnsEgress: { ipBlocks: ['10.0.0.300/32'] } } },
+    message: '[monitoring/stack/Grafana] dnsEgress.ipBlocks[0]: "10.0.0.300/32" is not an IP network in CIDR form (e.g. 169.254.20.10/32, fd00::/8)',
+  },
+  // ---- Names that pass the construct checks and fail in the cluster. ----
+  {
+    case: 'a StatefulSet name of 53 characters (its pods\' controller-revision-hash label would exceed 63)',
+    props: { alertmanager: { name: `a${'m'.repeat(52)}`, replicas: 3 } },
+    message: `[monitoring/stack/Alertmanager] name: "a${'m'.repeat(52)}" is 53 characters: a StatefulSet's pods (with replicas > 1) carry the label controller-revision-hash: a${'m'.repeat(52)}-<hash>, at most 63 characters, so its name can have at most 52`,
+  },
+  {
+    case: 'a ServiceMonitor selector key with a space',
+    customize: (stack) => stack.monitorApplication({ name: 'my-app', serviceName: 'my-app', serviceLabels: { 'my app': 'x' } }),
+    message: '[monitoring/stack] applications[my-app].serviceLabels: "my app" is not a valid Kubernetes label key ([prefix/]name: letters, digits, \'-\', \'_\' and \'.\', at most 63 characters, starting and ending with a letter or digit)',
+  },
+  // ---- Secrets that would land in ConfigMaps. ----
+  {
+    case: 'a password in the remote-write URL',
+    props: { prometheus: { remoteWrite: [RemoteWrite.mimir({ url: 'https://prometheus:s3cr3t@mimir.example.com/api/v1/push' })] } },
+    message: '[monitoring/stack/Prometheus] remoteWrite[0].url: the URL carries a user name or password, which would be written into a ConfigMap: give the user name in basicAuthUsername and the password\'s Secret key in passwordSecretKey, or a token\'s Secret key in bearerTokenSecretKey',
+  },
+  {
+    case: 'an API key in the query URL (Grafana\'s datasource ConfigMap)',
+    props: { prometheus: { remoteWrite: [RemoteWrite.victoriaMetrics({ url: 'http://vm:8428/api/v1/write', queryUrl: 'https://vm.example.com/select/0/prometheus?api_key=s3cr3t' })] } },
+    message: '[monitoring/stack/Prometheus] remoteWrite[0].queryUrl: the URL carries the query parameter "api_key", which would be written into a ConfigMap: Grafana\'s datasource cannot read a credential from a Secret: let the query URL accept the cluster-internal client without one',
+  },
+  {
+    case: 'a Slack incoming-webhook URL given as a plain webhook (its path is the secret)',
+    props: { alertmanager: { receivers: [{ name: 'default', webhook: [{ url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX' }] }, { name: 'critical' }, { name: 'warning' }] } },
+    message: '[monitoring/stack/Alertmanager] receivers[default].webhook.url: the URL carries the secret of a Slack incoming webhook in its path, which would be written into a ConfigMap: put the URL in the receivers Secret and name its key in urlSecretKey (or send a token with bearerTokenSecretKey)',
+  },
+  // ---- Settings that quietly defeat the feature. ----
+  {
+    case: 'a replica label that the alerts carry (severity: dropped from every alert)',
+    props: { prometheus: { replicas: 2, replicaLabel: 'severity' } },
+    message: '[monitoring/stack/Prometheus] replicaLabel: "severity" is a label the series or alerts already carry: as an external label it would not tell replicas apart, and dropping it from the alerts would break their routing. Choose another (replica, or __replica__ for Mimir)',
+  },
+  {
+    case: 'a user external label that the shard number would replace',
+    props: { prometheus: { shards: 2, remoteWrite: [STORE], externalLabels: { shard: 'eu' } } },
+    message: '[monitoring/stack/Prometheus] externalLabels: "shard" is set per shard (0 to 1) with shards: 2: drop it, or name your label otherwise',
+  },
+  {
+    case: 'an empty Service selector (selects every Service)',
+    props: { irisApi: { application: { serviceLabels: {} } } },
+    message: '[monitoring/stack] applications[iris-api].serviceLabels: an empty label selector selects every object: give at least one label',
+  },
+  {
+    case: 'no inference route (the latency alert never sees a request)',
+    props: { irisApi: { metrics: { inferenceHandlers: [] } } },
+    message: '[monitoring/stack] irisApi.metrics.inferenceHandlers: must name at least one route (such as /predict): with none, no request is measured and the latency alert and SLO never fire',
+  },
+  {
+    case: 'no kube-state-metrics namespace (service discovery would trust every namespace)',
+    props: { prometheus: { kubeStateMetricsNamespaces: [] } },
+    message: '[monitoring/stack/Prometheus] kubeStateMetricsNamespaces: must name at least one namespace: an empty list would trust kube-state-metrics series from every namespace',
+  },
+  {
+    case: 'a Prometheus volume of 1Mi (retention.size 0MB: unlimited)',
+    props: { prometheus: { dataSizeLimit: '1Mi' } },
+    message: '[monitoring/stack/Prometheus] dataSizeLimit: "1Mi" is smaller than 512Mi: the write-ahead log alone (segments of up to 128MiB, which size-based retention does not delete) would fill it',
+  },
+  {
+    case: 'a route matcher value with a trailing newline',
+    props: { alertmanager: { routes: [{ receiver: 'critical', match: { team: 'ml\n' } }] } },
+    message: '[monitoring/stack/Alertmanager] routes[0].matchers[0].value: "ml\\n" has a control character or a space at an end: no alert carries such a value',
+  },
+  {
+    case: 'a route on severity "Critical" (every rule writes it lower case)',
+    props: { alertmanager: { routes: [{ receiver: 'critical', match: { severity: 'Critical' } }] } },
+    message: '[monitoring/stack/Alertmanager] routes[0].matchers[0].value: "Critical" matches no severity the stack\'s rules write (critical, warning, info, none, lower case): the matcher is likely wrong',
+  },
+  {
+    case: 'Ingress authentication by annotations that only ask cert-manager for a certificate (Alertmanager open)',
+    props: { alertmanager: { ingress: { host: 'am.example.com', tlsSecretName: 'am-tls', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } } } },
+    message: '[monitoring/stack/Alertmanager] ingress.annotations: authentication by annotations needs an annotation that configures it (got cert-manager.io/cluster-issuer): ingress-nginx\'s nginx.ingress.kubernetes.io/auth-url (an oauth2-proxy) or auth-type with auth-secret, traefik.ingress.kubernetes.io/router.middlewares (a ForwardAuth or BasicAuth middleware), alb.ingress.kubernetes.io/auth-type, haproxy.org/auth-type, nginx.org/basic-auth-secret, konghq.com/plugins or cloud.google.com/backend-config (IAP)',
+  },
+  {
+    case: 'ingress-nginx basic auth without the Secret of its users',
+    props: { prometheus: { ingress: { host: 'prom.example.com', tlsSecretName: 'tls', authentication: IngressAuthentication.ANNOTATIONS, annotations: { 'nginx.ingress.kubernetes.io/auth-type': 'basic' } } } },
+    message: '[monitoring/stack/Prometheus] ingress.annotations: nginx.ingress.kubernetes.io/auth-type "basic" needs nginx.ingress.kubernetes.io/auth-secret, the Secret of the users: without it ingress-nginx lets everyone in',
+  },
+  // ---- Wrong types from JavaScript or Python (jsii): a clear error, never a TypeError. ----
+  {
+    case: 'Dashboard.fromJson(null)',
+    props: { grafana: { dashboards: [Dashboard.fromJson(null)] } },
+    message: '[monitoring/stack/Grafana] dashboards[?].json: must be a dashboard JSON object, got null',
+  },
+  {
+    case: 'dashboard panels that are not a list',
+    props: { grafana: { dashboards: [Dashboard.fromJson({ uid: 'mine', title: 'Mine', panels: { a: 1 } })] } },
+    message: '[monitoring/stack/Grafana] dashboards[Mine].panels: must be a list, got an object',
+  },
+  {
+    case: 'a rule group without rules',
+    props: { prometheus: { ruleGroups: [{ name: 'my-app' } as RuleGroup] } },
+    message: '[monitoring/stack/Prometheus] ruleGroups[my-app].rules: must be a list, got undefined',
+  },
+  {
+    case: 'null props of a component',
+    props: { alertmanager: null as any },
+    message: '[monitoring/stack] alertmanager: must be an object, got null',
+  },
+  {
+    case: 'a number where a scrape interval belongs',
+    props: { prometheus: { scrapeInterval: 15 as any } },
+    message: '[monitoring/stack/Prometheus] scrapeInterval: must be a string, got number 15',
+  },
+  {
+    case: 'receivers that are not a list',
+    props: { alertmanager: { receivers: { name: 'default' } as any } },
+    message: '[monitoring/stack/Alertmanager] receivers: must be a list, got an object',
+  },
+  {
+    case: 'a panel whose queries are not a list',
+    props: { grafana: { dashboards: [Dashboard.provisioned({ uid: 'mine', title: 'Mine', panels: [Panel.stat({ title: 'Up', queries: 'up' as any, position: { x: 0, y: 0, width: 6, height: 4 } })] })] } },
+    message: '[monitoring/stack/Grafana] dashboards[Mine].panels[0].queries: must be a list, got "up"',
+  },
+  {
+    case: 'a remote-write target that is a plain object (not made by RemoteWrite)',
+    props: { prometheus: { remoteWrite: [{ url: 'http://mimir/api/v1/push' } as any] } },
+    message: '[monitoring/stack/Prometheus] remoteWrite[0]: must be made by RemoteWrite.mimir(), RemoteWrite.thanosReceive() or RemoteWrite.victoriaMetrics(), got an object',
+  },
+  {
+    case: 'irisApi: false (does not turn it off)',
+    props: { irisApi: false as any },
+    message: '[monitoring/stack] irisApi: false does not leave the Iris API out: use { enabled: false }',
+  },
+  {
+    case: 'a static factory given null options (no construct path: the error names the factory)',
+    customize: (stack) => stack.prometheus.addRuleGroup(InferenceApiAlerts.rules(null as any)),
+    message: '[InferenceApiAlerts.rules] options: must be an object, got null',
+  },
+  {
+    case: 'an Alertmanager address with a scheme (Prometheus dials host:port)',
+    customize: (stack) => stack.prometheus.addAlertmanager(AlertRouter.fromAddress('http://alertmanager.ops.svc:9093')),
+    message: '[monitoring/stack/Prometheus] alertmanagers[1]: "http://alertmanager.ops.svc:9093" is not an Alertmanager address as host:port (e.g. alertmanager.monitoring.svc:9093)',
+  },
+  {
+    case: 'a dashboard variable whose selector is not PromQL',
+    props: { grafana: { dashboards: [Dashboard.provisioned({ uid: 'mine', title: 'Mine', variables: [{ name: 'job', selector: 'up{job=~"("}' }] })] } },
+    message: '[monitoring/stack/Grafana] dashboards[Mine].variables[job].selector: "up{job=~"("}" is not valid PromQL: the regex "(" is not RE2: Unterminated group',
   },
 ];
 

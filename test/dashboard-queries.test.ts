@@ -104,8 +104,10 @@ describe('the kube-state-metrics stats tell "none" from "not looking" (promtool 
 });
 
 describe('the checks can fail', () => {
-  test('an ill-typed query in a user dashboard is rejected by promtool', () => {
-    const bad = panelQueries(stackWith(userDashboard('rate(model_loaded{job="iris-api"})')).dashboards['team-inference.json']);
+  test('an ill-typed query in a user dashboard is rejected by promtool (and by synth, which checks panel queries too)', () => {
+    const dashboard = userDashboard('rate(model_loaded{job="iris-api"})');
+    expect(() => stackWith(dashboard)).toThrow('dashboards[Team - Inference].panels[1].targets[A].expr: "rate(model_loaded{job="iris-api"})" is not valid PromQL: rate() needs a range vector');
+    const bad = panelQueries(JSON.stringify(dashboard.toJson()));
     const result = checkRules({ 'dashboard-queries.yml': recordingRuleFile('team-inference', bad.map((q) => substituteGrafanaVariables(q.expr))) });
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/expected type range vector in call to function "rate"/);

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { find, Manifest, synthStack } from './support/synth';
+import { configMapData, find, Manifest, synthStack } from './support/synth';
 
 const container = (o: Manifest, name: string) => o.spec.template.spec.containers.find((c: any) => c.name === name);
 
@@ -94,6 +94,18 @@ describe('highly available Prometheus (prometheus.replicas: 2)', () => {
     expect(set.spec.volumeClaimTemplates[0]).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', status: { phase: 'Pending' } });
     expect(set.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '20Gi' } }, volumeMode: 'Filesystem' });
     expect(persistent.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
+  });
+
+  test('storageClassName \'\' (no dynamic provisioning) is kept in the claim template, as in a single PVC', () => {
+    const classless = synthStack({ prometheus: { replicas: 2, persistence: { storageClassName: '' } }, grafana: { persistence: { storageClassName: '' } } }).objects;
+    expect(find(classless, 'StatefulSet', 'prometheus').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('');
+    expect(find(classless, 'PersistentVolumeClaim', 'grafana-data').spec.storageClassName).toBe('');
+  });
+
+  test('Mimir\'s replica label __replica__ (dropped on ingestion) is an external label and is dropped from alerts', () => {
+    const config = parse(configMapData(synthStack({ prometheus: { replicas: 2, replicaLabel: '__replica__' } }).objects, 'prometheus-config')['prometheus.yml']);
+    expect(config.global.external_labels).toEqual({ __replica__: '${POD_NAME}' });
+    expect(config.alerting.alert_relabel_configs).toEqual([{ regex: '__replica__', action: 'labeldrop' }]);
   });
 
   test('RBAC is the same as with one replica', () => {

@@ -7,7 +7,7 @@ import { IngressOptions } from '../common/exposure';
 import { programLabels } from '../common/labels';
 import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
-import { claimUnique, validateDnsLabel, validateDuration, validateGroupBy, validateInteger, validateLabelName } from '../common/validation';
+import { claimUnique, expectOptional, expectType, validateDnsLabel, validateDuration, validateGroupBy, validateInteger, validateLabelName } from '../common/validation';
 import { ALERTMANAGER_CLUSTER_PORT, alertmanagerClusterArgs, alertmanagerMemberHosts } from './cluster';
 import { alertmanagerYml, renderMatcher, ResolvedInhibitRule, ResolvedRoute } from './config-render';
 import { fail } from '../common/errors';
@@ -277,6 +277,8 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
   constructor(scope: Construct, id: string, props: AlertRouterProps = {}) {
     super(scope, id);
     checkUniqueObjects(this);
+    props ??= {};
+    expectType(this, 'props', props, 'object');
     this.props = props;
     this.name = validateDnsLabel(this, 'name', props.name ?? 'alertmanager');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
@@ -290,6 +292,8 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     validateDuration(this, 'groupWait', props.groupWait ?? '30s', { allowZero: true });
     validateDuration(this, 'groupInterval', props.groupInterval ?? '5m');
     validateDuration(this, 'repeatInterval', props.repeatInterval ?? '12h');
+    for (const key of ['groupBy', 'receivers', 'routes', 'inhibitRules', 'allowedClients'] as const) expectOptional(this, key, props[key], 'array');
+    expectOptional(this, 'watchdog', props.watchdog, 'object');
     validateGroupBy(this, 'groupBy', props.groupBy ?? []);
 
     const receivers = props.receivers ?? [{ name: 'default' }, { name: 'critical' }, { name: 'warning' }];
@@ -307,6 +311,12 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
     (props.routes ?? []).forEach((route) => this.addRoute(route));
     this.inhibitRules = (props.inhibitRules ?? DEFAULT_INHIBIT_RULES).map((rule, i) => {
       const field = `inhibitRules[${i}]`;
+      expectType(this, field, rule, 'object');
+      expectOptional(this, `${field}.sourceMatch`, rule.sourceMatch, 'map');
+      expectOptional(this, `${field}.targetMatch`, rule.targetMatch, 'map');
+      expectOptional(this, `${field}.sourceMatchers`, rule.sourceMatchers, 'array');
+      expectOptional(this, `${field}.targetMatchers`, rule.targetMatchers, 'array');
+      expectType(this, `${field}.equal`, rule.equal, 'array');
       const source = toMatchers(rule.sourceMatch, rule.sourceMatchers);
       const target = toMatchers(rule.targetMatch, rule.targetMatchers);
       validateMatchers(this, `${field}.sourceMatchers`, source);
@@ -387,6 +397,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
    * receivers Secret that holds its credential.
    */
   public addReceiver(receiver: Receiver): this {
+    expectType(this, 'receivers', receiver, 'object');
     validateReceiverName(this, receiver.name);
     claimUnique(this, 'receivers', this.receiverNames, receiver.name, 'receiver name');
     validateReceiver(this, receiver);
@@ -425,6 +436,10 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
    */
   public addRoute(route: Route): this {
     const field = `routes[${this.routes.length}]`;
+    expectType(this, field, route, 'object');
+    expectType(this, `${field}.receiver`, route.receiver, 'string');
+    expectOptional(this, `${field}.match`, route.match, 'map');
+    expectOptional(this, `${field}.matchers`, route.matchers, 'array');
     const matchers = toMatchers(route.match, route.matchers);
     validateMatchers(this, `${field}.matchers`, matchers);
     if (route.repeatInterval !== undefined) validateDuration(this, `${field}.repeatInterval`, route.repeatInterval);

@@ -1,3 +1,4 @@
+import { factoryOptions } from '../common/validation';
 import { Runbooks } from '../common/runbooks';
 import { AlertSeverity, RuleGroup } from '../prometheus/rules';
 import { MONITORING_ALERT_COMPONENT } from '../prometheus/self-monitoring-rules';
@@ -24,7 +25,7 @@ export interface AlertmanagerAlertOptions {
 export class AlertmanagerAlerts {
   /** The rule group `alertmanager-alerts`: AlertmanagerConfigReloadFailed and AlertmanagerNotificationsFailing. */
   public static rules(options: AlertmanagerAlertOptions): RuleGroup {
-    return alertmanagerAlertRules(options);
+    return alertmanagerAlertRules(factoryOptions('AlertmanagerAlerts.rules', options, { job: 'string', namespace: 'string' }));
   }
 
   private constructor() {}

@@ -2,7 +2,8 @@ import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
 import { sortedMap } from '../common/serialize';
 import { validateRe2 } from '../common/re2';
-import { validateLabelName } from '../common/validation';
+import { expectType, validateLabelName } from '../common/validation';
+import { AlertSeverity } from '../prometheus/rules';
 
 /** How a {@link LabelMatcher} compares a label's value. */
 export enum MatchOperator {
@@ -38,16 +39,37 @@ export function toMatchers(match: Record<string, string> | undefined, more: Labe
 /** Checks label names, operators and regular expressions. */
 export function validateMatchers(scope: IConstruct, field: string, matchers: LabelMatcher[]): void {
   matchers.forEach((m, i) => {
+    expectType(scope, `${field}[${i}]`, m, 'object');
+    expectType(scope, `${field}[${i}].label`, m.label, 'string');
     validateLabelName(scope, `${field}[${i}].label`, m.label);
     const op = m.operator ?? MatchOperator.EQUAL;
     if (!Object.values(MatchOperator).includes(op)) {
       fail(scope, `${field}[${i}].operator`, `"${op}" is not one of ${Object.values(MatchOperator).join(' ')}`);
     }
-    if (typeof m.value !== 'string') fail(scope, `${field}[${i}].value`, 'must be a string');
-    if (op === MatchOperator.REGEX || op === MatchOperator.NOT_REGEX) {
-      validateRe2(scope, `${field}[${i}].value`, m.value);
+    expectType(scope, `${field}[${i}].value`, m.value, 'string');
+    const regex = op === MatchOperator.REGEX || op === MatchOperator.NOT_REGEX;
+    if (regex) validateRe2(scope, `${field}[${i}].value`, m.value);
+    // A label value with a line break or a space at an end is a copy-paste slip: no alert carries it.
+    else if (/[\p{Cc}]|^\s|\s$/u.test(m.value)) {
+      fail(scope, `${field}[${i}].value`, `${JSON.stringify(m.value)} has a control character or a space at an end: no alert carries such a value`);
+    }
+    if (m.label === 'severity' && !SEVERITIES.some((severity) => matchesValue(m.value, regex, severity))) {
+      fail(scope, `${field}[${i}].value`, `${JSON.stringify(m.value)} matches no severity the stack's rules write (${SEVERITIES.join(', ')}, lower case): the matcher is likely wrong`);
     }
   });
+}
+
+/** The `severity` values of every rule (AlertRule.severity allows no other). */
+const SEVERITIES: string[] = Object.values(AlertSeverity);
+
+/** Whether a matcher value (a regex, or a plain value) matches `value`; true when JavaScript cannot read an RE2-only regex. */
+function matchesValue(matcherValue: string, regex: boolean, value: string): boolean {
+  if (!regex) return matcherValue === value;
+  try {
+    return new RegExp(`^(?:${matcherValue})$`).test(value);
+  } catch {
+    return true;
+  }
 }
 
 /**

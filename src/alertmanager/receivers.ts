@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
 import { validateNotificationTemplate } from '../common/go-template';
-import { validateDnsLabel } from '../common/validation';
+import { describeValue, expectOptional, expectType, validateUrlWithoutCredentials } from '../common/validation';
 
 /** A Slack incoming webhook. */
 export interface SlackIntegration {
@@ -101,7 +101,7 @@ export interface WebhookIntegration {
 
 /** A named receiver and its notification integrations (none: alerts are only shown in the UI). */
 export interface Receiver {
-  /** Receiver name, referenced by routes; a DNS-1123 label. */
+  /** Receiver name, referenced by routes: any text, without control characters or spaces at its ends. */
   readonly name: string;
   /**
    * Slack notifications.
@@ -138,6 +138,10 @@ export const DEFAULT_PAGERDUTY_SEVERITY = '{{ .CommonLabels.severity }}';
  */
 export function validateReceiver(scope: IConstruct, receiver: Receiver): void {
   const field = `receivers[${receiver.name}]`;
+  for (const key of ['slack', 'email', 'pagerDuty', 'webhook'] as const) {
+    expectOptional(scope, `${field}.${key}`, receiver[key], 'array');
+    receiver[key]?.forEach((integration, i) => expectType(scope, `${field}.${key}[${i}]`, integration, 'object'));
+  }
   const secretKey = (key: string | undefined, what: string): void => {
     if (!key) fail(scope, `${field}.${what}`, `no credential source (got ${JSON.stringify(key) ?? 'undefined'}): name the key of the receivers Secret that holds it`);
     validateSecretKey(scope, `${field}.${what}`, key);
@@ -149,6 +153,11 @@ export function validateReceiver(scope: IConstruct, receiver: Receiver): void {
     template(s.text ?? DEFAULT_SLACK_TEXT, 'slack.text');
   });
   receiver.email?.forEach((e) => {
+    for (const [key, value] of [['to', e.to], ['fromAddress', e.fromAddress]] as const) {
+      // Alertmanager takes a list of addresses (`a@x, b@y`), or a template that renders to them.
+      if (typeof value !== 'string' || !/\S+@\S+|\{\{/.test(value)) fail(scope, `${field}.email.${key}`, `${describeValue(value)} is not an email address`);
+    }
+    validateSmarthost(scope, `${field}.email.smarthost`, e.smarthost);
     if (e.authUsername !== undefined && !e.authPasswordSecretKey) {
       fail(scope, `${field}.email.authPasswordSecretKey`, `authUsername "${e.authUsername}" is set but there is no password source (got ${JSON.stringify(e.authPasswordSecretKey) ?? 'undefined'}): name the key of the receivers Secret that holds it`);
     }
@@ -162,7 +171,7 @@ export function validateReceiver(scope: IConstruct, receiver: Receiver): void {
     if ((w.url === undefined) === (w.urlSecretKey === undefined)) {
       fail(scope, `${field}.webhook`, 'give exactly one of url and urlSecretKey');
     }
-    if (w.url !== undefined) validateWebhookUrl(scope, `${field}.webhook.url`, w.url);
+    if (w.url !== undefined) validateUrlWithoutCredentials(scope, `${field}.webhook.url`, w.url, WEBHOOK_URL_HINT);
     else secretKey(w.urlSecretKey, 'webhook.urlSecretKey');
     if (w.bearerTokenSecretKey) secretKey(w.bearerTokenSecretKey, 'webhook.bearerTokenSecretKey');
   });
@@ -175,31 +184,28 @@ export function readsSecret(receiver: Receiver): boolean {
     || !!receiver.webhook?.some((w) => w.url === undefined || w.bearerTokenSecretKey);
 }
 
-/** Query parameters that carry credentials in the URLs of common webhook services. */
-const SECRET_PARAMETERS = /^(token|access_token|api_key|apikey|key|secret|password|pass|auth|signature|sig|code)$/i;
-
-/** An http(s) URL with no credential in it: it is written into a ConfigMap, which is neither secret nor private. */
-function validateWebhookUrl(scope: IConstruct, field: string, url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    fail(scope, field, `"${url}" is not an http(s) URL`);
-  }
-  if (!/^https?:$/.test(parsed.protocol) || /\s/.test(url)) fail(scope, field, `"${url}" is not an http(s) URL`);
-  const secret = (parsed.username || parsed.password) ? 'a user name or password'
-    : [...parsed.searchParams.keys()].find((k) => SECRET_PARAMETERS.test(k));
-  if (secret) {
-    const what = secret === 'a user name or password' ? secret : `the query parameter "${secret}"`;
-    fail(scope, field, `the URL carries ${what}, which would be written into a ConfigMap: put the URL in the receivers Secret and name its key in urlSecretKey (or send a token with bearerTokenSecretKey)`);
-  }
-}
-
 function validateSecretKey(scope: IConstruct, field: string, key: string): void {
   if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(scope, field, `"${key}" is not a valid Secret key`);
 }
 
-/** Receiver names become file names and label values: keep them simple. */
+/**
+ * A receiver name: Alertmanager takes any string, and routes name it; one with spaces or control characters at
+ * its ends, or none at all, is a typo that a route would not find.
+ */
 export function validateReceiverName(scope: IConstruct, name: string): void {
-  validateDnsLabel(scope, 'receivers.name', name);
+  expectType(scope, 'receivers.name', name, 'string');
+  if (!/^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u.test(name)) {
+    fail(scope, 'receivers.name', `${JSON.stringify(name)} is not a valid receiver name (not empty, no control characters, no spaces at either end)`);
+  }
+}
+
+/** Where the credential of a webhook URL goes instead of the ConfigMap. */
+const WEBHOOK_URL_HINT = 'put the URL in the receivers Secret and name its key in urlSecretKey (or send a token with bearerTokenSecretKey)';
+
+/** An SMTP server, `host:port`: Alertmanager dials it as written, and refuses one without a port. */
+function validateSmarthost(scope: IConstruct, field: string, smarthost: string): void {
+  const match = typeof smarthost === 'string' ? /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):(\d{1,5})$/.exec(smarthost) : null;
+  if (!match || Number(match[3]) < 1 || Number(match[3]) > 65535) {
+    fail(scope, field, `${describeValue(smarthost)} is not an SMTP server as host:port (e.g. smtp.example.com:587)`);
+  }
 }

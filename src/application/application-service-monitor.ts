@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsTargetPort } from '../../imports/monitoring.coreos.com';
 import { MONITORING_COMPONENT, PART_OF } from '../common/labels';
 import { validateDnsLabel } from '../common/validation';
 import { MonitoredApplication, validateApplication } from './monitored-application';
@@ -49,7 +49,7 @@ export class ApplicationServiceMonitor extends Construct {
         selector: { matchLabels: serviceLabels },
         namespaceSelector: { matchNames: [appNamespace] },
         endpoints: [{
-          port: app.portName ?? 'http',
+          ...(app.port !== undefined ? { targetPort: ServiceMonitorSpecEndpointsTargetPort.fromNumber(app.port) } : { port: app.portName ?? 'http' }),
           path: app.metricsPath ?? '/metrics',
           ...(app.scrapeInterval ? { interval: app.scrapeInterval } : {}),
         }],

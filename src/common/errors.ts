@@ -8,8 +8,8 @@ export class MonitoringValidationError extends Error {
   public readonly constructPath: string;
   public readonly field: string;
 
-  constructor(scope: IConstruct, field: string, message: string) {
-    const path = scope.node.path || '<root>';
+  constructor(scope: ErrorScope, field: string, message: string) {
+    const path = typeof scope === 'string' ? scope : scope.node.path || '<root>';
     super(`[${path}] ${field}: ${message}`);
     this.name = 'MonitoringValidationError';
     this.constructPath = path;
@@ -17,7 +17,13 @@ export class MonitoringValidationError extends Error {
   }
 }
 
+/**
+ * Where an error is: a construct, or for the arguments of a static factory (which has no construct path) the
+ * factory's name, such as `InferenceApiAlerts.rules`.
+ */
+export type ErrorScope = IConstruct | string;
+
 /** Throws a {@link MonitoringValidationError} for `field` of `scope`. */
-export function fail(scope: IConstruct, field: string, message: string): never {
+export function fail(scope: ErrorScope, field: string, message: string): never {
   throw new MonitoringValidationError(scope, field, message);
 }

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
+import { expectType } from './validation';
 
 /** Functions of Go's text/template itself. */
 const BUILTINS = ['and', 'call', 'html', 'index', 'slice', 'js', 'len', 'not', 'or', 'print', 'printf', 'println', 'urlquery', 'eq', 'ge', 'gt', 'le', 'lt', 'ne'];
@@ -123,6 +124,7 @@ function termsProblem(words: string[], defined: Set<string>, functions: readonly
 
 /** A template of an alert's labels or annotations, as Prometheus expands it. */
 export function validateAlertTemplate(scope: IConstruct, field: string, text: string): string {
+  expectType(scope, field, text, 'string');
   const problem = goTemplateProblem(text, PROMETHEUS_TEMPLATE_FUNCTIONS, PROMETHEUS_TEMPLATE_VARIABLES);
   if (problem !== undefined) fail(scope, field, `${JSON.stringify(text)} is not a valid Go template: ${problem}`);
   return text;
@@ -130,6 +132,7 @@ export function validateAlertTemplate(scope: IConstruct, field: string, text: st
 
 /** A notification template (a Slack title, a PagerDuty severity), as Alertmanager expands it. */
 export function validateNotificationTemplate(scope: IConstruct, field: string, text: string): string {
+  expectType(scope, field, text, 'string');
   const problem = goTemplateProblem(text, ALERTMANAGER_TEMPLATE_FUNCTIONS, ['$']);
   if (problem !== undefined) fail(scope, field, `${JSON.stringify(text)} is not a valid Go template: ${problem}`);
   return text;

@@ -29,8 +29,12 @@ export function selectorLabels(app: string): Record<string, string> {
   return { app, component: MONITORING_COMPONENT };
 }
 
-/** The image tag (`prom/prometheus:v1.2.3` → `v1.2.3`), used as `app.kubernetes.io/version`. */
+/**
+ * The image tag (`prom/prometheus:v1.2.3` → `v1.2.3`), used as `app.kubernetes.io/version`; none when the tag is
+ * no label value (a valid tag may be 128 characters long, or end with '-' or '.': the API server would refuse the
+ * label, and every object carrying it).
+ */
 export function imageVersion(image: string): string | undefined {
   const tag = image.split('@')[0].split('/').pop()!.split(':')[1];
-  return tag && /^[A-Za-z0-9_.-]{1,63}$/.test(tag) ? tag : undefined;
+  return tag && tag.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(tag) ? tag : undefined;
 }

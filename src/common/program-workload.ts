@@ -10,7 +10,7 @@ import { canonicalResources, ResourceSpec, toContainerResources } from './resour
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { canonicalQuantity } from './quantity';
 import { mebibytesOf, PersistenceOptions, ProgramDataClaim, sizeLimitOf, validatePersistence } from './storage';
-import { claimUnique, validateDnsLabel, validateImage, validateInteger } from './validation';
+import { claimUnique, expectOptional, expectType, validateCidr, validateDnsLabel, validateImage, validateInteger, validateKubernetesLabels } from './validation';
 import { fail } from './errors';
 
 /** A volume mounted into the program's container. */
@@ -106,7 +106,7 @@ export interface ProgramWorkloadProps {
   /** Where the program writes its data: an emptyDir, or the PVC of `persistence`. */
   readonly dataPath: string;
   /**
-   * Size limit of the emptyDir data volume, a whole number of Mi or Gi: beyond it the kubelet evicts the
+   * Size limit of the emptyDir data volume, a size in bytes (`256Mi`, `1Gi`, `1G`): beyond it the kubelet evicts the
    * pod, instead of the node's disk filling up.
    */
   readonly dataSizeLimit: string;
@@ -201,6 +201,11 @@ export class ProgramWorkload extends Construct {
     validateDnsLabel(scope, 'namespace', props.namespace);
     validateInteger(scope, 'replicas', props.replicas, 1);
     const stateful = props.statefulSet;
+    // Every pod of a StatefulSet carries `controller-revision-hash: <name>-<hash of up to 10 characters>`, a label
+    // value of at most 63 characters: with a longer name, the API server refuses every pod.
+    if (stateful && props.name.length > MAX_STATEFUL_SET_NAME) {
+      fail(scope, 'name', `"${props.name}" is ${props.name.length} characters: a StatefulSet's pods (with replicas > 1) carry the label controller-revision-hash: ${props.name}-<hash>, at most 63 characters, so its name can have at most ${MAX_STATEFUL_SET_NAME}`);
+    }
     if (props.persistence && props.replicas > 1 && !stateful) {
       fail(scope, 'replicas', `${props.replicas} pods cannot share the ReadWriteOnce volume of \`persistence\`: use 1`);
     }
@@ -208,6 +213,14 @@ export class ProgramWorkload extends Construct {
     if (props.persistence) validatePersistence(scope, props.persistence);
     if (props.ingress) validateIngress(scope, props.ingress, props.hasLogin ?? false);
     validateResources(scope, props.resources);
+    const dns = props.networkPolicy?.dns;
+    if (dns !== undefined) {
+      expectType(scope, 'dnsEgress', dns, 'object');
+      if (dns.podLabels !== undefined) validateKubernetesLabels(scope, 'dnsEgress.podLabels', dns.podLabels);
+      if (dns.namespaceLabels !== undefined) validateKubernetesLabels(scope, 'dnsEgress.namespaceLabels', dns.namespaceLabels);
+      expectOptional(scope, 'dnsEgress.ipBlocks', dns.ipBlocks, 'array');
+      dns.ipBlocks?.forEach((cidr, i) => validateCidr(scope, `dnsEgress.ipBlocks[${i}]`, cidr));
+    }
 
     const app = props.app ?? props.name;
     const labels = { ...programLabels(app, props.program, imageVersion(props.image)), ...props.extraSelectorLabels };
@@ -300,7 +313,8 @@ export class ProgramWorkload extends Construct {
         metadata: { name: 'data', labels },
         spec: {
           accessModes: ['ReadWriteOnce'],
-          ...(props.persistence.storageClassName ? { storageClassName: props.persistence.storageClassName } : {}),
+          // '' is kept: it asks for a pre-provisioned volume of no class (no dynamic provisioning).
+          ...(props.persistence.storageClassName !== undefined ? { storageClassName: props.persistence.storageClassName } : {}),
           resources: { requests: { storage: k8s.Quantity.fromString(canonicalQuantity(props.persistence.size ?? '10Gi')) } },
           volumeMode: 'Filesystem',
         },
@@ -338,7 +352,7 @@ export class ProgramWorkload extends Construct {
       // cdk8s-plus writes the limit in Mi; the API server stores it canonically (10Gi), and a second apply
       // must find it unchanged.
       const index = this.podVolumeIndex(dataVolume.name);
-      ApiObject.of(this.podController).addJsonPatch(JsonPatch.replace(`/spec/template/spec/volumes/${index}/emptyDir/sizeLimit`, k8s.Quantity.fromString(props.dataSizeLimit)));
+      ApiObject.of(this.podController).addJsonPatch(JsonPatch.replace(`/spec/template/spec/volumes/${index}/emptyDir/sizeLimit`, k8s.Quantity.fromString(canonicalQuantity(props.dataSizeLimit))));
     }
 
     this.service = new kplus.Service(this, 'Service', {
@@ -380,9 +394,16 @@ export class ProgramWorkload extends Construct {
 
   /** Lets these pods through the program's NetworkPolicy. */
   public allowAccessFrom(peer: NetworkPeer): void {
+    const scope = this.node.scope!;
+    expectType(scope, 'allowedClients', peer, 'object');
+    validateKubernetesLabels(scope, 'allowedClients.podLabels', peer.podLabels);
+    if (peer.namespace !== undefined) validateDnsLabel(scope, 'allowedClients.namespace', peer.namespace);
     this.clients.push(peer);
   }
 }
+
+/** The longest StatefulSet name whose pods the API server accepts (see where it is checked). */
+const MAX_STATEFUL_SET_NAME = 52;
 
 /**
  * A million cores and 8Pi of memory: beyond any node. The API server refuses more memory (its milli-value overflows
@@ -392,6 +413,7 @@ const MAX_CPU_MILLIS = 1_000_000_000;
 const MAX_MEMORY_MEBIBYTES = 2 ** 33;
 
 function validateResources(scope: Construct, spec: ResourceSpec): void {
+  expectType(scope, 'resources', spec, 'object');
   validateInteger(scope, 'resources.cpuRequestMillis', spec.cpuRequestMillis, 1, MAX_CPU_MILLIS);
   validateInteger(scope, 'resources.cpuLimitMillis', spec.cpuLimitMillis, spec.cpuRequestMillis, MAX_CPU_MILLIS);
   validateInteger(scope, 'resources.memoryRequestMebibytes', spec.memoryRequestMebibytes, 1, MAX_MEMORY_MEBIBYTES);

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { re2Problem } from './re2';
+import { expectType } from './validation';
 
 interface Cursor {
   next(): boolean;
@@ -69,29 +70,84 @@ function promqlParser(): Parser {
   return parser;
 }
 
+/** Where an expression comes from: a rule (run by Prometheus as written) or a Grafana panel (variables substituted first). */
+export interface PromQLOptions {
+  /**
+   * The expression is a Grafana query: its variables (`$job`, `${job:regex}`, `[[job]]`) and macros
+   * (`$__rate_interval`) are substituted before parsing, as Grafana does before it sends the query.
+   */
+  readonly grafana?: boolean;
+}
+
+/** A Grafana variable or macro in a query: `$name`, `${name}`, `${name:format}`, `[[name]]`. */
+const GRAFANA_VARIABLE = /\$\{(\w+)(?:[:.][^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$([A-Za-z_]\w*)/g;
+/** Grafana macros that stand for numbers (milliseconds, seconds), not durations. */
+const NUMERIC_MACROS = /^__(interval_ms|range_ms|range_s|from|to)$/;
+
+/**
+ * `expr` with its Grafana variables replaced as Grafana would, by values that parse: a duration where a
+ * duration belongs (`[$__rate_interval]`, `offset $shift`), a number for numeric macros, and otherwise the
+ * variable's name (inside a label value, or where a metric name stands).
+ */
+function substituteGrafanaVariables(expr: string): string {
+  return expr.replace(GRAFANA_VARIABLE, (_match: string, braced?: string, bracketed?: string, plain?: string, offset?: number) => {
+    const name = braced ?? bracketed ?? plain ?? '';
+    const before = expr.slice(0, offset).trimEnd();
+    if (/[[:]$|\boffset$/.test(before)) return '5m';
+    if (NUMERIC_MACROS.test(name)) return '300';
+    return /^__(rate_)?interval$|^__range$/.test(name) ? '5m' : name.replace(/^_+/, '') || 'x';
+  });
+}
+
 /**
  * Checks that `expr` parses as PromQL with the official Lezer grammar. The parser is loaded on first
  * use only, so apps that add no rules do not pay for it at startup.
  *
  * Besides the syntax, what promtool would refuse and the grammar lets through: range functions (`rate()`,
  * `increase()`, `irate()`, `*_over_time()`...) of an instant vector, and regex matchers that RE2 cannot compile.
+ * A Grafana variable in a rule is an error: Prometheus evaluates rules as written.
  */
-export function validatePromQL(scope: IConstruct, field: string, expr: string): string {
+export function validatePromQL(scope: IConstruct, field: string, expr: string, options: PromQLOptions = {}): string {
+  expectType(scope, field, expr, 'string');
   if (expr.trim() === '') {
     fail(scope, field, 'the PromQL expression is empty');
   }
-  // Grafana's macros are not PromQL; they are replaced by a duration before parsing.
-  const source = expr.replace(/\$__(rate_)?interval|\$__range/g, '5m').replace(/\$(\w+)/g, '$1');
+  const source = options.grafana ? substituteGrafanaVariables(expr) : expr;
   const tree = promqlParser().parse(source);
   const cursor = tree.cursor();
+  const variable = options.grafana ? undefined : grafanaVariableIn(source, tree.cursor());
+  if (variable) {
+    fail(scope, field, `"${expr}" has the Grafana variable "${variable}": Prometheus evaluates rules as written and never substitutes it (dashboards do)`);
+  }
   do {
     if (cursor.type.isError) {
-      fail(scope, field, `"${expr}" is not valid PromQL (syntax error at character ${cursor.from + 1})`);
+      const sent = source === expr ? '' : ` of "${source}", as Grafana sends it`;
+      fail(scope, field, `"${expr}" is not valid PromQL (syntax error at character ${cursor.from + 1}${sent})`);
     }
   } while (cursor.next());
   const problem = semanticProblem(source, tree.cursor());
   if (problem) fail(scope, field, `"${expr}" is not valid PromQL: ${problem}`);
   return expr;
+}
+
+/**
+ * A Grafana variable in an expression meant for Prometheus: anywhere outside string literals (a syntax error
+ * there), or in a label matcher's value (where it would match the text "$job"). Other strings may hold `$1` or
+ * `${name}` legitimately: label_replace()'s replacement refers to the regex's groups so.
+ */
+function grafanaVariableIn(source: string, cursor: Cursor): string | undefined {
+  const strings: { from: number; to: number; matcher: boolean }[] = [];
+  do {
+    if (cursor.type.name === 'StringLiteral') {
+      strings.push({ from: cursor.from, to: cursor.to, matcher: cursor.node.nextSibling === null && source.slice(0, cursor.from).trimEnd().match(/(=~|!~|!=|=)$/) !== null });
+    }
+  } while (cursor.next());
+  for (const match of source.matchAll(GRAFANA_VARIABLE)) {
+    const at = match.index ?? 0;
+    const inString = strings.find((s) => at >= s.from && at < s.to);
+    if (!inString || inString.matcher) return match[0];
+  }
+  return undefined;
 }
 
 /** RE2 metacharacters, escaped in literal alternatives. */
@@ -121,6 +177,7 @@ const SELECTOR = new RegExp(String.raw`^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?:\{\s*
 
 /** Checks that `selector` is one series selector: a metric name with optional label matchers. */
 export function validateSelector(scope: IConstruct, field: string, selector: string): string {
+  expectType(scope, field, selector, 'string');
   if (!SELECTOR.test(selector)) {
     fail(scope, field, `"${selector}" must be a metric name with optional label matchers, such as http_requests_total{code=~"5.."}`);
   }

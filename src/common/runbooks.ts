@@ -1,4 +1,5 @@
 import { COORDINATES } from './coordinates';
+import { expectType } from './validation';
 
 /** Where the built-in alerts link to: one runbook page per alert. */
 export class Runbooks {
@@ -10,6 +11,8 @@ export class Runbooks {
 
   /** The `runbook_url` of a built-in alert: `<baseUrl>/<alertName>.md`. */
   public static urlOf(alertName: string, baseUrl: string = Runbooks.DEFAULT_BASE_URL): string {
+    expectType('Runbooks.urlOf', 'alertName', alertName, 'string');
+    expectType('Runbooks.urlOf', 'baseUrl', baseUrl, 'string');
     return `${baseUrl.replace(/\/+$/, '')}/${alertName}.md`;
   }
 

@@ -30,3 +30,8 @@ export function checksumOf(data: Record<string, string>): string {
 export function sortedMap(map: Record<string, string> | undefined): Record<string, string> | undefined {
   return map && Object.fromEntries(Object.keys(map).sort().map((key) => [key, map[key]]));
 }
+
+/** The fields of `object` that are set: a field set to undefined (None in Python) must not replace a default. */
+export function definedFields<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -3,18 +3,25 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fail } from './errors';
 import { canonicalQuantity } from './quantity';
-import { validateDnsSubdomain, validateQuantity } from './validation';
+import { expectOptional, expectType, validateDnsSubdomain, validateQuantity } from './validation';
 
-/** Binary suffixes a data size may use, in MiB. */
-const MEBIBYTES: Record<string, number> = { Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
-const BINARY_SIZE = /^([1-9]\d*)(Mi|Gi|Ti)$/;
+/** A size in bytes, as a Kubernetes quantity: a number with a binary or decimal suffix, or a positive exponent. */
+const SIZE = /^\+?(\d+(?:\.\d*)?|\.\d+)(?:([KMGTPE]i)|([kMGTPE])|[eE]\+?(\d+))?$/;
+const BINARY_POWERS = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+const DECIMAL_POWERS = ['k', 'M', 'G', 'T', 'P', 'E'];
 
-/** A size of data written `<n>Mi`, `<n>Gi` or `<n>Ti`, as MiB; `field` names it in the error. */
+/**
+ * A size of data (`512Mi`, `10Gi`, `10G`, `0.5Gi`), in MiB (possibly fractional); `field` names it in the error.
+ * At least 1Mi, at most 8Pi (the API server refuses more: the milli-value of the byte count overflows an int64).
+ */
 export function mebibytesOf(scope: Construct, field: string, quantity: string): number {
-  const match = BINARY_SIZE.exec(quantity);
-  if (!match) fail(scope, field, `"${quantity}" must be a whole number of Mi, Gi or Ti (e.g. 512Mi, 10Gi)`);
-  const mebibytes = Number(match[1]) * MEBIBYTES[match[2]];
-  // The API server refuses more (the milli-value of the byte count overflows an int64).
+  const match = typeof quantity === 'string' ? SIZE.exec(quantity) : null;
+  if (!match) fail(scope, field, `${JSON.stringify(quantity)} is not a size in bytes (e.g. 512Mi, 10Gi, 10G)`);
+  const [, number, binary, decimal, exponent] = match;
+  const bytes = Number(number) * (binary ? 1024 ** (BINARY_POWERS.indexOf(binary) + 1)
+    : decimal ? 1000 ** (DECIMAL_POWERS.indexOf(decimal) + 1) : 10 ** Number(exponent ?? 0));
+  const mebibytes = bytes / 2 ** 20;
+  if (mebibytes < 1) fail(scope, field, `"${quantity}" is less than 1Mi`);
   if (mebibytes > MAX_MEBIBYTES) fail(scope, field, `"${quantity}" is more than 8Pi`);
   return mebibytes;
 }
@@ -49,6 +56,9 @@ export interface ProgramDataClaimProps extends PersistenceOptions {
 
 /** Checks the options, naming the fields as the user wrote them on `scope`. */
 export function validatePersistence(scope: Construct, options: PersistenceOptions): void {
+  expectType(scope, 'persistence', options, 'object');
+  expectOptional(scope, 'persistence.size', options.size, 'string');
+  expectOptional(scope, 'persistence.storageClassName', options.storageClassName, 'string');
   validateQuantity(scope, 'persistence.size', options.size ?? '10Gi');
   mebibytesOf(scope, 'persistence.size', options.size ?? '10Gi');
   // '' is valid: it asks for a pre-provisioned volume of no class (no dynamic provisioning).

@@ -1,3 +1,4 @@
+import { factoryOptions } from '../common/validation';
 import { inferenceApiDashboard, InferenceApiDashboardOptions } from '../iris/inference-api-dashboard';
 import { sloDashboard, SloDashboardOptions } from '../slo/slo-dashboard';
 import { Dashboard } from './dashboard';
@@ -13,7 +14,7 @@ export class Dashboards {
    * and restarts (kube-state-metrics). Variables: datasource, namespace and pod.
    */
   public static kubernetesInfrastructure(options: KubernetesInfrastructureDashboardOptions): Dashboard {
-    return kubernetesInfrastructureDashboard(options);
+    return kubernetesInfrastructureDashboard(factoryOptions('Dashboards.kubernetesInfrastructure', options, { namespaces: 'array' }));
   }
 
   /**
@@ -22,7 +23,7 @@ export class Dashboards {
    * datasource, namespace, job (the given job by default) and instance (replicas).
    */
   public static inferenceApi(options: InferenceApiDashboardOptions): Dashboard {
-    return inferenceApiDashboard(options);
+    return inferenceApiDashboard(factoryOptions('Dashboards.inferenceApi', options, { job: 'string' }));
   }
 
   /**
@@ -30,7 +31,7 @@ export class Dashboards {
    * alerting window, from the series the SLO recording rules produce.
    */
   public static slo(options: SloDashboardOptions): Dashboard {
-    return sloDashboard(options);
+    return sloDashboard(factoryOptions('Dashboards.slo', options, { job: 'string', slos: 'array' }));
   }
 
   private constructor() {}

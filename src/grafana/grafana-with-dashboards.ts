@@ -11,7 +11,7 @@ import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards } from '../common/config-map-shards';
 import { checksumOf, toJson, toYaml } from '../common/serialize';
 import { PersistenceOptions, sizeLimitOf } from '../common/storage';
-import { claimUnique, validateDnsLabel, validateDuration } from '../common/validation';
+import { claimUnique, expectOptional, expectType, validateDnsLabel, validateDuration } from '../common/validation';
 import { Versions } from '../common/versions';
 import { IDashboard, validateDashboard } from './dashboard';
 import { dashboardProviderProvisioning, datasourceProvisioning, grafanaIni, renderIni } from './provisioning';
@@ -148,6 +148,9 @@ export class GrafanaWithDashboards extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaWithDashboardsProps = {}) {
     super(scope, id);
     checkUniqueObjects(this);
+    props ??= {};
+    expectType(this, 'props', props, 'object');
+    expectOptional(this, 'dashboards', props.dashboards, 'array');
     this.name = validateDnsLabel(this, 'name', props.name ?? 'grafana');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
     this.serviceName = `${this.name}-service`;

@@ -8,6 +8,7 @@ import { MappingType, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/g
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { describeValue } from '../common/validation';
 
 /** One PromQL query of a panel. */
 export interface PanelQuery {
@@ -145,6 +146,8 @@ export class Panel {
    * `legendCalcs` are given), tooltip listing every series, largest first.
    */
   public static timeseries(options: TimeseriesPanelOptions): Panel {
+    const problem = panelOptionsProblem(options, { min: 'number', max: 'number', legendCalcs: 'strings' });
+    if (problem) return new Panel({}, problem);
     const calcs = options.legendCalcs ?? [];
     const panel = withOptions(new TimeseriesPanelBuilder(), options)
       .legend(new VizLegendOptionsBuilder().showLegend(true).placement(LegendPlacement.Bottom)
@@ -157,6 +160,8 @@ export class Panel {
 
   /** A single-value panel on the dashboard's datasource; `mappings` turn values into words, `thresholds` colour them. */
   public static stat(options: StatPanelOptions): Panel {
+    const problem = panelOptionsProblem(options, { mappings: 'list', thresholds: 'list' });
+    if (problem) return new Panel({}, problem);
     const steps = (options.thresholds ?? []).map((step) => ({ value: step.value, color: step.color }))
       .sort((a, b) => a.value - b.value);
     const panel = withOptions(new StatPanelBuilder(), options)
@@ -177,13 +182,60 @@ export class Panel {
    */
   public static fromJson(json: any): Panel {
     // A JSON copy: plain data only (the SDK's objects carry functions, which JSON leaves out).
-    return new Panel(JSON.parse(JSON.stringify(json)));
+    const copy = json === undefined ? undefined : JSON.parse(JSON.stringify(json));
+    if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) {
+      return new Panel({}, { field: 'json', message: `must be a panel JSON object, got ${describeValue(copy)}` });
+    }
+    return new Panel(copy);
   }
 
-  private constructor(private readonly json: any) {}
+  private constructor(private readonly json: any, private readonly problem?: { readonly field: string; readonly message: string }) {}
+
+  /**
+   * What is wrong with the options or JSON it was made from, reported when its dashboard is added to Grafana.
+   * @internal
+   */
+  public get _problem(): { readonly field: string; readonly message: string } | undefined {
+    return this.problem;
+  }
 
   /** The panel's JSON model (a copy). */
   public toJson(): any {
     return structuredClone(this.json);
   }
+}
+
+/** Types of the options a kind of panel adds to {@link PanelOptions}. */
+type ExtraOptionTypes = Record<string, 'number' | 'strings' | 'list'>;
+
+/**
+ * What is wrong with a panel's options (from JavaScript or Python, any value can come), checked before the SDK
+ * reads them: the field and the problem, or undefined.
+ */
+function panelOptionsProblem(options: PanelOptions, extra: ExtraOptionTypes): { field: string; message: string } | undefined {
+  if (options === null || typeof options !== 'object') return { field: 'options', message: `must be an object, got ${describeValue(options)}` };
+  if (typeof options.title !== 'string') return { field: 'title', message: `must be a string, got ${describeValue(options.title)}` };
+  for (const key of ['description', 'unit', 'noValue'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'string') return { field: key, message: `must be a string, got ${describeValue(options[key])}` };
+  }
+  if (!Array.isArray(options.queries)) return { field: 'queries', message: `must be a list, got ${describeValue(options.queries)}` };
+  for (const [i, q] of options.queries.entries()) {
+    if (q === null || typeof q !== 'object' || typeof q.expr !== 'string') return { field: `queries[${i}].expr`, message: `must be a string, got ${describeValue(q?.expr)}` };
+    if (q.legend !== undefined && typeof q.legend !== 'string') return { field: `queries[${i}].legend`, message: `must be a string, got ${describeValue(q.legend)}` };
+  }
+  const position = options.position;
+  if (position === null || typeof position !== 'object') return { field: 'position', message: `must be an object, got ${describeValue(position)}` };
+  for (const key of ['x', 'y', 'width', 'height'] as const) {
+    if (!Number.isInteger(position[key]) || position[key] < (key === 'width' || key === 'height' ? 1 : 0)) {
+      return { field: `position.${key}`, message: `${describeValue(position[key])} must be a whole number of grid ${key === 'x' || key === 'width' ? 'columns' : 'rows'}` };
+    }
+  }
+  for (const [key, type] of Object.entries(extra)) {
+    const value = (options as unknown as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    const ok = type === 'number' ? typeof value === 'number' && Number.isFinite(value)
+      : Array.isArray(value) && (type === 'list' ? value.every((v) => v !== null && typeof v === 'object') : value.every((v) => typeof v === 'string'));
+    if (!ok) return { field: key, message: `must be ${type === 'number' ? 'a finite number' : type === 'list' ? 'a list of objects' : 'a list of strings'}, got ${describeValue(value)}` };
+  }
+  return undefined;
 }

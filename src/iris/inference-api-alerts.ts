@@ -1,3 +1,4 @@
+import { factoryOptions } from '../common/validation';
 import { anyOf, bucketBound } from '../common/promql';
 import { Runbooks } from '../common/runbooks';
 import { AlertSeverity, forPhrase, RuleGroup } from '../prometheus/rules';
@@ -88,7 +89,7 @@ export interface InferenceApiAlertOptions extends InferenceApiAlertSettings {
 export class InferenceApiAlerts {
   /** The alert group of one inference API (`<job>-alerts`), with its thresholds and metric names. */
   public static rules(options: InferenceApiAlertOptions): RuleGroup {
-    return inferenceApiAlertRules(options);
+    return inferenceApiAlertRules(factoryOptions('InferenceApiAlerts.rules', options, { job: 'string' }));
   }
 
   private constructor() {}

@@ -1,3 +1,4 @@
+import { factoryOptions } from '../common/validation';
 import { AvailabilitySlo } from '../slo/availability-slo';
 import { LatencySlo } from '../slo/latency-slo';
 import { ServiceLevelObjective } from '../slo/service-level-objective';
@@ -42,7 +43,7 @@ export interface InferenceApiSloOptions {
 export class InferenceApiSlos {
   /** Availability and latency SLOs of an inference API, over its metrics. */
   public static objectives(options: InferenceApiSloOptions = {}): ServiceLevelObjective[] {
-    return inferenceApiSlos(options);
+    return inferenceApiSlos(factoryOptions('InferenceApiSlos.objectives', options));
   }
 
   private constructor() {}

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ApplicationServiceMonitor } from '../application/application-service-monitor';
-import { MonitoredApplicationOverrides } from '../application/monitored-application';
+import { MonitoredApplicationOverrides, withOverrides } from '../application/monitored-application';
 import { IrisApi } from './iris-api';
 
 /** Props of {@link IrisApiServiceMonitor}. */
@@ -21,7 +21,7 @@ export interface IrisApiServiceMonitorProps {
 export class IrisApiServiceMonitor extends ApplicationServiceMonitor {
   constructor(scope: Construct, id: string, props: IrisApiServiceMonitorProps = {}) {
     super(scope, id, {
-      application: { ...IrisApi.APPLICATION, ...(props.namespace ? { namespace: props.namespace } : {}), ...props.application },
+      application: withOverrides(IrisApi.APPLICATION, { ...(props.namespace ? { namespace: props.namespace } : {}), ...props.application }),
       namespace: props.namespace,
     });
   }

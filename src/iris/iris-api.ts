@@ -1,5 +1,6 @@
 import { MonitoredApplication, MonitoredApplicationOverrides } from '../application/monitored-application';
 import { InferenceApiAlertSettings } from './inference-api-alerts';
+import { definedFields } from '../common/serialize';
 
 /** Names of the metrics an ML inference API exposes; the Iris API's by default. */
 export interface InferenceApiMetrics {
@@ -72,7 +73,7 @@ const IRIS_API: MonitoredApplication = {
 
 /** Fills in default metric names. */
 export function resolveMetrics(metrics: InferenceApiMetrics = {}): ResolvedInferenceApiMetrics {
-  return { ...IRIS_API_METRICS, ...metrics };
+  return { ...IRIS_API_METRICS, ...definedFields(metrics) };
 }
 
 /** The Iris API, the application the stack monitors unless told otherwise. */

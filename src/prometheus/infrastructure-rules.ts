@@ -1,3 +1,4 @@
+import { factoryOptions } from '../common/validation';
 import { Runbooks } from '../common/runbooks';
 import { AlertSeverity, forPhrase, RuleGroup } from './rules';
 
@@ -62,7 +63,7 @@ export class InfrastructureAlerts {
    * @param options thresholds, durations and namespaces
    */
   public static rules(options: InfrastructureAlertOptions = {}): RuleGroup {
-    return infrastructureAlertRules(options);
+    return infrastructureAlertRules(factoryOptions('InfrastructureAlerts.rules', options));
   }
 
   private constructor() {}

@@ -11,7 +11,7 @@ import { ConfigMapShards, OnDemandConfigMapShards } from '../common/config-map-s
 import { sortedMap, toYaml } from '../common/serialize';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
 import { validateScrapeJob } from '../common/scrape-job';
-import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
+import { claimUnique, describeValue, expectOptional, expectType, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
 import { RemoteWrite, RemoteWriteConfig } from './remote-write';
 import { ShardBy, Sharding, ShardRuleEvaluation } from './sharding';
 import { ScrapeJobFiles } from './scrape-job-files';
@@ -114,7 +114,8 @@ export interface PrometheusServerOptions {
   /**
    * Size limit of the emptyDir TSDB volume when there is no `persistence`: beyond it the kubelet evicts the
    * pod rather than fill the node's disk. The TSDB is bounded below either size by
-   * `storage.tsdb.retention.size`, 85% of it (the WAL and compactions need the rest).
+   * `storage.tsdb.retention.size`, 85% of it (the WAL and compactions need the rest). At least 512Mi, as is
+   * `persistence.size`.
    * @default '10Gi'
    */
   readonly dataSizeLimit?: string;
@@ -146,7 +147,8 @@ export interface PrometheusServerOptions {
   readonly replicas?: number;
   /**
    * External label naming the replica, with `replicas` > 1 (Thanos Query deduplicates on it with
-   * `--query.replica-label`; Mimir's HA tracker with `ha_replica_label`).
+   * `--query.replica-label`; Mimir's HA tracker with `ha_replica_label`, whose default is `__replica__`). Not a
+   * label the series or alerts carry themselves (`job`, `instance`, `severity`...).
    * @default 'replica'
    */
   readonly replicaLabel?: string;
@@ -221,6 +223,8 @@ const SHARD_LABEL = 'shard';
 const shardConfigFile = (i: number) => `prometheus-shard-${i}.yml`;
 /** How often Prometheus checks its configuration and rule files for changes. */
 const RELOAD_INTERVAL = '30s';
+/** The smallest data volume: see the error where it is checked. */
+const MIN_VOLUME_MEBIBYTES = 512;
 /** Share of the data volume the TSDB's blocks may fill: the WAL, head chunks and compactions need the rest. */
 const RETENTION_SHARE = 0.85;
 /** Rule file of the groups given without a file name. */
@@ -327,6 +331,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
     super(scope, id);
     checkUniqueObjects(this);
+    props ??= {};
+    expectType(this, 'props', props, 'object');
     this.props = props;
     this.name = validateDnsLabel(this, 'name', props.name ?? 'prometheus');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
@@ -338,11 +344,23 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.dataSizeLimit = props.dataSizeLimit ?? '10Gi';
     if (props.persistence) validatePersistence(this, props.persistence);
     // Prometheus's MB are MiB.
-    const volumeMebibytes = mebibytesOf(this, props.persistence ? 'persistence.size' : 'dataSizeLimit', props.persistence?.size ?? this.dataSizeLimit);
+    const sizeField = props.persistence ? 'persistence.size' : 'dataSizeLimit';
+    const volumeMebibytes = mebibytesOf(this, sizeField, props.persistence?.size ?? this.dataSizeLimit);
+    if (volumeMebibytes < MIN_VOLUME_MEBIBYTES) {
+      fail(this, sizeField, `"${props.persistence?.size ?? this.dataSizeLimit}" is smaller than ${MIN_VOLUME_MEBIBYTES}Mi: the write-ahead log alone (segments of up to 128MiB, which size-based retention does not delete) would fill it`);
+    }
     this.retentionSize = `${Math.floor(volumeMebibytes * RETENTION_SHARE)}MB`;
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
     validateDuration(this, 'retention', props.retention ?? '15d');
-    Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
+    for (const key of ['scrapeJobs', 'ruleGroups', 'remoteWrite', 'allowedClients', 'kubeStateMetricsNamespaces'] as const) expectOptional(this, key, props[key], 'array');
+    expectOptional(this, 'externalLabels', props.externalLabels, 'map');
+    Object.entries(props.externalLabels ?? {}).forEach(([label, value]) => {
+      validateLabelName(this, 'externalLabels', label);
+      expectType(this, `externalLabels.${label}`, value, 'string');
+    });
+    (props.remoteWrite ?? []).forEach((target, i) => {
+      if (!(target instanceof RemoteWrite)) fail(this, `remoteWrite[${i}]`, `must be made by RemoteWrite.mimir(), RemoteWrite.thanosReceive() or RemoteWrite.victoriaMetrics(), got ${describeValue(target)}`);
+    });
     this.remoteWrite = [...props.remoteWrite ?? []];
     this.remoteWriteConfigs = this.remoteWrite.map((target, i) => target._render(this, `remoteWrite[${i}]`,
       this.remoteWrite.filter((t) => t.store === target.store).length > 1 ? `${target.store}-${i}` : target.store, SECRETS_DIR));
@@ -350,6 +368,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     const remoteWriteSecret = validateDnsLabel(this, 'remoteWriteSecretName', props.remoteWriteSecretName ?? `${this.name}-remote-write`);
     const needsSecret = this.remoteWriteConfigs.some((c) => c.basicAuth || c.authorization);
     this.shards = validateInteger(this, 'shards', props.shards ?? 1, 1);
+    if (this.shards > 1 && props.externalLabels && SHARD_LABEL in props.externalLabels) {
+      fail(this, 'externalLabels', `"${SHARD_LABEL}" is set per shard (0 to ${this.shards - 1}) with shards: ${this.shards}: drop it, or name your label otherwise`);
+    }
     this.shardBy = props.shardBy ?? ShardBy.JOB;
     this.shardRuleEvaluation = props.shardRuleEvaluation ?? (this.shardBy === ShardBy.TARGET ? ShardRuleEvaluation.LONG_TERM_STORE : ShardRuleEvaluation.OWNING_SHARD);
     if (this.shards > 1) {
@@ -390,6 +411,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       for (const key of ['cpuLimitRatio', 'memoryLimitRatio', 'throttledPeriodsRatio'] as const) {
         if (infra[key] !== undefined) validateNumber(this, `infrastructureAlerts.${key}`, infra[key], ratio);
       }
+      // An empty list would make service discovery watch every namespace: any Service could then publish pod series.
+      if (props.kubeStateMetricsNamespaces?.length === 0) fail(this, 'kubeStateMetricsNamespaces', 'must name at least one namespace: an empty list would trust kube-state-metrics series from every namespace');
       (props.kubeStateMetricsNamespaces ?? []).forEach((ns, i) => validateDnsLabel(this, `kubeStateMetricsNamespaces[${i}]`, ns));
       if (infra.namespaces?.length === 0) fail(this, 'infrastructureAlerts.namespaces', 'must name at least one namespace');
       for (const job of [ScrapeJobs.cadvisor(), ScrapeJobs.kubeStateMetrics(props.kubeStateMetricsNamespaces ?? ['kube-system', this.namespace])]) {
@@ -508,7 +531,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
    * @param job the job, such as one of {@link ScrapeJobs}
    */
   public addScrapeJob(job: ScrapeConfig): this {
+    expectType(this, 'scrapeJobs', job, 'object');
     if (!job.jobName) fail(this, 'scrapeJobs', 'a scrape job needs a jobName');
+    expectType(this, 'scrapeJobs.jobName', job.jobName, 'string');
     claimUnique(this, 'scrapeJobs', this.jobNames, job.jobName, 'scrape job name');
     validateScrapeJob(this, `scrapeJobs[${job.jobName}]`, job, this.scrapeInterval);
     this.scrapeConfigs.push(job);
@@ -542,6 +567,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
    * @param fileName the rule file, a plain file name ending in `.yml`; by default {@link PrometheusServer.CUSTOM_RULES_FILE}
    */
   public addRuleGroup(group: RuleGroup, fileName: string = CUSTOM_RULES_FILE): this {
+    expectType(this, 'ruleGroups', group, 'object');
     validateRuleFileName(this, fileName);
     validateRuleGroup(this, group, this.ruleNames);
     const groups = this.ruleFiles.get(fileName) ?? [];
@@ -571,6 +597,16 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
    * @param endpoint an {@link AlertRouter}, or `{ address: 'host:port' }`
    */
   public addAlertmanager(endpoint: IAlertmanagerEndpoint): this {
+    const field = `alertmanagers[${this.alertmanagers.length}]`;
+    if (endpoint === null || typeof endpoint !== 'object' || typeof endpoint.targetsFrom !== 'function') {
+      fail(this, field, `must be an AlertRouter or AlertRouter.fromAddress('host:port'), got ${describeValue(endpoint)}`);
+    }
+    // Prometheus dials each as written: a host and a port, no scheme or path.
+    for (const target of endpoint.targetsFrom(this.namespace)) {
+      if (typeof target !== 'string' || !/^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/.test(target)) {
+        fail(this, field, `${describeValue(target)} is not an Alertmanager address as host:port (e.g. alertmanager.monitoring.svc:9093)`);
+      }
+    }
     this.alertmanagers.push(endpoint);
     this.rendered = undefined;
     return this;

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { fail } from '../common/errors';
-import { validateDnsSubdomain, validateDuration, validateInteger } from '../common/validation';
+import { validateRelabelConfigs } from '../common/scrape-job';
+import { durationSeconds, expectOptional, expectType, validateDuration, validateInteger, validateUrlWithoutCredentials } from '../common/validation';
 import { AuthorizationConfig, RelabelConfig } from './config-model';
-import { KNOWN_FIELDS } from './config-render';
 
 /** The long-term store a {@link RemoteWrite} sends to. */
 export enum LongTermStore {
@@ -197,8 +197,13 @@ export class RemoteWrite {
    */
   public _render(scope: Construct, field: string, defaultName: string, secretsDir: string): RemoteWriteConfig {
     const o = this.options;
-    if (!/^https?:\/\/[^/\s]+/.test(o.url)) fail(scope, `${field}.url`, `"${o.url}" must be an http:// or https:// URL`);
-    if (o.queryUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(o.queryUrl)) fail(scope, `${field}.queryUrl`, `"${o.queryUrl}" must be an http:// or https:// URL`);
+    expectType(scope, field, o, 'object');
+    expectType(scope, `${field}.url`, o.url, 'string');
+    // Both URLs are written into ConfigMaps (prometheus.yml, Grafana's datasource): no credential in them.
+    validateUrlWithoutCredentials(scope, `${field}.url`, o.url, 'give the user name in basicAuthUsername and the password\'s Secret key in passwordSecretKey, or a token\'s Secret key in bearerTokenSecretKey');
+    if (o.queryUrl !== undefined) {
+      validateUrlWithoutCredentials(scope, `${field}.queryUrl`, o.queryUrl, 'Grafana\'s datasource cannot read a credential from a Secret: let the query URL accept the cluster-internal client without one');
+    }
     const header = TENANT_HEADERS[this.store];
     if (o.tenant !== undefined) {
       if (!header) fail(scope, `${field}.tenant`, `${this.store} takes its tenant in the URL (e.g. /insert/<accountID>/prometheus/api/v1/write), not a header`);
@@ -214,6 +219,7 @@ export class RemoteWrite {
       const value = o[key];
       if (value !== undefined && !/^[-._a-zA-Z0-9]{1,253}$/.test(value)) fail(scope, `${field}.${key}`, `"${value}" is not a valid Secret key`);
     }
+    expectOptional(scope, `${field}.queue`, o.queue, 'object');
     const q = o.queue ?? {};
     for (const key of ['capacity', 'maxShards', 'minShards', 'maxSamplesPerSend'] as const) {
       if (q[key] !== undefined) validateInteger(scope, `${field}.queue.${key}`, q[key], 1);
@@ -221,6 +227,11 @@ export class RemoteWrite {
     if (q.minShards !== undefined && q.maxShards !== undefined && q.minShards > q.maxShards) fail(scope, `${field}.queue.minShards`, 'must not exceed maxShards');
     for (const key of ['batchSendDeadline', 'minBackoff', 'maxBackoff'] as const) {
       if (q[key] !== undefined) validateDuration(scope, `${field}.queue.${key}`, q[key]);
+    }
+    // Prometheus doubles the back-off from minBackoff up to maxBackoff.
+    const [minBackoff, maxBackoff] = [q.minBackoff ?? '30ms', q.maxBackoff ?? '5s'];
+    if (durationSeconds(minBackoff) > durationSeconds(maxBackoff)) {
+      fail(scope, `${field}.queue.minBackoff`, `"${minBackoff}" is longer than maxBackoff "${maxBackoff}"${q.maxBackoff === undefined ? ' (Prometheus\'s default)' : ''}`);
     }
     // The set fields only, in the order prometheus.yml lists them.
     const queue: RemoteWriteQueueOptions = {
@@ -232,11 +243,11 @@ export class RemoteWrite {
       ...(q.minBackoff !== undefined ? { minBackoff: q.minBackoff } : {}),
       ...(q.maxBackoff !== undefined ? { maxBackoff: q.maxBackoff } : {}),
     };
-    (o.writeRelabelConfigs ?? []).forEach((step, i) => Object.entries(step).forEach(([key, value]) => {
-      if (value !== undefined && !KNOWN_FIELDS.RelabelConfig.includes(key)) fail(scope, `${field}.writeRelabelConfigs[${i}].${key}`, `is not a field (${KNOWN_FIELDS.RelabelConfig.join(', ')})`);
-    }));
+    validateRelabelConfigs(scope, `${field}.writeRelabelConfigs`, o.writeRelabelConfigs, false);
     const name = o.name ?? defaultName;
-    validateDnsSubdomain(scope, `${field}.name`, name);
+    // `remote_name` is a label value of Prometheus's own metrics: any text, but not an empty or padded one.
+    expectType(scope, `${field}.name`, name, 'string');
+    if (!/^\S(.*\S)?$/.test(name) || name.length > 253) fail(scope, `${field}.name`, `${JSON.stringify(name)} must be 1-253 characters, without line breaks or spaces at its ends`);
     return {
       url: o.url,
       name,

@@ -3,7 +3,7 @@ import { fail } from '../common/errors';
 import { sortedMap } from '../common/serialize';
 import { validatePromQL } from '../common/promql';
 import { validateAlertTemplate } from '../common/go-template';
-import { claimUnique, validateDuration, validateHttpUrl, validateLabelName } from '../common/validation';
+import { claimUnique, expectOptional, expectType, validateDuration, validateHttpUrl, validateLabelName } from '../common/validation';
 
 /**
  * How urgent an alert is; Alertmanager routes on it. `critical` pages (the application is not serving),
@@ -108,13 +108,23 @@ export function validateRuleFileName(scope: IConstruct, fileName: string): strin
 /** Checks one group: names, durations, PromQL syntax, and names unique among those already `taken`. */
 export function validateRuleGroup(scope: IConstruct, group: RuleGroup, taken: RuleNames): void {
   if (!group.name) fail(scope, 'ruleGroups', 'a rule group needs a name');
+  expectType(scope, 'ruleGroups.name', group.name, 'string');
   const where = `ruleGroups[${group.name}]`;
   claimUnique(scope, 'ruleGroups', taken.groups, group.name, 'rule group name');
   if (group.interval !== undefined) validateDuration(scope, `${where}.interval`, group.interval);
+  expectType(scope, `${where}.rules`, group.rules, 'array');
   if (group.rules.length === 0) fail(scope, where, 'a rule group needs at least one rule');
+  group.rules.forEach((rule, i) => {
+    expectType(scope, `${where}.rules[${i}]`, rule, 'object');
+    const name = (rule as AlertRule).alert ?? (rule as RecordingRule).record;
+    expectType(scope, `${where}.rules[${i}].${isAlertRule(rule) ? 'alert' : 'record'}`, name, 'string');
+    expectType(scope, `${where}.${name}.expr`, rule.expr, 'string');
+    expectOptional(scope, `${where}.${name}.labels`, rule.labels, 'map');
+  });
   for (const rule of group.rules) {
     if (isAlertRule(rule)) {
       const field = `${where}.${rule.alert}`;
+      for (const key of ['summary', 'description'] as const) expectType(scope, `${field}.${key}`, rule[key], 'string');
       if (!METRIC_NAME.test(rule.alert)) fail(scope, `${field}.alert`, `"${rule.alert}" is not a valid alert name`);
       claimUnique(scope, `${where}.alert`, taken.alerts, rule.alert, 'alert name');
       validatePromQL(scope, `${field}.expr`, rule.expr);
@@ -122,13 +132,14 @@ export function validateRuleGroup(scope: IConstruct, group: RuleGroup, taken: Ru
       if (!['critical', 'warning', 'info', 'none'].includes(rule.severity)) {
         fail(scope, `${field}.severity`, `"${rule.severity}" must be critical, warning, info or none`);
       }
-      if (!rule.component) fail(scope, `${field}.component`, 'an alert needs a component label');
+      if (!rule.component || typeof rule.component !== 'string') fail(scope, `${field}.component`, 'an alert needs a component label');
       for (const [name, value] of Object.entries(rule.labels ?? {})) {
         validateLabelName(scope, `${field}.labels`, name);
         // The routes, inhibitions and dashboards rely on these: set them through their own fields.
         if (['severity', 'component', 'alertname'].includes(name)) {
           fail(scope, `${field}.labels`, `"${name}" is set by the rule itself (use its ${name === 'alertname' ? 'alert' : name} field), not through labels`);
         }
+        expectType(scope, `${field}.labels.${name}`, value, 'string');
         validateAlertTemplate(scope, `${field}.labels.${name}`, value);
       }
       validateAlertTemplate(scope, `${field}.summary`, rule.summary);

@@ -1,3 +1,4 @@
+import { expectType, factoryOptions } from '../common/validation';
 import { sortedMap } from '../common/serialize';
 import { KubernetesSdRole, RelabelAction, RelabelConfig, Scheme, ScrapeConfig } from './config-model';
 
@@ -13,9 +14,15 @@ export interface KubernetesServiceScrapeOptions {
   readonly serviceName: string;
   /**
    * Name of the Service port that serves metrics.
-   * @default 'http'
+   * @default 'http', unless `port` is given
    */
   readonly portName?: string;
+  /**
+   * Number of the pods' port that serves metrics (the Service's target port), for a Service whose ports have no
+   * name; when given, `portName` is not used (give one of the two).
+   * @default - the port named `portName`
+   */
+  readonly port?: number;
   /**
    * Path of the metrics endpoint.
    * @default '/metrics'
@@ -39,6 +46,8 @@ export class ScrapeJobs {
    * @param labels labels added to their series; by default none
    */
   public static staticTargets(jobName: string, targets: string[], metricsPath?: string, labels?: Record<string, string>): ScrapeConfig {
+    expectType('ScrapeJobs.staticTargets', 'jobName', jobName, 'string');
+    expectType('ScrapeJobs.staticTargets', 'targets', targets, 'array');
     return {
       jobName,
       ...(metricsPath ? { metricsPath } : {}),
@@ -52,6 +61,7 @@ export class ScrapeJobs {
    * @param options the Service, its port and the job's name
    */
   public static kubernetesService(options: KubernetesServiceScrapeOptions): ScrapeConfig {
+    factoryOptions('ScrapeJobs.kubernetesService', options, { jobName: 'string', namespace: 'string', serviceName: 'string' });
     return {
       jobName: options.jobName,
       ...(options.interval ? { scrapeInterval: options.interval } : {}),
@@ -60,7 +70,10 @@ export class ScrapeJobs {
       kubernetesSdConfigs: [{ role: KubernetesSdRole.ENDPOINTSLICE, namespaces: { names: [options.namespace] } }],
       relabelConfigs: [
         keep('__meta_kubernetes_service_name', options.serviceName),
-        keep('__meta_kubernetes_endpointslice_port_name', options.portName ?? 'http'),
+        // An EndpointSlice's port is the pods' (the Service's target port), under the Service port's name.
+        options.port !== undefined
+          ? keep('__meta_kubernetes_endpointslice_port', `${options.port}`)
+          : keep('__meta_kubernetes_endpointslice_port_name', options.portName ?? 'http'),
         ...ENDPOINT_LABELS,
       ],
     };
@@ -102,6 +115,7 @@ export class ScrapeJobs {
    * @param jobName the `job` label of its series
    */
   public static kubeStateMetrics(namespaces: string[], jobName = 'kube-state-metrics'): ScrapeConfig {
+    expectType('ScrapeJobs.kubeStateMetrics', 'namespaces', namespaces, 'array');
     return {
       jobName,
       honorLabels: true,

@@ -1,3 +1,4 @@
+import { factoryOptions } from '../common/validation';
 import { Runbooks } from '../common/runbooks';
 import { AlertSeverity, forPhrase, RuleGroup } from './rules';
 
@@ -34,7 +35,7 @@ export class SelfMonitoringAlerts {
    * @param options the Prometheus job and namespace, and thresholds
    */
   public static rules(options: SelfMonitoringAlertOptions): RuleGroup {
-    return selfMonitoringAlertRules(options);
+    return selfMonitoringAlertRules(factoryOptions('SelfMonitoringAlerts.rules', options, { prometheusJob: 'string', namespace: 'string' }));
   }
 
   private constructor() {}

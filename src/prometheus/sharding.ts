@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { RelabelAction, RelabelConfig, ScrapeConfig } from './config-model';
+import { expectType, validateInteger } from '../common/validation';
 
 /** How scrape targets are spread over several Prometheus servers (see `PrometheusServerOptions.shards`). */
 export enum ShardBy {
@@ -51,6 +52,8 @@ export class Sharding {
    * @param modulus the number of shards
    */
   public static hashmod(value: string, modulus: number): number {
+    expectType('Sharding.hashmod', 'value', value, 'string');
+    validateInteger('Sharding.hashmod', 'modulus', modulus, 1);
     const digest = createHash('md5').update(value, 'utf8').digest();
     return Number(digest.readBigUInt64BE(8) % BigInt(modulus));
   }

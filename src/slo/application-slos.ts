@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { fail } from '../common/errors';
-import { claimUnique, validateDnsLabel } from '../common/validation';
+import { claimUnique, describeValue, expectType, validateDnsLabel } from '../common/validation';
 import { IDashboard } from '../grafana/dashboard';
 import { GrafanaWithDashboards } from '../grafana/grafana-with-dashboards';
 import { PrometheusServer } from '../prometheus/prometheus-server';
@@ -56,12 +56,15 @@ export class ApplicationSlos extends Construct {
 
   constructor(scope: Construct, id: string, props: ApplicationSlosProps) {
     super(scope, id);
+    expectType(this, 'props', props, 'object');
     const job = validateDnsLabel(this, 'application', props.application);
     const namespace = validateDnsLabel(this, 'namespace', props.namespace ?? props.prometheus.namespace);
+    expectType(this, 'slos', props.slos, 'array');
     if (props.slos.length === 0) fail(this, 'slos', 'at least one SLO is needed');
     const names = new Set<string>();
-    props.slos.forEach((slo) => {
-      slo.validate(this, `slos[${slo.name}]`);
+    props.slos.forEach((slo, i) => {
+      if (!(slo instanceof ServiceLevelObjective)) fail(this, `slos[${i}]`, `must be an AvailabilitySlo or a LatencySlo, got ${describeValue(slo)}`);
+      slo.validate(this, `slos[${typeof slo.name === 'string' ? slo.name : i}]`);
       claimUnique(this, 'slos', names, slo.name, 'SLO name');
     });
     this.ruleGroups = sloRuleGroups({ job, namespace, runbookBaseUrl: props.runbookBaseUrl }, props.slos);

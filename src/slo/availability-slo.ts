@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
 import { validateSelector, withMatchers } from '../common/promql';
+import { expectType } from '../common/validation';
 import { ServiceLevelObjective, ServiceLevelObjectiveOptions } from './service-level-objective';
 
 /** Props of {@link AvailabilitySlo}. */
@@ -32,8 +33,8 @@ export class AvailabilitySlo extends ServiceLevelObjective {
 
   constructor(props: AvailabilitySloProps) {
     super(props);
-    this.requestCounters = props.requestCounters;
-    this.errorCounter = props.errorCounter;
+    this.requestCounters = props?.requestCounters;
+    this.errorCounter = props?.errorCounter;
     this.description = `${this.objectivePercent}% of requests succeed over ${this.window}`;
   }
 
@@ -48,6 +49,7 @@ export class AvailabilitySlo extends ServiceLevelObjective {
 
   public validate(scope: IConstruct, field: string): void {
     super.validate(scope, field);
+    expectType(scope, `${field}.requestCounters`, this.requestCounters, 'array');
     if (this.requestCounters.length === 0) fail(scope, `${field}.requestCounters`, 'at least one counter of requests is needed');
     this.requestCounters.forEach((counter, i) => validateSelector(scope, `${field}.requestCounters[${i}]`, counter));
     validateSelector(scope, `${field}.errorCounter`, this.errorCounter);

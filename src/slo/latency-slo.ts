@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
 import { anyOf, bucketBound } from '../common/promql';
-import { validateLabelName } from '../common/validation';
+import { expectType, validateLabelName, validateLatencySeconds, validateMetricName } from '../common/validation';
 import { ServiceLevelObjective, ServiceLevelObjectiveOptions } from './service-level-objective';
 
 /** Props of {@link LatencySlo}. */
@@ -48,11 +48,11 @@ export class LatencySlo extends ServiceLevelObjective {
 
   constructor(props: LatencySloProps) {
     super(props);
-    this.histogram = props.histogram ?? 'http_request_duration_seconds';
-    this.thresholdSeconds = props.thresholdSeconds;
-    this.handlerLabel = props.handlerLabel ?? 'handler';
-    this.handlers = props.handlers ?? [];
-    const requests = this.handlers.length > 0 ? `requests to ${this.handlers.join(', ')}` : 'requests';
+    this.histogram = props?.histogram ?? 'http_request_duration_seconds';
+    this.thresholdSeconds = props?.thresholdSeconds;
+    this.handlerLabel = props?.handlerLabel ?? 'handler';
+    this.handlers = props?.handlers ?? [];
+    const requests = Array.isArray(this.handlers) && this.handlers.length > 0 ? `requests to ${this.handlers.join(', ')}` : 'requests';
     this.description = `${this.objectivePercent}% of ${requests} take at most ${this.thresholdSeconds}s over ${this.window}`;
   }
 
@@ -65,13 +65,11 @@ export class LatencySlo extends ServiceLevelObjective {
 
   public validate(scope: IConstruct, field: string): void {
     super.validate(scope, field);
-    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(this.histogram)) {
-      fail(scope, `${field}.histogram`, `"${this.histogram}" must be a metric name, without label matchers or suffix`);
-    }
-    if (!Number.isFinite(this.thresholdSeconds) || this.thresholdSeconds <= 0) {
-      fail(scope, `${field}.thresholdSeconds`, `${this.thresholdSeconds} must be a positive number of seconds, a bucket bound of the histogram`);
-    }
+    validateMetricName(scope, `${field}.histogram`, this.histogram, { histogram: true });
+    validateLatencySeconds(scope, `${field}.thresholdSeconds`, this.thresholdSeconds);
     validateLabelName(scope, `${field}.handlerLabel`, this.handlerLabel);
+    expectType(scope, `${field}.handlers`, this.handlers, 'array');
+    this.handlers.forEach((handler, i) => expectType(scope, `${field}.handlers[${i}]`, handler, 'string'));
     if (this.handlers.some((handler) => handler === '')) fail(scope, `${field}.handlers`, 'a route cannot be empty');
   }
 }

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
 import { validateAlertTemplate } from '../common/go-template';
-import { durationSeconds, validateDnsLabel, validateDuration, validateLabelName } from '../common/validation';
+import { durationSeconds, expectType, validateDnsLabel, validateDuration, validateLabelName } from '../common/validation';
 import { LONGEST_ALERT_WINDOW } from './burn-rate-policy';
 
 /** Labels every SLO alert sets itself: routing and inhibition rely on them, so `labels` cannot change them. */
@@ -15,8 +15,17 @@ export interface ServiceLevelObjectiveOptions {
    * `IrisApiAvailabilityFastBurn`).
    */
   readonly name: string;
-  /** Share of good events the SLO promises, in percent, strictly between 0 and 100 (e.g. 99.5). */
+  /**
+   * Share of good events the SLO promises, in percent, strictly between 0 and 100 (e.g. 99.5); below 50 only
+   * with `lowObjective` (0.999 is read as 0.999%, not 99.9%).
+   */
   readonly objectivePercent: number;
+  /**
+   * The objective is meant to be below 50%: without it, such an objective is refused as a ratio given where a
+   * percentage belongs (0.999 for 99.9), whose error budget is so large that it never burns.
+   * @default false
+   */
+  readonly lowObjective?: boolean;
   /**
    * Rolling window over which the objective holds and the error budget is counted. At least 3d, the
    * longest alerting window. Prometheus can only count over the data it keeps: with a retention shorter
@@ -49,12 +58,16 @@ export abstract class ServiceLevelObjective {
   public readonly window: string;
   /** More labels on the SLO's alerts. */
   public readonly labels: Record<string, string>;
+  /** Whether an objective below 50% is meant. */
+  public readonly lowObjective: boolean;
 
   protected constructor(options: ServiceLevelObjectiveOptions) {
-    this.name = options.name;
-    this.objectivePercent = options.objectivePercent;
-    this.window = options.window ?? '28d';
-    this.labels = { ...options.labels };
+    // From JavaScript or Python, options may be missing: validate() then reports the fields.
+    this.name = options?.name;
+    this.objectivePercent = options?.objectivePercent;
+    this.window = options?.window ?? '28d';
+    this.labels = { ...options?.labels };
+    this.lowObjective = options?.lowObjective ?? false;
   }
 
   /**
@@ -81,8 +94,12 @@ export abstract class ServiceLevelObjective {
   public validate(scope: IConstruct, field: string): void {
     validateDnsLabel(scope, `${field}.name`, this.name);
     const objective = this.objectivePercent;
+    expectType(scope, `${field}.objectivePercent`, objective, 'number');
     if (!Number.isFinite(objective) || objective <= 0 || objective >= 100) {
       fail(scope, `${field}.objectivePercent`, `${objective} must be a percentage strictly between 0 and 100 (e.g. 99.5)`);
+    }
+    if (objective < 50 && this.lowObjective !== true) {
+      fail(scope, `${field}.objectivePercent`, `${objective} is read as ${objective}%, an error budget of ${Number((100 - objective).toPrecision(6))}% that never burns: give a percentage (${objective < 1 ? `${Number((objective * 100).toPrecision(6))} for ${objective}` : 'e.g. 99.5'}), or set lowObjective: true if ${objective}% is meant`);
     }
     validateDuration(scope, `${field}.window`, this.window);
     if (durationSeconds(this.window) < durationSeconds(LONGEST_ALERT_WINDOW)) {

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Dashboard } from '../grafana/dashboard';
 import { Panel } from '../grafana/panels';
 import { ALERT_WINDOWS, BURN_RATE_ALERTS } from './burn-rate-policy';
@@ -65,11 +66,25 @@ export function sloDashboard(options: SloDashboardOptions): Dashboard {
   });
   return Dashboard.provisioned({
     title: options.title ?? `${options.job} - SLOs`,
-    uid: options.uid ?? `${options.job}-slos`,
+    uid: options.uid ?? sloDashboardUid(options.job),
     tags: ['slo', options.job],
     // The recorded ratios are per job: a job drop-down (this application by default), no instance one.
     variables: [{ name: 'job', selector: errorRatioRecord(ALERT_WINDOWS[0]), defaults: [options.job] }],
     panels,
     timeFrom: 'now-7d',
   });
+}
+
+/** Grafana's longest dashboard uid. */
+const MAX_UID = 40;
+
+/**
+ * `<job>-slos`, or for a job name too long for Grafana's 40-character uid, its start and a hash of the whole
+ * name (`<start>-<8 hex digits>-slos`): deterministic, and distinct for jobs that share a long prefix.
+ */
+export function sloDashboardUid(job: string): string {
+  const uid = `${job}-slos`;
+  if (uid.length <= MAX_UID) return uid;
+  const hash = createHash('sha256').update(job).digest('hex').slice(0, 8);
+  return `${job.slice(0, MAX_UID - '-slos'.length - hash.length - 1).replace(/-+$/, '')}-${hash}-slos`;
 }

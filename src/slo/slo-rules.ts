@@ -30,7 +30,9 @@ export function sloSelector(job: string, slo: ServiceLevelObjective): string {
 /** The name of one alert of an SLO: `IrisApiAvailabilityFastBurn` (unique per Prometheus server, as required). */
 function burnRateAlertName(job: string, slo: ServiceLevelObjective, alert: BurnRateAlert): string {
   const pascal = (name: string): string => name.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
-  return `${pascal(job)}${pascal(slo.name)}${alert.suffix}`;
+  // An alert name is a metric name, which cannot start with a digit (an application `3d-render`).
+  const prefix = /^\d/.test(job) ? 'App' : '';
+  return `${prefix}${pascal(job)}${pascal(slo.name)}${alert.suffix}`;
 }
 
 /**

@@ -8,7 +8,9 @@ import { requireBinary, run, RunResult } from './tools';
 
 /** The synthesized alertmanager.yml (ConfigMap `alertmanager-config`). */
 export function synthesizedAlertmanagerYml(objects: Manifest[]): string {
-  return configMapData(objects, 'alertmanager-config')['alertmanager.yml'];
+  // `<name>-config`, whatever the Alertmanager's name.
+  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.data?.['alertmanager.yml'] !== undefined);
+  return (configMap ? configMap.data : configMapData(objects, 'alertmanager-config'))['alertmanager.yml'];
 }
 
 /** The synthesized alertmanager.yml, parsed. */

@@ -4,7 +4,10 @@
  * a missing brace, PromQL that type-checks only in their head, IP addresses for hosts...).
  */
 import * as fc from 'fast-check';
-import { AlertRule, IngressAuthentication, MatchOperator, MonitoringStackProps, RecordingRule, RemoteWrite, RuleGroup, ShardBy, ShardRuleEvaluation } from '../../src';
+import {
+  AlertRule, AvailabilitySlo, Dashboard, IngressAuthentication, LatencySlo, MatchOperator, MonitoringStackProps, Panel, RecordingRule, RemoteWrite,
+  RuleGroup, ServiceLevelObjective, ShardBy, ShardRuleEvaluation,
+} from '../../src';
 import { RelabelConfig, ScrapeConfig } from '../../src/prometheus/config-model';
 
 const HEX64 = 'a'.repeat(64);
@@ -100,6 +103,152 @@ const receiverName = careless(['team-a', 'default', 'Team A']);
 const ingress = fc.record({
   host: hosts, tlsSecretName: careless(['tls', 'Bad_Name']), authentication: fc.constant(IngressAuthentication.NONE),
 }, { requiredKeys: ['host', 'tlsSecretName', 'authentication'] });
+
+/** Values of the wrong type, as JavaScript or Python callers pass them: null, a number for a string, a map for a list. */
+const wrongTypes = fc.constantFrom<any>(null, 42, 'x', {}, [], true);
+/** Mostly `arb`, now and then a value of the wrong type. */
+function orWrongType<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return fc.oneof({ weight: 12, arbitrary: arb }, { weight: 1, arbitrary: wrongTypes });
+}
+
+/** An Ingress as people write one: auth annotations of one controller or another, a cert-manager issuer taken for auth, a class in capitals. */
+const anyIngress = fc.record({
+  host: hosts,
+  tlsSecretName: maybe(careless(['tls', 'Bad_Name', ''])),
+  allowPlainHttp: maybe(fc.boolean()),
+  ingressClassName: maybe(careless(['nginx', 'NGINX', 'traefik', 'nginx_public', 'a.b'])),
+  authentication: maybe(careless([IngressAuthentication.ANNOTATIONS, IngressAuthentication.NONE, 'basic' as any])),
+  annotations: maybe(orWrongType(careless<Record<string, string>>([
+    { 'nginx.ingress.kubernetes.io/auth-url': 'https://oauth2-proxy.auth.svc/oauth2/auth' },
+    { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
+    { 'nginx.ingress.kubernetes.io/auth-type': 'basic' },
+    { 'nginx.ingress.kubernetes.io/auth-type': 'basic', 'nginx.ingress.kubernetes.io/auth-secret': 'users' },
+    { 'traefik.ingress.kubernetes.io/router.middlewares': 'auth-forward@kubernetescrd' },
+    { 'alb.ingress.kubernetes.io/auth-type': 'oidc' },
+    { 'nginx.ingress.kubernetes.io/auth-url': '' },
+    { 'bad key!': 'x' },
+    {},
+  ]))),
+  controllerNamespace: maybe(careless(['ingress-nginx', 'Ingress'])),
+}, { requiredKeys: ['host'] });
+
+/** Panel queries as written in Grafana: variables and macros, and the same mistakes as in rules. */
+const panelPromql = careless([
+  'sum(rate(http_requests_total{job=~"$job"}[$__rate_interval]))', 'up{instance=~"${instance:regex}"}', 'rate(x[$__interval])',
+  'sum(rate(x{pod=~"[[pod]]"}[5m])) by (pod)', 'rate(x{job="$job"})', 'sum(rate(x[$__rate_interval])', '$__range', 'max_over_time(up[$__range])',
+  'histogram_quantile(0.9, sum by (le) (rate(x_bucket[5m])))', 'up{job=~"("}', '', 'up offset $shift',
+]);
+const position = careless([{ x: 0, y: 0, width: 12, height: 8 }, { x: 0, y: 0, width: 0, height: 8 }, { x: -1, y: 0, width: 6, height: 4 }, { x: 1.5, y: 0, width: 6, height: 4 }]);
+const panel = fc.oneof(
+  fc.record({ title: careless(['Rate', '']), queries: orWrongType(fc.array(fc.record({ expr: orWrongType(panelPromql), legend: maybe(careless(['{{job}}'])) }, { requiredKeys: ['expr'] }), { maxLength: 2 })), position }, { requiredKeys: ['title', 'queries', 'position'] })
+    .map((options) => Panel.timeseries(options as any)),
+  fc.record({ title: careless(['Up']), queries: fc.array(fc.record({ expr: panelPromql }), { maxLength: 1 }), position, thresholds: maybe(orWrongType(careless([[{ value: 1, color: 'red' }]]))) }, { requiredKeys: ['title', 'queries', 'position'] })
+    .map((options) => Panel.stat(options as any)),
+  fc.record({ type: careless(['timeseries', 'row']), targets: maybe(orWrongType(fc.array(fc.record({ expr: orWrongType(panelPromql) }), { maxLength: 2 }))), datasource: maybe(careless([{ type: 'prometheus', uid: 'prometheus' }, { type: 'loki', uid: 'loki' }, 'Prometheus', '-- Grafana --'])) }, { requiredKeys: ['type'] })
+    .map((json) => Panel.fromJson(json)),
+);
+const dashboard = fc.oneof(
+  fc.record({
+    uid: careless(['mine', 'other', '', 'a'.repeat(41), 'has space']), title: careless(['Mine', '']),
+    panels: maybe(orWrongType(fc.array(panel, { maxLength: 3 }))),
+    variables: maybe(fc.array(fc.record({ name: careless(['job', '1x', 'a b']), selector: careless(['up', 'up{job=~"$job"}']) }), { maxLength: 1 })),
+  }, { requiredKeys: ['uid', 'title'] }).map((options) => Dashboard.provisioned(options as any)),
+  fc.oneof(
+    { weight: 6, arbitrary: fc.record({ uid: careless(['json-dash', 'iris-api-overview']), title: careless(['From JSON']), panels: orWrongType(fc.array(fc.oneof(fc.record({ type: fc.constant('timeseries'), targets: fc.array(fc.record({ expr: orWrongType(panelPromql) }), { maxLength: 2 }) }), wrongTypes), { maxLength: 2 })) }) },
+    { weight: 1, arbitrary: wrongTypes },
+  ).map((json) => Dashboard.fromJson(json)),
+);
+
+/** Remote-write targets: credentials in the URL, relabeling from another dialect, back-offs the wrong way round. */
+const relabelForWrite = fc.record({
+  sourceLabels: maybe(fc.array(careless(['__name__', 'job', 'pod']), { maxLength: 2 })),
+  regex: maybe(regexes),
+  targetLabel: maybe(careless(['pod', 'x-y'])),
+  action: maybe(careless(['drop', 'keep', 'replace', 'labeldrop', 'nope'] as any[])),
+}, { requiredKeys: [] });
+const remoteWriteUrls = careless([
+  'http://mimir.example:8080/api/v1/push', 'https://user:pass@mimir.example.com/api/v1/push', 'https://mimir.example.com/api/v1/push?token=x',
+  'https://mimir.example.com/api/v1/push?api_key=x', 'mimir:8080/api/v1/push', 'http://mimir.example:8080/api/v1/push?tenant=a', '',
+]);
+const remoteWriteOptions = fc.record({
+  url: orWrongType(remoteWriteUrls),
+  name: maybe(careless(['Mimir-EU', 'eu', '', ' padded ', 'line\nbreak'])),
+  tenant: maybe(careless(['mlops', 'a b', ''])),
+  queryUrl: maybe(careless(['http://mimir.example:8080/prometheus', 'https://u:p@mimir.example.com/prometheus', 'https://q.example.com/prometheus?access_token=x'])),
+  bearerTokenSecretKey: maybe(careless(['token', 'bad key'])),
+  queue: maybe(orWrongType(fc.record({ minBackoff: maybe(durations), maxBackoff: maybe(durations), minShards: maybe(careless([1, 10, 0])), maxShards: maybe(careless([5, 1])) }, { requiredKeys: [] }))),
+  writeRelabelConfigs: maybe(orWrongType(fc.array(relabelForWrite, { maxLength: 2 }))),
+}, { requiredKeys: ['url'] });
+const remoteWrite = fc.tuple(fc.constantFrom('mimir', 'thanosReceive', 'victoriaMetrics'), remoteWriteOptions)
+  .map(([store, options]) => (RemoteWrite as any)[store](options) as RemoteWrite);
+
+/** Receivers with every integration: SMTP servers without a port, Slack webhook URLs given as plain webhooks. */
+const email = fc.record({
+  to: careless(['ops@example.com', '', 'ops', 'a@x.com, b@y.com']), fromAddress: careless(['am@example.com', '']),
+  smarthost: careless(['smtp.example.com:587', 'smtp.example.com', 'smtp.example.com:0', '[::1]:25', 'smtp.example.com:99999', ':587']),
+  authUsername: maybe(careless(['am'])), authPasswordSecretKey: maybe(careless(['smtp-password', ''])), requireTls: maybe(fc.boolean()),
+}, { requiredKeys: ['to', 'fromAddress', 'smarthost'] });
+const slack = fc.record({ channel: careless(['#ops', '']), apiUrlSecretKey: careless(['slack-url', '', 'bad key']), title: maybe(templates), text: maybe(templates) }, { requiredKeys: ['channel', 'apiUrlSecretKey'] });
+const webhook = fc.record({
+  url: maybe(careless(['https://example.com/hook', 'https://hooks.slack.com/services/T0/B0/XXXX', 'https://example.com/hook?token=x', 'https://discord.com/api/webhooks/1/abc', 'ftp://x'])),
+  urlSecretKey: maybe(careless(['webhook-url'])), bearerTokenSecretKey: maybe(careless(['token'])),
+}, { requiredKeys: [] });
+const pagerDuty = fc.record({ routingKeySecretKey: careless(['pd-key', '']), severity: maybe(templates) }, { requiredKeys: ['routingKeySecretKey'] });
+const anyReceiverName = careless(['team-a', 'team_a', 'Team A', '', ' padded', 'default']);
+const receiver = orWrongType(fc.record({
+  name: anyReceiverName,
+  email: maybe(orWrongType(fc.array(email, { maxLength: 1 }))),
+  slack: maybe(fc.array(slack, { maxLength: 1 })),
+  webhook: maybe(fc.array(webhook, { maxLength: 1 })),
+  pagerDuty: maybe(fc.array(pagerDuty, { maxLength: 1 })),
+}, { requiredKeys: ['name'] }));
+/** Matchers on the severity label as people write them: capitals, a line break, a regex of several. */
+const severityMatcher = fc.record({
+  label: fc.constant('severity'),
+  operator: maybe(careless(Object.values(MatchOperator) as MatchOperator[])),
+  value: careless(['critical', 'Critical', 'warning\n', 'warning|info', 'page', '', ' critical', 'crit.*']),
+}, { requiredKeys: ['label', 'value'] });
+const route = fc.record({
+  receiver: anyReceiverName,
+  matchers: maybe(orWrongType(fc.array(fc.oneof(matcher, severityMatcher), { maxLength: 2 }))),
+  match: maybe(orWrongType(labelMap)),
+  continueMatching: maybe(fc.boolean()),
+  repeatInterval: maybe(durations),
+}, { requiredKeys: ['receiver'] });
+
+/** SLOs as written: objectives as ratios, histograms with their suffix, thresholds in milliseconds. */
+const sloBase = {
+  name: careless(['availability', 'latency', 'Bad Name', '']),
+  objectivePercent: careless([99.5, 99.9, 0.999, 40, 100, 0, NaN, 50]),
+  lowObjective: maybe(fc.boolean()),
+  window: maybe(careless(['28d', '30d', '1d', '4w', '28x'])),
+};
+const slo: fc.Arbitrary<ServiceLevelObjective> = fc.oneof(
+  fc.record({ ...sloBase, requestCounters: orWrongType(careless([['model_predictions_total', 'api_errors_total'], [], ['x{a="b"}'], ['sum(x)']])), errorCounter: careless(['api_errors_total', 'rate(x[5m])']) },
+    { requiredKeys: ['name', 'objectivePercent', 'requestCounters', 'errorCounter'] }).map((props) => new AvailabilitySlo(props as any)),
+  fc.record({
+    ...sloBase,
+    histogram: maybe(careless(['http_request_duration_seconds', 'http_request_duration_seconds_bucket', 'x_count', 'bad-name'])),
+    thresholdSeconds: careless([1, 0.25, 250, 0, -1, 60, 61, NaN]),
+    handlers: maybe(orWrongType(careless([['/predict'], [], [''], ['/a.b', '/c']]))),
+    handlerLabel: maybe(careless(['handler', 'x-y'])),
+  }, { requiredKeys: ['name', 'objectivePercent', 'thresholdSeconds'] }).map((props) => new LatencySlo(props as any)),
+);
+
+/** The Iris API's description and metric names, changed: port numbers given as names, empty selectors and route lists. */
+const irisApplication = fc.record({
+  name: maybe(careless(['iris-api', '3d-render', 'a'.repeat(36), 'a'.repeat(60)])),
+  portName: maybe(careless(['http', '8080', 'metrics', 'Bad_Port', 'a'.repeat(64)])),
+  port: maybe(careless([8000, 0, 65536, 1.5])),
+  serviceLabels: maybe(orWrongType(careless<Record<string, string>>([{ app: 'iris-api' }, {}, { 'my app': 'x' }, { 'app.kubernetes.io/name': 'iris' }, { app: 'a b' }]))),
+  scrapeInterval: maybe(durations),
+}, { requiredKeys: [] });
+const irisMetrics = fc.record({
+  requestDuration: maybe(careless(['http_request_duration_seconds', 'http_request_duration_seconds_bucket', 'x_sum'])),
+  inferenceHandlers: maybe(orWrongType(careless([['/predict'], [], ['/v1/predict', '/predict']]))),
+  handlerLabel: maybe(careless(['handler', 'route', 'x-y'])),
+  predictions: maybe(careless(['model_predictions_total', 'bad name'])),
+}, { requiredKeys: [] });
 const amounts = careless([1, 100, 500, 2048, 0, -1, 1.5, NaN, Infinity, 1e21, 2 ** 53, 1e15]);
 const resources = fc.record({ cpuRequestMillis: amounts, cpuLimitMillis: amounts, memoryRequestMebibytes: amounts, memoryLimitMebibytes: amounts });
 const persistence = fc.record({ size: maybe(quantities), storageClassName: maybe(storageClassNames) }, { requiredKeys: [] });
@@ -163,6 +312,48 @@ const store = RemoteWrite.mimir({ url: 'http://mimir.example:8080/api/v1/push', 
  */
 export const carelessProps: fc.Arbitrary<MonitoringStackProps> = fc.oneof(
   everything,
+  // Dashboards.
+  fc.record({ grafana: fc.record({ dashboards: orWrongType(fc.array(dashboard, { minLength: 1, maxLength: 2 })) }) }) as fc.Arbitrary<MonitoringStackProps>,
+  // Remote write (one or two long-term stores), with or without HA replicas.
+  fc.record({
+    prometheus: fc.record({
+      remoteWrite: orWrongType(fc.array(remoteWrite, { minLength: 1, maxLength: 2 })),
+      replicas: maybe(careless([2, 1])),
+      replicaLabel: maybe(careless(['replica', '__replica__', 'severity', 'job', 'x-y', 'prometheus_replica'])),
+    }, { requiredKeys: ['remoteWrite'] }),
+  }) as fc.Arbitrary<MonitoringStackProps>,
+  // Ingresses of the three UIs.
+  fc.record({
+    prometheus: fc.record({ ingress: anyIngress }, { requiredKeys: [] }),
+    alertmanager: fc.record({ ingress: anyIngress }, { requiredKeys: [] }),
+    grafana: fc.record({ ingress: anyIngress, anonymousAccess: maybe(fc.boolean()), dnsEgress: maybe(fc.record({ ipBlocks: fc.array(careless(['169.254.20.10/32', '10.0.0.300/32', 'fd00::/8', '10.0.0.0', '10.0.0.0/33']), { maxLength: 2 }) })) }, { requiredKeys: [] }),
+  }, { requiredKeys: [] }) as fc.Arbitrary<MonitoringStackProps>,
+  // Receivers and routes.
+  fc.record({
+    alertmanager: fc.record({
+      receivers: orWrongType(fc.tuple(fc.array(receiver, { maxLength: 2 }), fc.boolean()).map(([mine, withBuiltIns]) => [...mine, ...(withBuiltIns ? [{ name: 'default' }, { name: 'critical' }, { name: 'warning' }] : [])])),
+      routes: maybe(orWrongType(fc.array(route, { maxLength: 2 }))),
+      defaultReceiver: maybe(anyReceiverName),
+    }, { requiredKeys: ['receivers'] }),
+  }) as fc.Arbitrary<MonitoringStackProps>,
+  // High availability: replicas, long names, the replica label.
+  fc.record({
+    prometheus: fc.record({
+      name: maybe(careless(['prometheus', 'p'.repeat(45), 'p'.repeat(52), 'p'.repeat(53)])),
+      replicas: careless([2, 3, 1]),
+      replicaLabel: maybe(careless(['replica', '__replica__', 'severity', 'instance', 'shard'])),
+      externalLabels: maybe(careless<Record<string, string>>([{ cluster: 'eu' }, { replica: 'x' }, { shard: 'x' }])),
+      persistence: maybe(persistence),
+      remoteWrite: maybe(fc.constant([store])),
+    }, { requiredKeys: ['replicas'] }),
+    alertmanager: fc.record({ name: maybe(careless(['alertmanager', 'a'.repeat(52), 'a'.repeat(53)])), replicas: careless([3, 2, 1]), persistence: maybe(persistence) }, { requiredKeys: ['replicas'] }),
+  }, { requiredKeys: [] }) as fc.Arbitrary<MonitoringStackProps>,
+  // SLOs and the Iris API's description.
+  fc.record({
+    irisApiSlos: orWrongType(fc.array(slo, { maxLength: 2 })),
+    irisApi: maybe(fc.record({ application: maybe(irisApplication), metrics: maybe(irisMetrics), latencySeconds: maybe(careless([1, 0.5, 250, 61])) }, { requiredKeys: [] })),
+    prometheus: maybe(fc.record({ kubeStateMetricsNamespaces: maybe(orWrongType(careless([['kube-system'], [], ['Kube']]))) }, { requiredKeys: [] })),
+  }, { requiredKeys: [] }) as fc.Arbitrary<MonitoringStackProps>,
   fc.record({ prometheus: fc.record({ ruleGroups: fc.uniqueArray(ruleGroup, { minLength: 1, maxLength: 2, selector: (g) => g.name }) }) }),
   fc.record({ prometheus: fc.record({ scrapeInterval: durations, scrapeJobs: fc.uniqueArray(scrapeJob, { minLength: 1, maxLength: 2, selector: (j) => j.jobName }) }, { requiredKeys: ['scrapeJobs'] }) }),
   fc.record({
@@ -183,6 +374,7 @@ export const carelessProps: fc.Arbitrary<MonitoringStackProps> = fc.oneof(
       shardBy: maybe(fc.constantFrom(ShardBy.JOB, ShardBy.TARGET)),
       shardRuleEvaluation: maybe(fc.constantFrom(ShardRuleEvaluation.OWNING_SHARD, ShardRuleEvaluation.LONG_TERM_STORE)),
       replicas: maybe(careless([2, 1, 0])),
+      externalLabels: maybe(careless<Record<string, string>>([{ cluster: 'eu' }, { shard: 'eu' }])),
       remoteWrite: careless([[store], []]),
       scrapeJobs: maybe(fc.uniqueArray(scrapeJob, { minLength: 1, maxLength: 2, selector: (j) => j.jobName })),
       ruleGroups: maybe(fc.uniqueArray(shardedRuleGroup, { minLength: 1, maxLength: 2, selector: (g) => g.name })),

@@ -14,10 +14,11 @@ export function materializePod(objects: Manifest[], workload: Manifest, root: st
   const pod = workload.spec.template.spec;
   const container = pod.containers.find((c: any) => c.name === 'prometheus');
   for (const mount of container.volumeMounts ?? []) {
-    const volume = pod.volumes.find((v: any) => v.name === mount.name);
+    // A StatefulSet's data volume comes from its claim template, not from the pod's volumes.
+    const volume = (pod.volumes ?? []).find((v: any) => v.name === mount.name);
     const dir = path.join(root, mount.mountPath);
     fs.mkdirSync(dir, { recursive: true });
-    if (volume.configMap) {
+    if (volume?.configMap) {
       const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap.name);
       if (!configMap) throw new Error(`${workload.metadata.name} mounts the missing ConfigMap ${volume.configMap.name}`);
       for (const [key, value] of Object.entries(configMap.data ?? {})) fs.writeFileSync(path.join(dir, key), value as string);

@@ -21,7 +21,10 @@ export interface RuleFile {
 
 /** The rule files the stack synthesizes: keys and contents of the `prometheus-rules` ConfigMap. */
 export function synthesizedRuleFiles(objects: Manifest[]): Record<string, string> {
-  return configMapData(objects, 'prometheus-rules');
+  // The `rules` volume of the Prometheus pods: `<name>-rules`, whatever the server's name.
+  const workload = objects.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.spec.template.spec.containers.some((c: any) => c.name === 'prometheus'));
+  const volume = workload?.spec.template.spec.volumes?.find((v: any) => v.name === 'rules');
+  return configMapData(objects, volume?.configMap?.name ?? 'prometheus-rules');
 }
 
 /** Every alerting rule of some rule files, by alert name. */
