@@ -11,7 +11,7 @@ import { ConfigMapShards, OnDemandConfigMapShards } from '../common/config-map-s
 import { sortedMap, toYaml } from '../common/serialize';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
 import { validateScrapeJob } from '../common/scrape-job';
-import { claimUnique, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
+import { claimUnique, durationSeconds, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
 import { RemoteWrite, RemoteWriteConfig } from './remote-write';
 import { ShardBy, Sharding, ShardRuleEvaluation } from './sharding';
 import { ScrapeJobFiles } from './scrape-job-files';
@@ -53,10 +53,22 @@ export interface PrometheusServerOptions {
    */
   readonly evaluationInterval?: string;
   /**
-   * How long samples are kept (`storage.tsdb.retention.time` in prometheus.yml).
-   * @default '15d'
+   * How long samples are kept (`storage.tsdb.retention.time` in prometheus.yml). An SLO's error budget is
+   * counted over its whole window (28d by default), so the default grows to the longest window of the SLOs
+   * this server evaluates (see {@link ApplicationSlos}); a `retention` shorter than such a window is refused,
+   * unless `acceptShortRetention` says otherwise. `storage.tsdb.retention.size` still bounds the TSDB to 85%
+   * of its volume: size it to hold the window (see the README's capacity planning).
+   * @default - 15d, or the longest window of the SLOs this server evaluates when longer
    */
   readonly retention?: string;
+  /**
+   * Accept a `retention` shorter than the window of an SLO this server evaluates (but not shorter than 3d,
+   * the longest window of its burn-rate alerts). The SLO then counts its error budget over the retention
+   * only, the older part of the window counting as good events: its SLI and budget left can read better
+   * than the whole window would.
+   * @default false
+   */
+  readonly acceptShortRetention?: boolean;
   /**
    * Labels added to every series and alert sent out (e.g. `{ cluster: 'prod' }`). Prometheus 3 replaces
    * `$VAR` and `${VAR}` in the values with its environment variables: write `$$` for a literal `$`.
@@ -221,6 +233,8 @@ const SHARD_LABEL = 'shard';
 const shardConfigFile = (i: number) => `prometheus-shard-${i}.yml`;
 /** How often Prometheus checks its configuration and rule files for changes. */
 const RELOAD_INTERVAL = '30s';
+/** Retention of a server whose rules need no longer window. */
+const DEFAULT_RETENTION = '15d';
 /** Share of the data volume the TSDB's blocks may fill: the WAL, head chunks and compactions need the rest. */
 const RETENTION_SHARE = 0.85;
 /** Rule file of the groups given without a file name. */
@@ -311,6 +325,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   private readonly dataSizeLimit: string;
   /** `storage.tsdb.retention.size`: a share of the data volume. */
   private readonly retentionSize: string;
+  /** The longest window a rule of this server needs kept (an SLO's), in seconds, with its duration. */
+  private longestRequiredWindow?: { readonly seconds: number; readonly duration: string };
   private readonly scrapeConfigs: ScrapeConfig[] = [];
   private readonly jobNames = new Set<string>();
   private readonly ruleFiles = new Map<string, RuleGroup[]>();
@@ -341,7 +357,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     const volumeMebibytes = mebibytesOf(this, props.persistence ? 'persistence.size' : 'dataSizeLimit', props.persistence?.size ?? this.dataSizeLimit);
     this.retentionSize = `${Math.floor(volumeMebibytes * RETENTION_SHARE)}MB`;
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
-    validateDuration(this, 'retention', props.retention ?? '15d');
+    if (props.retention !== undefined) validateDuration(this, 'retention', props.retention);
     Object.keys(props.externalLabels ?? {}).forEach((label) => validateLabelName(this, 'externalLabels', label));
     this.remoteWrite = [...props.remoteWrite ?? []];
     this.remoteWriteConfigs = this.remoteWrite.map((target, i) => target._render(this, `remoteWrite[${i}]`,
@@ -544,6 +560,34 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return this;
   }
 
+  /**
+   * Keeps at least `window` of samples, which the rules of `what` read: the default retention grows to it, and
+   * an explicit shorter `retention` fails here, naming `what`, unless `acceptShortRetention` and `budgetOnly`
+   * (only an error budget's figures, not an alert, would be counted over less). Nothing is needed when a
+   * long-term store's ruler evaluates the rules.
+   * @internal
+   */
+  public _requireRetention(window: string, what: string, budgetOnly: boolean): void {
+    if (!this.loadsRuleFiles) return;
+    const seconds = durationSeconds(window);
+    const retention = this.props.retention;
+    if (retention !== undefined && durationSeconds(retention) < seconds) {
+      if (!budgetOnly) fail(this, 'retention', `"${retention}" is shorter than ${window}, the longest window of ${what}: set it to at least ${window}`);
+      if (!this.props.acceptShortRetention) {
+        fail(this, 'retention', `"${retention}" is shorter than the ${window} window of ${what}, whose error budget would be counted over ${retention} only: `
+          + `set it to at least ${window}, or acceptShortRetention: true to accept that`);
+      }
+    }
+    if (seconds > (this.longestRequiredWindow?.seconds ?? 0)) this.longestRequiredWindow = { seconds, duration: window };
+    this.rendered = undefined;
+  }
+
+  /** `storage.tsdb.retention.time`: the given one, else 15d or the longest window the rules need. */
+  private get retentionTime(): string {
+    const required = this.longestRequiredWindow;
+    return this.props.retention ?? (required && required.seconds > durationSeconds(DEFAULT_RETENTION) ? required.duration : DEFAULT_RETENTION);
+  }
+
   /** {@link url} from this namespace, {@link clusterUrl} from any other. */
   public urlFrom(clientNamespace: string): string {
     return addressFrom(this.namespace, clientNamespace, this.url, this.clusterUrl);
@@ -619,7 +663,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       // Each shard scrapes itself, and its share of the other jobs.
       scrapeConfigs: jobFiles?.jobs ?? [...this.scrapeConfigs],
       ...(this.remoteWriteConfigs.length ? { remoteWrite: [...this.remoteWriteConfigs] } : {}),
-      storage: { tsdb: { retention: { time: this.props.retention ?? '15d', size: this.retentionSize } } },
+      storage: { tsdb: { retention: { time: this.retentionTime, size: this.retentionSize } } },
     };
   }
 
