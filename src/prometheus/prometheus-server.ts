@@ -448,6 +448,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       port: PORT,
       livenessPath: '/-/healthy',
       readinessPath: '/-/ready',
+      // Ready within a second on an empty TSDB (measured under load: test/probes.test.ts); replaying the WAL of
+      // a large head kept in a PVC can take minutes.
+      startup: { firstProbeSeconds: 5, maxSeconds: 900 },
       uid: UID,
       replicas: this.replicas,
       env: this.replicas > 1 ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
