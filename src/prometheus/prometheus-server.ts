@@ -378,12 +378,18 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
     this.replicaExternalLabels = this.replicas > 1 ? replicaExternalLabels(this, props) : {};
     const labels = programLabels(this.name, 'prometheus');
+    /*
+     * Rule files are optional volumes: `kubectl apply -f <folder>` reads prometheus-deployment.yaml before
+     * prometheus-rules.yaml, and a pod created in between would wait for them (FailedMount, then a retry). It
+     * starts without rules instead, which the kubelet mounts within about a minute and Prometheus reloads
+     * within 30s; until then it sends no Watchdog, so a dead man's switch also sees rules that never come.
+     */
     this.rules = new ConfigMapShards(this, 'Rules', {
-      name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules',
+      name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules', optional: true,
     });
     this.ownRuleFiles = this.shards > 1 && this.shardRuleEvaluation === ShardRuleEvaluation.OWNING_SHARD
       ? Array.from({ length: this.shards }, (_, i) => new OnDemandConfigMapShards(this, `Shard${i}Rules`, {
-        name: `${this.name}-shard-${i}-rules`, namespace: this.namespace, labels, mountPath: SHARD_RULES_DIR, volumeName: 'shard-rules',
+        name: `${this.name}-shard-${i}-rules`, namespace: this.namespace, labels, mountPath: SHARD_RULES_DIR, volumeName: 'shard-rules', optional: true,
       }))
       : [];
 
