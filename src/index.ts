@@ -97,6 +97,6 @@ export { type PersistenceOptions } from './common/storage';
 export { type ResourceSpec } from './common/resources';
 export { ConfigMapShards, type ConfigMapShardsProps, type ConfigMapShard } from './common/config-map-shards';
 export {
-  ProgramWorkload, type ProgramWorkloadProps, type ProgramMount, type ProgramStatefulSet, type ProgramNetworkAccess, type IProgramConfig,
+  ProgramWorkload, type ProgramWorkloadProps, type ProgramMount, type ProgramStatefulSet, type ProgramNetworkAccess, type IProgramConfig, type ProgramStartup,
 } from './common/program-workload';
 export { Versions } from './common/versions';

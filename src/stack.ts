@@ -31,7 +31,7 @@ export interface MonitoringStackProps {
   readonly namespace?: string;
   /**
    * Prometheus settings (its namespace is the stack's).
-   * @default - 15s scrape interval, 15d retention
+   * @default - 15s scrape interval; 15d retention, or the longest SLO window (28d with the Iris API's SLOs)
    */
   readonly prometheus?: PrometheusServerOptions;
   /**

@@ -32,6 +32,17 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     message: '[monitoring/stack/Prometheus] retention: "-1d" is not a Prometheus duration (e.g. 30s, 5m, 1h30m, 15d)',
   },
   {
+    case: 'a retention shorter than the SLOs\' 28d window',
+    props: { prometheus: { retention: '15d' } },
+    message: '[monitoring/stack/Prometheus] retention: "15d" is shorter than the 28d window of SLO "availability" of iris-api, whose error budget would be counted over 15d only: '
+      + 'set it to at least 28d, or acceptShortRetention: true to accept that',
+  },
+  {
+    case: 'a retention shorter than the 3d window of the burn-rate alerts, even accepted short',
+    props: { prometheus: { retention: '2d', acceptShortRetention: true } },
+    message: '[monitoring/stack/Prometheus] retention: "2d" is shorter than 3d, the longest window of the burn-rate alerts of iris-api: set it to at least 3d',
+  },
+  {
     case: 'replicas < 1',
     props: { grafana: { replicas: 0 } },
     message: '[monitoring/stack/Grafana] replicas: 0 must be an integer >= 1',

@@ -103,6 +103,39 @@ describe('the kube-state-metrics stats tell "none" from "not looking" (promtool 
   });
 });
 
+describe('the Iris API panels read 0, not "No data", before the first error or prediction (promtool evaluates them)', () => {
+  // Labelled counters (errors by type, predictions by class) have no series before their first increment.
+  const overview = dashboards['iris-api-overview.json'];
+  const queryOf = (panel: string) => substituteGrafanaVariables(panelQueries(overview).find((q) => q.panel === panel)!.expr, variableDefaults(overview));
+  const target = 'job="iris-api", namespace="mlops", instance="10.244.1.10:8000", pod="iris-api-7d4b9c8f6-a1"';
+  const up: InputSeries = { series: `up{${target}}`, values: '1x15' };
+  // 0.9 predictions and 0.1 errors a second.
+  const predictions: InputSeries = { series: `model_predictions_total{${target}, class="setosa"}`, values: '0+54x15' };
+  const errors: InputSeries = { series: `api_errors_total{${target}, type="inference", endpoint="/predict"}`, values: '0+6x15' };
+
+  test.each([
+    ['Error rate', 'no error yet', { '{}': 0 }, [up, predictions]],
+    ['Error rate', '10% of requests fail', { '{}': 0.1 }, [up, predictions, errors]],
+    ['Error rate', 'every request fails, no prediction yet', { '{}': 1 }, [up, errors]],
+    ['Error rate', 'no request yet (no ratio to tell)', {}, [up]],
+    ['Errors by type and endpoint', 'no error yet', { '{type="no error yet"}': 0 }, [up, predictions]],
+    ['Errors by type and endpoint', 'errors', { '{type="inference", endpoint="/predict"}': 0.1 }, [up, predictions, errors]],
+    ['Errors by type and endpoint', 'the API not scraped', {}, []],
+    ['Prediction rate by class', 'no prediction yet', { '{class="no prediction yet"}': 0 }, [up]],
+    ['Prediction rate by class', 'predictions', { '{class="setosa"}': 0.9 }, [up, predictions]],
+    ['Total predictions', 'no prediction yet', { '{}': 0 }, [up]],
+    ['Total predictions', 'the API not scraped', {}, []],
+  ] as [string, string, Record<string, number>, InputSeries[]][])('%s, %s: %j', (panel, name, expected, inputSeries) => {
+    const result = testRules({}, [{
+      name: `${panel}: ${name}`,
+      interval: '1m',
+      input_series: inputSeries,
+      promql_expr_test: [{ expr: queryOf(panel), eval_time: '15m', exp_samples: Object.entries(expected).map(([labels, value]) => ({ labels, value })) }],
+    }]);
+    expectSuccess(result, 'promtool test rules');
+  });
+});
+
 describe('the checks can fail', () => {
   test('an ill-typed query in a user dashboard is rejected by promtool (and by synth, which checks panel queries too)', () => {
     const dashboard = userDashboard('rate(model_loaded{job="iris-api"})');

@@ -269,7 +269,10 @@ test('7. SLOs for another application: recording rules, burn-rate alerts and a d
     ['CheckoutLatencySlowBurn', { severity: 'warning', component: 'checkout', job: 'checkout', namespace: 'shop', slo: 'latency' }],
   ]);
   expect(checkout.find((r: any) => r.record === 'job:slo_errors_per_request:ratio_rate30d' && r.labels.slo === 'availability').expr)
-    .toBe('(sum(rate(http_requests_total{job="checkout", code=~"5.."}[30d])) or vector(0)) / (sum(rate(http_requests_total{job="checkout"}[30d])) > 0)');
+    .toBe('((sum(rate(http_requests_total{job="checkout", code=~"5.."}[30d])) or vector(0)) / (sum(rate(http_requests_total{job="checkout"}[30d])) > 0))'
+      + ' * on() (clamp_max((time() - min_over_time(job:slo_last_scrape:timestamp{job="checkout", slo="availability"}[30d5m])) / 2592000, 1) or on() vector(1))');
+  // Prometheus keeps the longest SLO window: checkout's 30d, beyond the Iris API's 28d.
+  expect(parse(get(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']).storage.tsdb.retention.time).toBe('30d');
   const dashboard = JSON.parse(get(objects, 'ConfigMap', 'grafana-dashboards').data['checkout-slos.json']);
   expect(dashboard.panels.map((p: any) => p.title)).toEqual([
     'availability: SLI over 30d', 'availability: error budget left', 'availability: burn rate',

@@ -32,16 +32,44 @@ describe('recording rules', () => {
   const groups = (parse(sloRules[SLO_FILE]) as RuleFile).groups;
   const records = groups.flatMap((g) => g.rules.filter((r) => r.record));
 
-  test('one error ratio per SLO and window, named job:slo_errors_per_request:ratio_rate<window>, labelled job and slo', () => {
-    const expected = ['availability', 'latency'].flatMap((slo) => WINDOWS.map((w) => `job:slo_errors_per_request:ratio_rate${w} ${slo}`));
+  test('per SLO, the time of the latest scrape and one error ratio per window (job:slo_errors_per_request:ratio_rate<window>), labelled job and slo', () => {
+    const expected = ['availability', 'latency'].flatMap((slo) => [
+      `job:slo_last_scrape:timestamp ${slo}`, ...WINDOWS.map((w) => `job:slo_errors_per_request:ratio_rate${w} ${slo}`),
+    ]);
     expect(records.map((r) => `${r.record} ${r.labels?.slo}`).sort()).toEqual(expected.sort());
     records.forEach((r) => expect(Object.keys(r.labels ?? {}).sort()).toEqual(['job', 'slo']));
   });
 
-  test('the 28d ratios have their own group, evaluated every 2m; the alerts follow the ratios they read', () => {
+  test('the 28d ratios have their own group, evaluated every 2m; the ratios follow the scrape times, the alerts the ratios they read', () => {
     expect(groups.map((g) => g.name)).toEqual(['iris-api-slos', 'iris-api-slo-windows']);
     expect(parse(sloRules[SLO_FILE]).groups[1].interval).toBe('2m');
-    expect(groups[0].rules.findIndex((r) => r.alert)).toBe(14);
+    expect(groups[0].rules.slice(0, 2).map((r) => r.record)).toEqual(['job:slo_last_scrape:timestamp', 'job:slo_last_scrape:timestamp']);
+    expect(groups[0].rules.findIndex((r) => r.alert)).toBe(16);
+  });
+
+  test('a window\'s ratio counts the time without data as good events; a gap the counters span costs nothing (promtool)', () => {
+    // 1 error and 99 predictions a minute (1%); Prometheus starts at minute 0 and is down from 60 to 70 with
+    // its TSDB kept. The ratio over a window is 1% times the share of it that follows the first scrape.
+    const gap = (perMinute: number) => `${perMinute * 0}+${perMinute}x59 _x10 ${perMinute * 70}+${perMinute}x50`;
+    const target = 'job="iris-api", instance="10.244.0.12:8000"';
+    const ratio = (window: string) => `job:slo_errors_per_request:ratio_rate${window}{job="iris-api", slo="availability"}`;
+    const at = (minute: number, window: string, value: number): PromqlExprTest => ({
+      expr: ratio(window), eval_time: `${minute}m`, exp_samples: [{ labels: ratio(window), value }],
+    });
+    const result = testRules(sloRulesInOrder, [{
+      name: 'coverage',
+      interval: '1m',
+      input_series: [
+        { series: `up{${target}}`, values: '1x59 _x10 1x50' },
+        { series: `model_predictions_total{${target}, class="setosa"}`, values: gap(99) },
+        { series: `api_errors_total{${target}, type="inference"}`, values: gap(1) },
+      ],
+      promql_expr_test: [
+        at(30, '5m', 0.01), at(30, '1h', 0.01 * 30 / 60), at(30, '1d', 0.01 * 30 / 1440),
+        at(120, '1h', 0.01), at(120, '6h', 0.01 * 120 / 360), at(120, '28d', 0.01 * 120 / 40320),
+      ],
+    }]);
+    expectSuccess(result, 'promtool test rules (coverage)');
   });
 
   test('latency counts inference routes only, and the 1s bound however the client writes it', () => {
@@ -103,6 +131,11 @@ interface Incident {
   readonly history: Phase[];
   readonly incident: Phase[];
   readonly client?: Client;
+  /**
+   * Prometheus restarted with an emptyDir TSDB as the incident began: it holds none of the history, whose
+   * counters kept counting in the API, so its first samples are their large totals (at minute 0).
+   */
+  readonly prometheusRestarted?: boolean;
   /** Every alert that fires during the run, with the minute of the incident at which it first fires. */
   readonly fires: Record<string, number>;
   /** An alert whose annotations are checked, rendered at a minute of the incident. */
@@ -111,39 +144,42 @@ interface Incident {
 
 /*
  * Minutes follow from the windows: with errors at e times the budget, a window of w minutes that saw m
- * minutes of it burns at about e * m / w. The page needs more than 14.4 over 1h, the ticket more than 1 over
- * the 3d window (here: the day of history and the incident), and both their short windows.
+ * minutes of it burns at about e * m / w, the rest of the window healthy, or without data (which counts as
+ * healthy). The page needs more than 14.4 over 1h (or 6 over 6h), the ticket more than 3 over 1d or 1 over 3d,
+ * and both their short windows. So a ticket takes hours: 3d reaches 1 once the burn has spent a tenth of a
+ * 30-day budget, whatever the history Prometheus holds.
  */
 const INCIDENTS: Incident[] = [
   {
-    // 200x the budget: 1h reaches 14.4 after 60 * 14.4 / 200 = 4.3 minutes; 3d (1 day + m) reaches 1 after 7.2.
+    // 200x the budget: 1h reaches 14.4 after 60 * 14.4 / 200 = 4.3 minutes; 1d reaches 3 and 3d reaches 1 after 21.6.
     name: 'total outage: every prediction fails (100% errors against 99.5%)',
     history: DAY,
     incident: [{ minutes: 60, predictPerSecond: 2, errorRatio: 1 }],
-    fires: { IrisApiAvailabilityFastBurn: 5, IrisApiAvailabilitySlowBurn: 8 },
+    fires: { IrisApiAvailabilityFastBurn: 5, IrisApiAvailabilitySlowBurn: 22 },
   },
   {
-    // 40x: 1h reaches 14.4 after 21.6 minutes; 3d reaches 1 after 36.9. Budget left at minute 90: errors
-    // (2 rps: 0.01% for a day, 20% for 90m) over requests, divided by the 0.5% budget: 1 - 2.37 = -137%.
+    // 40x: 1h reaches 14.4 after 21.6 minutes; 1d reaches 3 after 107.3 (with the day's 0.02x). Budget left at
+    // minute 90: the errors held (0.01% of 2 rps for a day, 20% for 90m: 2,175) against those the 28d budget
+    // allows at 2 rps (0.5% of 4,838,400 requests: 24,192), 1 - 0.0899 = 91.01%.
     name: 'fast burn: 20% of predictions fail',
     history: DAY,
-    incident: [{ minutes: 90, predictPerSecond: 2, errorRatio: 0.2 }],
-    fires: { IrisApiAvailabilityFastBurn: 22, IrisApiAvailabilitySlowBurn: 37 },
+    incident: [{ minutes: 120, predictPerSecond: 2, errorRatio: 0.2 }],
+    fires: { IrisApiAvailabilityFastBurn: 22, IrisApiAvailabilitySlowBurn: 108 },
     annotations: {
       alert: 'IrisApiAvailabilityFastBurn',
       minute: 90,
       summary: 'iris-api availability SLO: burning its error budget at 40.0x',
       description: 'SLO: 99.5% of requests succeed over 28d. The error ratio is above 14.4x the budget over both 1h and 5m '
         + '(2.1% of the 28d budget in 1h), or above 6x over both 6h and 30m (5.4% of the 28d budget in 6h); '
-        + 'it is 40.0x the budget over the long window. -137% of the error budget is left.',
+        + 'it is 40.0x the budget over the long window. 91.01% of the error budget is left.',
     },
   },
   {
-    // 4x: never the 6 of a page; 3d reaches 1 after 24h / 3 = 8h (18h with three days of history).
-    name: 'slow burn: 2% of predictions fail for 9 hours',
+    // 5x: never the 6 of a page; 3d reaches 1 after 4320 / 5 = 864 minutes, less the day's healthy 0.02x: 859.
+    name: 'slow burn: 2.5% of predictions fail for 15 hours',
     history: DAY,
-    incident: [{ minutes: 540, predictPerSecond: 2, errorRatio: 0.02 }],
-    fires: { IrisApiAvailabilitySlowBurn: 472 },
+    incident: [{ minutes: 900, predictPerSecond: 2, errorRatio: 0.025 }],
+    fires: { IrisApiAvailabilitySlowBurn: 859 },
   },
   {
     // 0.2x: within budget over every window.
@@ -161,18 +197,19 @@ const INCIDENTS: Incident[] = [
     fires: {},
   },
   {
-    // 30x on /predict (probes, twice as many, would dilute it to 10x: no page); 1h reaches 14.4 after 28.8.
+    // 30x on /predict (probes, twice as many, would dilute it to 10x: no page); 1h reaches 14.4 after 28.8,
+    // 1d reaches 3 (and 3d reaches 1) after 144.
     name: 'slow model: 30% of inferences over 1s, probes fast (Python, le="1.0")',
     history: NIGHT,
-    incident: [{ minutes: 90, predictPerSecond: 0.25, slowRatio: 0.3 }],
-    fires: { IrisApiLatencyFastBurn: 29, IrisApiLatencySlowBurn: 50 },
+    incident: [{ minutes: 150, predictPerSecond: 0.25, slowRatio: 0.3 }],
+    fires: { IrisApiLatencyFastBurn: 29, IrisApiLatencySlowBurn: 144 },
   },
   {
     name: 'slow model: 30% of inferences over 1s, probes fast (Go, le="1")',
     history: NIGHT,
-    incident: [{ minutes: 90, predictPerSecond: 0.25, slowRatio: 0.3 }],
+    incident: [{ minutes: 150, predictPerSecond: 0.25, slowRatio: 0.3 }],
     client: 'go',
-    fires: { IrisApiLatencyFastBurn: 29, IrisApiLatencySlowBurn: 50 },
+    fires: { IrisApiLatencyFastBurn: 29, IrisApiLatencySlowBurn: 144 },
   },
   {
     name: 'slow probes only: every /health answer over 1s, inferences fast',
@@ -182,17 +219,66 @@ const INCIDENTS: Incident[] = [
     fires: {},
   },
   {
-    // 4x: the ticket after 8h, no page.
-    name: 'slow latency burn: 4% of inferences over 1s for 9 hours',
+    // 5x: the ticket after 4320 / 5 = 864 minutes, no page.
+    name: 'slow latency burn: 5% of inferences over 1s for 15 hours',
     history: NIGHT,
-    incident: [{ minutes: 540, predictPerSecond: 0.25, slowRatio: 0.04 }],
-    fires: { IrisApiLatencySlowBurn: 479 },
+    incident: [{ minutes: 900, predictPerSecond: 0.25, slowRatio: 0.05 }],
+    fires: { IrisApiLatencySlowBurn: 864 },
+  },
+];
+
+/** A week of an API's life before Prometheus restarts: its counters' totals. */
+const WEEK = 7 * 24 * 60;
+
+/*
+ * After a restart of Prometheus with an emptyDir (the default), its TSDB holds minutes of the windows. The
+ * ratios count the time without data as healthy, so what fires is what fires on a Prometheus that held the
+ * whole window of a healthy API before the incident.
+ */
+const AFTER_RESTART: Incident[] = [
+  {
+    // The issue: 0.5% of inferences over 1s against a 1% budget, at night. The week before puts the first slow
+    // request after the restart in its second minute, one of 15 (1 - 0.995^30: one restart in seven sees
+    // one that early): 6.7x the budget over all the data, which paged and ticketed before the ratios counted
+    // the window's coverage. Over 12 hours the ratios never pass 0.5x.
+    name: 'restart under a healthy API, 0.5% of inferences over 1s (the issue): silent for 12 hours',
+    history: [{ minutes: WEEK + 25, predictPerSecond: 0.25, slowRatio: 0.005 }],
+    prometheusRestarted: true,
+    incident: [{ minutes: 720, predictPerSecond: 0.25, slowRatio: 0.005 }],
+    fires: {},
+  },
+  {
+    // 200x from the restart on: at the minutes of the total outage above, on a day of healthy history.
+    name: 'restart into a total outage: the page comes within minutes',
+    history: [{ minutes: WEEK, predictPerSecond: 2 }],
+    prometheusRestarted: true,
+    incident: [{ minutes: 60, predictPerSecond: 2, errorRatio: 1 }],
+    fires: { IrisApiAvailabilityFastBurn: 5, IrisApiAvailabilitySlowBurn: 22 },
+  },
+  {
+    // 40x: the fast burn above pages at 22; here the error counter, at 0 before the burn, gives its rate no
+    // extrapolation to the window's start, where the requests' gets half a minute: 23. The ticket after 1440 * 3 / 40 = 108.
+    name: 'restart into a fast burn: 20% of predictions fail',
+    history: [{ minutes: WEEK, predictPerSecond: 2 }],
+    prometheusRestarted: true,
+    incident: [{ minutes: 120, predictPerSecond: 2, errorRatio: 0.2 }],
+    fires: { IrisApiAvailabilityFastBurn: 23, IrisApiAvailabilitySlowBurn: 109 },
+  },
+  {
+    // A day after the restart the 1d window is covered, the 3d one a third: 5% of inferences over 1s (5x) then
+    // spend a tenth of the budget over 3d, (0.5 * 1440 + 5m) / 4320 > 1, after 721 minutes; 6h never sees
+    // the 6 of a page.
+    name: 'restart, a healthy day, then a slow burn: 5% of inferences over 1s',
+    history: [{ minutes: WEEK, predictPerSecond: 0.25, slowRatio: 0.005 }],
+    prometheusRestarted: true,
+    incident: [{ minutes: 1440, predictPerSecond: 0.25, slowRatio: 0.005 }, { minutes: 780, predictPerSecond: 0.25, slowRatio: 0.05 }],
+    fires: { IrisApiLatencySlowBurn: 1440 + 721 },
   },
 ];
 
 /** The promtool test group of an incident: first-firing minutes, labels, annotations, and nothing else firing. */
 function incidentGroup(incident: Incident): RuleTestGroup {
-  const start = totalMinutes(incident.history);
+  const start = incident.prometheusRestarted ? 0 : totalMinutes(incident.history);
   const end = start + totalMinutes(incident.incident);
   const firing = (alert: string): string => `ALERTS{alertname="${alert}", alertstate="firing"}`;
   const labels = (alert: string): string => `ALERTS${JSON.stringify({ alertname: alert, alertstate: 'firing', ...alerts.get(alert)!.labels }).replace(/"(\w+)":/g, '$1=')}`;
@@ -214,7 +300,7 @@ function incidentGroup(incident: Incident): RuleTestGroup {
   return {
     name: incident.name,
     interval: '1m',
-    input_series: irisApiSeries([...incident.history, ...incident.incident], incident.client),
+    input_series: irisApiSeries([...incident.history, ...incident.incident], incident.client, incident.prometheusRestarted ? totalMinutes(incident.history) : 0),
     promql_expr_test,
     alert_rule_test: a ? [{
       eval_time: `${start + a.minute}m`,
@@ -228,7 +314,7 @@ function incidentGroup(incident: Incident): RuleTestGroup {
 }
 
 describe('promtool test rules: incidents, judged by which SLO alert fires at which minute', () => {
-  test.each(INCIDENTS.map((incident) => [incident.name, incident] as const))('%s', (_name, incident) => {
+  test.each([...INCIDENTS, ...AFTER_RESTART].map((incident) => [incident.name, incident] as const))('%s', (_name, incident) => {
     expectSuccess(testRules(sloRulesInOrder, [incidentGroup(incident)]), `promtool test rules (${incident.name})`);
   }, 300_000);
 
@@ -237,6 +323,13 @@ describe('promtool test rules: incidents, judged by which SLO alert fires at whi
     expect(outage.fires.IrisApiAvailabilityFastBurn).toBeLessThanOrEqual(5);
     expect(fast.fires.IrisApiAvailabilityFastBurn).toBeLessThanOrEqual(25);
     expect(Object.keys(slow.fires)).toEqual(['IrisApiAvailabilitySlowBurn']);
+  });
+
+  test('and after a restart: a healthy API stays silent for 12 hours, an outage pages within 5 minutes and a fast burn within 25', () => {
+    const [healthy, outage, fast] = AFTER_RESTART;
+    expect([totalMinutes(healthy.incident), healthy.fires]).toEqual([720, {}]);
+    expect(outage.fires.IrisApiAvailabilityFastBurn).toBeLessThanOrEqual(5);
+    expect(fast.fires.IrisApiAvailabilityFastBurn).toBeLessThanOrEqual(25);
   });
 
   test('a wrong expectation makes promtool fail (the judge can fail)', () => {
@@ -271,9 +364,11 @@ describe('SLOs of another application', () => {
     expect([...checkout.keys()]).toEqual(['CheckoutAvailabilityFastBurn', 'CheckoutAvailabilitySlowBurn', 'CheckoutLatencyFastBurn', 'CheckoutLatencySlowBurn']);
     expect(checkout.get('CheckoutLatencyFastBurn')!.labels).toMatchObject({ job: 'checkout', namespace: 'shop', component: 'checkout', slo: 'latency' });
     const records = (parse(rules['checkout-slos.yml']) as RuleFile).groups.flatMap((g) => g.rules);
-    expect(records[0].expr).toBe('(sum(rate(http_requests_total{job="checkout", code=~"5.."}[5m])) or vector(0)) / (sum(rate(http_requests_total{job="checkout"}[5m])) > 0)');
+    expect(records[0].expr).toBe('max(timestamp(up{job="checkout"}))');
+    expect(records[2].expr).toBe('((sum(rate(http_requests_total{job="checkout", code=~"5.."}[5m])) or vector(0)) / (sum(rate(http_requests_total{job="checkout"}[5m])) > 0))'
+      + ' * on() (clamp_max((time() - min_over_time(job:slo_last_scrape:timestamp{job="checkout", slo="availability"}[10m])) / 300, 1) or on() vector(1))');
     expect(records.map((r) => r.record)).toContain('job:slo_errors_per_request:ratio_rate30d');
-    expect(records.find((r) => r.labels?.slo === 'latency')!.expr).toContain('handler=~"/cart|/pay", le=~"0\\\\.250*"');
+    expect(records.find((r) => r.record === 'job:slo_errors_per_request:ratio_rate5m' && r.labels?.slo === 'latency')!.expr).toContain('handler=~"/cart|/pay", le=~"0\\\\.250*"');
   });
 
   test('get their dashboard, beside the Iris API\'s', () => {

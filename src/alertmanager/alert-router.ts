@@ -353,6 +353,8 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       port: PORT,
       livenessPath: '/-/healthy',
       readinessPath: '/-/ready',
+      // Ready within half a second (measured under load: test/probes.test.ts).
+      startup: { firstProbeSeconds: 3, maxSeconds: 300 },
       uid: UID,
       replicas: this.replicas,
       resources: props.resources ?? { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 256 },

@@ -16,6 +16,12 @@ export interface ConfigMapShardsProps {
   /** Name of the first ConfigMap's volume in the pod; the next ones `<volumeName>-2`, ... */
   readonly volumeName: string;
   /**
+   * Mount the ConfigMaps as optional volumes: a pod created before them starts with empty folders, which the
+   * kubelet fills once they exist, instead of waiting for them (a `FailedMount` event, then a retry).
+   * @default false
+   */
+  readonly optional?: boolean;
+  /**
    * Data bytes a ConfigMap may take before the next key goes to a new one.
    * @default 200 KiB: `kubectl apply` (client side) copies the object into an annotation, and annotations may
    * take 256 KiB in all; Kubernetes itself caps an object at 1 MiB
@@ -96,6 +102,7 @@ export class ConfigMapShards extends Construct {
     });
     const volume = kplus.Volume.fromConfigMap(this, `Volume${suffix}`, kplus.ConfigMap.fromConfigMapName(this, `Ref${suffix}`, name), {
       name: `${this.props.volumeName}${suffix}`,
+      optional: this.props.optional,
     });
     const shard = { configMap, volume, mountPath: `${this.props.mountPath}${suffix}`, entries, bytes: 0 };
     this.shardList.push(shard);

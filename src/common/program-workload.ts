@@ -85,8 +85,14 @@ export interface ProgramWorkloadProps {
   readonly port: number;
   /** HTTP path of the liveness probe. */
   readonly livenessPath: string;
-  /** HTTP path of the readiness probe. */
+  /** HTTP path of the readiness probe, which the startup probe asks too. */
   readonly readinessPath: string;
+  /**
+   * How the program starts: when the kubelet first asks whether it has (after a normal start), and how long a
+   * slow start may take before the kubelet restarts it.
+   * @default - first asked 5s after the container starts, restarted after 5 minutes
+   */
+  readonly startup?: ProgramStartup;
   /** The user the image runs as (and owns its files). */
   readonly uid: number;
   /** Requests and limits. */
@@ -149,6 +155,23 @@ export interface ProgramWorkloadProps {
    * @default - a Deployment
    */
   readonly statefulSet?: ProgramStatefulSet;
+}
+
+/**
+ * How long a program takes to start, for its startup probe: the kubelet runs no readiness or liveness probe
+ * before the startup probe (asking the readiness path) has succeeded once.
+ */
+export interface ProgramStartup {
+  /**
+   * Seconds from the container's start to the first probe. Longer than a normal start, so that no probe of a
+   * normal start fails: each failure is logged as an `Unhealthy` event of the pod.
+   */
+  readonly firstProbeSeconds: number;
+  /**
+   * Seconds a start may take (replaying a write-ahead log, migrating a database) before the kubelet gives up
+   * and restarts the container.
+   */
+  readonly maxSeconds: number;
 }
 
 /** A program's configuration, read at synth time (after every `addX()` call). */
@@ -221,6 +244,9 @@ export class ProgramWorkload extends Construct {
       expectOptional(scope, 'dnsEgress.ipBlocks', dns.ipBlocks, 'array');
       dns.ipBlocks?.forEach((cidr, i) => validateCidr(scope, `dnsEgress.ipBlocks[${i}]`, cidr));
     }
+    const startup = props.startup ?? DEFAULT_STARTUP;
+    validateInteger(scope, 'startup.firstProbeSeconds', startup.firstProbeSeconds, 0, MAX_STARTUP_SECONDS);
+    validateInteger(scope, 'startup.maxSeconds', startup.maxSeconds, startup.firstProbeSeconds, MAX_STARTUP_SECONDS);
 
     const app = props.app ?? props.name;
     const labels = { ...programLabels(app, props.program, imageVersion(props.image)), ...props.extraSelectorLabels };
@@ -293,8 +319,16 @@ export class ProgramWorkload extends Construct {
       ports: [{ number: props.port, name: 'http' }],
       securityContext: restrictedContainerSecurity(props.uid),
       resources: toContainerResources(props.resources),
+      // The startup probe holds the other two back until the program is ready once: they need no delay of
+      // their own, and liveness cannot restart a program during a slow start.
+      startup: kplus.Probe.fromHttpGet(props.readinessPath, {
+        port: props.port,
+        initialDelaySeconds: Duration.seconds(startup.firstProbeSeconds),
+        periodSeconds: Duration.seconds(STARTUP_PROBE_PERIOD_SECONDS),
+        failureThreshold: startupFailureThreshold(startup),
+      }),
       liveness: kplus.Probe.fromHttpGet(props.livenessPath, {
-        port: props.port, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(15), failureThreshold: 4,
+        port: props.port, periodSeconds: Duration.seconds(15), failureThreshold: 4,
       }),
       readiness: kplus.Probe.fromHttpGet(props.readinessPath, {
         port: props.port, periodSeconds: Duration.seconds(10), failureThreshold: 3,
@@ -404,6 +438,16 @@ export class ProgramWorkload extends Construct {
 
 /** The longest StatefulSet name whose pods the API server accepts (see where it is checked). */
 const MAX_STATEFUL_SET_NAME = 52;
+/** Seconds between two startup probes while a program starts. */
+const STARTUP_PROBE_PERIOD_SECONDS = 5;
+const DEFAULT_STARTUP: ProgramStartup = { firstProbeSeconds: 5, maxSeconds: 300 };
+/** An hour: a start that takes longer is a failure to find, not to wait for. */
+const MAX_STARTUP_SECONDS = 3600;
+
+/** Failures in a row after which the kubelet restarts a starting container: the last one comes at `maxSeconds`. */
+function startupFailureThreshold(startup: ProgramStartup): number {
+  return Math.ceil((startup.maxSeconds - startup.firstProbeSeconds) / STARTUP_PROBE_PERIOD_SECONDS) + 1;
+}
 
 /**
  * A million cores and 8Pi of memory: beyond any node. The API server refuses more memory (its milli-value overflows

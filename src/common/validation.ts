@@ -30,6 +30,18 @@ export function durationSeconds(value: string): number {
   return units.reduce((total, unit, i) => total + Number(match[2 * i + 2] ?? 0) * unit, 0);
 }
 
+/** A whole number of seconds as a Prometheus duration, in days, hours, minutes and seconds (`3900` gives `1h5m`). */
+export function formatDuration(seconds: number): string {
+  const units: [number, string][] = [[86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']];
+  let rest = seconds;
+  const text = units.map(([unit, suffix]) => {
+    const count = Math.floor(rest / unit);
+    rest -= count * unit;
+    return count > 0 ? `${count}${suffix}` : '';
+  }).join('');
+  return text || '0s';
+}
+
 /** A DNS-1123 label (namespaces, Service and container names): at most 63 characters. */
 export function validateDnsLabel(scope: ErrorScope, field: string, value: string): string {
   expectType(scope, field, value, 'string');

@@ -214,6 +214,9 @@ export class GrafanaWithDashboards extends Construct {
       port: PORT,
       livenessPath: '/api/health',
       readinessPath: '/api/health',
+      // Grafana answers only once its database is migrated, which an emptyDir repeats at every start (seconds;
+      // not measured here: no Grafana binary runs on this project's machines), and an upgrade can make long.
+      startup: { firstProbeSeconds: 15, maxSeconds: 600 },
       uid: UID,
       replicas: props.replicas ?? 1,
       resources: props.resources ?? { cpuRequestMillis: 100, cpuLimitMillis: 500, memoryRequestMebibytes: 128, memoryLimitMebibytes: 512 },

@@ -33,7 +33,16 @@ export function inferenceApiDashboard(options: InferenceApiDashboardOptions): Da
   const m = resolveMetrics(options.metrics);
   const scope = 'namespace=~"$namespace", job=~"$job", instance=~"$instance"';
   const rate = (metric: string, matchers = scope) => `rate(${metric}{${matchers}}[$__rate_interval])`;
-  const errors = `sum(${rate(m.errors)})`;
+  /*
+   * Labelled counters have no series before their first increment (no error yet, no prediction of a class
+   * yet), and a query of them alone reads "No data" where the truth is 0. A zero keyed on a series that
+   * exists stands in: `up` for "the API is scraped", the predictions for "it served", so that a panel still
+   * reads "No data" when there is nothing to measure. `or on()` adds it only while the query has no series.
+   */
+  const zeroWhileScraped = `sum(up{${scope}}) * 0`;
+  const zeroLabelled = (label: string, value: string) => `label_replace(${zeroWhileScraped}, "${label}", "${value}", "", "")`;
+  const predictions = `sum(${rate(m.predictions)})`;
+  const errors = `(sum(${rate(m.errors)}) or ${predictions} * 0)`;
   const title = options.title ?? 'Iris API - Overview';
   const uid = options.uid ?? 'iris-api-overview';
   const tags = ['iris', 'mlops', 'inference'];
@@ -50,7 +59,7 @@ export function inferenceApiDashboard(options: InferenceApiDashboardOptions): Da
       unit: 'reqps',
       min: 0,
       legendCalcs: ['mean', 'lastNotNull'],
-      queries: [{ expr: `sum by (${m.classLabel}) (${rate(m.predictions)})`, legend: `{{${m.classLabel}}}` }],
+      queries: [{ expr: `sum by (${m.classLabel}) (${rate(m.predictions)}) or on() ${zeroLabelled(m.classLabel, 'no prediction yet')}`, legend: `{{${m.classLabel}}}` }],
       position: { x: 0, y: 0, width: 12, height: 8 },
     }),
     Panel.timeseries({
@@ -67,12 +76,12 @@ export function inferenceApiDashboard(options: InferenceApiDashboardOptions): Da
     }),
     Panel.timeseries({
       title: 'Error rate',
-      description: 'errors / (predictions + errors): the ratio HighErrorRate alerts on.',
+      description: 'errors / (predictions + errors): the ratio HighErrorRate alerts on (0 before the first error, no data without requests).',
       unit: 'percentunit',
       min: 0,
       legendCalcs: ['mean', 'max'],
       queries: [{
-        expr: `${errors} / (${errors} + (sum(${rate(m.predictions)}) or ${errors} * 0))`,
+        expr: `${errors} / (${errors} + (${predictions} or ${errors} * 0) > 0)`,
         legend: 'error ratio',
       }],
       position: { x: 0, y: 8, width: 12, height: 8 },
@@ -83,7 +92,7 @@ export function inferenceApiDashboard(options: InferenceApiDashboardOptions): Da
       unit: 'reqps',
       min: 0,
       legendCalcs: ['mean', 'max'],
-      queries: [{ expr: `sum by (type, endpoint) (${rate(m.errors)})`, legend: '{{type}} {{endpoint}}' }],
+      queries: [{ expr: `sum by (type, endpoint) (${rate(m.errors)}) or on() ${zeroLabelled('type', 'no error yet')}`, legend: '{{type}} {{endpoint}}' }],
       position: { x: 12, y: 8, width: 12, height: 8 },
     }),
     Panel.timeseries({
@@ -110,7 +119,7 @@ export function inferenceApiDashboard(options: InferenceApiDashboardOptions): Da
       title: 'Total predictions',
       description: 'Predictions served over the dashboard\'s time range (an increase, so pod restarts do not reset it).',
       unit: 'short',
-      queries: [{ expr: `sum(increase(${m.predictions}{${scope}}[$__range]))` }],
+      queries: [{ expr: `sum(increase(${m.predictions}{${scope}}[$__range])) or ${zeroWhileScraped}` }],
       position: { x: 18, y: 16, width: 6, height: 8 },
     }),
   ];

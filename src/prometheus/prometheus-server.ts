@@ -11,7 +11,7 @@ import { ConfigMapShards, OnDemandConfigMapShards } from '../common/config-map-s
 import { sortedMap, toYaml } from '../common/serialize';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
 import { validateScrapeJob } from '../common/scrape-job';
-import { claimUnique, describeValue, expectOptional, expectType, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
+import { claimUnique, describeValue, durationSeconds, expectOptional, expectType, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
 import { RemoteWrite, RemoteWriteConfig } from './remote-write';
 import { ShardBy, Sharding, ShardRuleEvaluation } from './sharding';
 import { ScrapeJobFiles } from './scrape-job-files';
@@ -53,10 +53,22 @@ export interface PrometheusServerOptions {
    */
   readonly evaluationInterval?: string;
   /**
-   * How long samples are kept (`storage.tsdb.retention.time` in prometheus.yml).
-   * @default '15d'
+   * How long samples are kept (`storage.tsdb.retention.time` in prometheus.yml). An SLO's error budget is
+   * counted over its whole window (28d by default), so the default grows to the longest window of the SLOs
+   * this server evaluates (see {@link ApplicationSlos}); a `retention` shorter than such a window is refused,
+   * unless `acceptShortRetention` says otherwise. `storage.tsdb.retention.size` still bounds the TSDB to 85%
+   * of its volume: size it to hold the window (see the README's capacity planning).
+   * @default - 15d, or the longest window of the SLOs this server evaluates when longer
    */
   readonly retention?: string;
+  /**
+   * Accept a `retention` shorter than the window of an SLO this server evaluates (but not shorter than 3d,
+   * the longest window of its burn-rate alerts). The SLO then counts its error budget over the retention
+   * only, the older part of the window counting as good events: its SLI and budget left can read better
+   * than the whole window would.
+   * @default false
+   */
+  readonly acceptShortRetention?: boolean;
   /**
    * Labels added to every series and alert sent out (e.g. `{ cluster: 'prod' }`). Prometheus 3 replaces
    * `$VAR` and `${VAR}` in the values with its environment variables: write `$$` for a literal `$`.
@@ -225,6 +237,8 @@ const shardConfigFile = (i: number) => `prometheus-shard-${i}.yml`;
 const RELOAD_INTERVAL = '30s';
 /** The smallest data volume: see the error where it is checked. */
 const MIN_VOLUME_MEBIBYTES = 512;
+/** Retention of a server whose rules need no longer window. */
+const DEFAULT_RETENTION = '15d';
 /** Share of the data volume the TSDB's blocks may fill: the WAL, head chunks and compactions need the rest. */
 const RETENTION_SHARE = 0.85;
 /** Rule file of the groups given without a file name. */
@@ -315,6 +329,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   private readonly dataSizeLimit: string;
   /** `storage.tsdb.retention.size`: a share of the data volume. */
   private readonly retentionSize: string;
+  /** The longest window a rule of this server needs kept (an SLO's), in seconds, with its duration. */
+  private longestRequiredWindow?: { readonly seconds: number; readonly duration: string };
   private readonly scrapeConfigs: ScrapeConfig[] = [];
   private readonly jobNames = new Set<string>();
   private readonly ruleFiles = new Map<string, RuleGroup[]>();
@@ -351,7 +367,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     }
     this.retentionSize = `${Math.floor(volumeMebibytes * RETENTION_SHARE)}MB`;
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
-    validateDuration(this, 'retention', props.retention ?? '15d');
+    if (props.retention !== undefined) validateDuration(this, 'retention', props.retention);
     for (const key of ['scrapeJobs', 'ruleGroups', 'remoteWrite', 'allowedClients', 'kubeStateMetricsNamespaces'] as const) expectOptional(this, key, props[key], 'array');
     expectOptional(this, 'externalLabels', props.externalLabels, 'map');
     Object.entries(props.externalLabels ?? {}).forEach(([label, value]) => {
@@ -383,12 +399,18 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
     this.replicaExternalLabels = this.replicas > 1 ? replicaExternalLabels(this, props) : {};
     const labels = programLabels(this.name, 'prometheus');
+    /*
+     * Rule files are optional volumes: `kubectl apply -f <folder>` reads prometheus-deployment.yaml before
+     * prometheus-rules.yaml, and a pod created in between would wait for them (FailedMount, then a retry). It
+     * starts without rules instead, which the kubelet mounts within about a minute and Prometheus reloads
+     * within 30s; until then it sends no Watchdog, so a dead man's switch also sees rules that never come.
+     */
     this.rules = new ConfigMapShards(this, 'Rules', {
-      name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules',
+      name: `${this.name}-rules`, namespace: this.namespace, labels, mountPath: RULES_DIR, volumeName: 'rules', optional: true,
     });
     this.ownRuleFiles = this.shards > 1 && this.shardRuleEvaluation === ShardRuleEvaluation.OWNING_SHARD
       ? Array.from({ length: this.shards }, (_, i) => new OnDemandConfigMapShards(this, `Shard${i}Rules`, {
-        name: `${this.name}-shard-${i}-rules`, namespace: this.namespace, labels, mountPath: SHARD_RULES_DIR, volumeName: 'shard-rules',
+        name: `${this.name}-shard-${i}-rules`, namespace: this.namespace, labels, mountPath: SHARD_RULES_DIR, volumeName: 'shard-rules', optional: true,
       }))
       : [];
 
@@ -455,6 +477,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       port: PORT,
       livenessPath: '/-/healthy',
       readinessPath: '/-/ready',
+      // Ready within a second on an empty TSDB (measured under load: test/probes.test.ts); replaying the WAL of
+      // a large head kept in a PVC can take minutes.
+      startup: { firstProbeSeconds: 5, maxSeconds: 900 },
       uid: UID,
       replicas: this.replicas,
       env: this.replicas > 1 ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
@@ -582,6 +607,34 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     return this;
   }
 
+  /**
+   * Keeps at least `window` of samples, which the rules of `what` read: the default retention grows to it, and
+   * an explicit shorter `retention` fails here, naming `what`, unless `acceptShortRetention` and `budgetOnly`
+   * (only an error budget's figures, not an alert, would be counted over less). Nothing is needed when a
+   * long-term store's ruler evaluates the rules.
+   * @internal
+   */
+  public _requireRetention(window: string, what: string, budgetOnly: boolean): void {
+    if (!this.loadsRuleFiles) return;
+    const seconds = durationSeconds(window);
+    const retention = this.props.retention;
+    if (retention !== undefined && durationSeconds(retention) < seconds) {
+      if (!budgetOnly) fail(this, 'retention', `"${retention}" is shorter than ${window}, the longest window of ${what}: set it to at least ${window}`);
+      if (!this.props.acceptShortRetention) {
+        fail(this, 'retention', `"${retention}" is shorter than the ${window} window of ${what}, whose error budget would be counted over ${retention} only: `
+          + `set it to at least ${window}, or acceptShortRetention: true to accept that`);
+      }
+    }
+    if (seconds > (this.longestRequiredWindow?.seconds ?? 0)) this.longestRequiredWindow = { seconds, duration: window };
+    this.rendered = undefined;
+  }
+
+  /** `storage.tsdb.retention.time`: the given one, else 15d or the longest window the rules need. */
+  private get retentionTime(): string {
+    const required = this.longestRequiredWindow;
+    return this.props.retention ?? (required && required.seconds > durationSeconds(DEFAULT_RETENTION) ? required.duration : DEFAULT_RETENTION);
+  }
+
   /** {@link url} from this namespace, {@link clusterUrl} from any other. */
   public urlFrom(clientNamespace: string): string {
     return addressFrom(this.namespace, clientNamespace, this.url, this.clusterUrl);
@@ -667,7 +720,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       // Each shard scrapes itself, and its share of the other jobs.
       scrapeConfigs: jobFiles?.jobs ?? [...this.scrapeConfigs],
       ...(this.remoteWriteConfigs.length ? { remoteWrite: [...this.remoteWriteConfigs] } : {}),
-      storage: { tsdb: { retention: { time: this.props.retention ?? '15d', size: this.retentionSize } } },
+      storage: { tsdb: { retention: { time: this.retentionTime, size: this.retentionSize } } },
     };
   }
 

@@ -5,6 +5,7 @@ import { IDashboard } from '../grafana/dashboard';
 import { GrafanaWithDashboards } from '../grafana/grafana-with-dashboards';
 import { PrometheusServer } from '../prometheus/prometheus-server';
 import { RuleGroup } from '../prometheus/rules';
+import { LONGEST_ALERT_WINDOW } from './burn-rate-policy';
 import { ServiceLevelObjective } from './service-level-objective';
 import { sloDashboard } from './slo-dashboard';
 import { sloRuleGroups } from './slo-rules';
@@ -67,6 +68,9 @@ export class ApplicationSlos extends Construct {
       slo.validate(this, `slos[${typeof slo.name === 'string' ? slo.name : i}]`);
       claimUnique(this, 'slos', names, slo.name, 'SLO name');
     });
+    // The alerts read up to 3d, and each SLO counts its budget over its whole window: Prometheus must keep both.
+    props.prometheus._requireRetention(LONGEST_ALERT_WINDOW, `the burn-rate alerts of ${job}`, false);
+    props.slos.forEach((slo) => props.prometheus._requireRetention(slo.window, `SLO "${slo.name}" of ${job}`, true));
     this.ruleGroups = sloRuleGroups({ job, namespace, runbookBaseUrl: props.runbookBaseUrl }, props.slos);
     const ruleFile = props.ruleFile ?? `${job}-slos.yml`;
     this.ruleGroups.forEach((group) => props.prometheus.addRuleGroup(group, ruleFile));

@@ -28,8 +28,8 @@ export interface ServiceLevelObjectiveOptions {
   readonly lowObjective?: boolean;
   /**
    * Rolling window over which the objective holds and the error budget is counted. At least 3d, the
-   * longest alerting window. Prometheus can only count over the data it keeps: with a retention shorter
-   * than the window, the budget is counted over the retention.
+   * longest alerting window. The Prometheus server that evaluates the SLO keeps at least this window (its
+   * retention grows to it; a shorter explicit retention is refused unless `acceptShortRetention`).
    * @default '28d'
    */
   readonly window?: string;

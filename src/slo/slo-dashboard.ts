@@ -41,14 +41,14 @@ export function sloDashboard(options: SloDashboardOptions): Dashboard {
     return [
       Panel.stat({
         title: `${slo.name}: SLI over ${slo.window}`,
-        description: `Share of good events over the last ${slo.window}. Objective: ${slo.description}.`,
+        description: `Share of good events over the last ${slo.window} (time Prometheus holds no data for counts as good). Objective: ${slo.description}.`,
         unit: 'percentunit',
         queries: [{ expr: `1 - ${windowRatio}`, legend: 'SLI' }],
         position: { x: 0, y, width: 5, height: HEIGHT },
       }),
       Panel.timeseries({
         title: `${slo.name}: error budget left`,
-        description: `Share of the ${slo.window} error budget (${slo.errorBudget} of all events) not yet spent; below 0 the objective is missed.`,
+        description: `Share of the ${slo.window} error budget (${slo.errorBudget} of all events) not yet spent, time Prometheus holds no data for counting as good; below 0 the objective is missed.`,
         unit: 'percentunit',
         max: 1,
         queries: [{ expr: `1 - ${windowRatio} / ${slo.errorBudget}`, legend: 'budget left' }],

@@ -52,9 +52,9 @@ export interface RunResult {
   readonly output: string;
 }
 
-/** Runs a binary with arguments (no shell), in `cwd`. */
-export function run(binary: string, args: string[], cwd?: string): RunResult {
-  const result = spawnSync(binary, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+/** Runs a binary with arguments (no shell), in `cwd`, killing it after `timeoutMs`. */
+export function run(binary: string, args: string[], cwd?: string, timeoutMs = 60_000): RunResult {
+  const result = spawnSync(binary, args, { cwd, encoding: 'utf8', timeout: timeoutMs });
   return { status: result.status ?? -1, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 }
 

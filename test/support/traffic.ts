@@ -68,25 +68,41 @@ function compress(values: number[]): string {
   return tokens.join(' ');
 }
 
-/** The Iris API's counters and request-duration histogram over `phases`, one sample a minute. */
-export function irisApiSeries(phases: Phase[], client: Client = 'python'): InputSeries[] {
+/**
+ * The Iris API's `up`, counters and request-duration histogram over `phases`, one sample a minute. With
+ * `storedFrom`, the series begin at that minute of the phases, at time 0: as a Prometheus sees them that
+ * starts then with an empty TSDB (a restart with an emptyDir), while the API's counters kept counting, so its
+ * first samples are the totals of the minutes before.
+ */
+export function irisApiSeries(phases: Phase[], client: Client = 'python', storedFrom = 0): InputSeries[] {
   const minutes = phases.flatMap((phase) => Array.from({ length: phase.minutes }, (_, i) => ({ phase, first: i === 0 })));
   const resets = new Set(minutes.flatMap(({ phase, first }, i) => (first && phase.restart ? [i + 1] : [])));
   return PODS.flatMap((pod, p) => {
     const labels = { ...TARGET, instance: `10.244.0.${12 + p}:8000`, pod };
     const podResets = p === 0 ? resets : new Set<number>();
-    const make = (name: string, extra: Record<string, string>, perMinute: (phase: Phase) => number): InputSeries => ({
-      series: series(name, { ...labels, ...extra }),
-      values: compress(counter(minutes.map(({ phase }) => perMinute(phase) / PODS.length), podResets)),
+    const totals = (perMinute: (phase: Phase) => number): number[] => counter(minutes.map(({ phase }) => perMinute(phase) / PODS.length), podResets);
+    const sampled = (name: string, extra: Record<string, string>, values: number[]): InputSeries => ({
+      series: series(name, { ...labels, ...extra }), values: compress(values.slice(storedFrom)),
     });
+    const make = (name: string, extra: Record<string, string>, perMinute: (phase: Phase) => number): InputSeries => sampled(name, extra, totals(perMinute));
     const predict = (phase: Phase): number => phase.predictPerSecond * 60;
-    const histogram = (handler: string, perMinute: (phase: Phase) => number, shares: number[], slow: (phase: Phase) => number): InputSeries[] => [
-      ...BOUNDS.map((bound, b) => make('http_request_duration_seconds_bucket', { handler, le: bucketLabel(bound, client) },
-        (phase) => perMinute(phase) * (1 - slow(phase)) * shares[b])),
-      make('http_request_duration_seconds_bucket', { handler, le: '+Inf' }, perMinute),
-      make('http_request_duration_seconds_count', { handler }, perMinute),
-    ];
+    const histogram = (handler: string, perMinute: (phase: Phase) => number, shares: number[], slow: (phase: Phase) => number): InputSeries[] => {
+      const count = totals(perMinute);
+      // Whole requests: a bucket counts every request but the whole ones above its bound, so that no bucket
+      // ever counts more than the next one, or grows by more than the count does.
+      const bucket = (b: number): number[] => {
+        const above = totals((phase) => perMinute(phase) * (1 - (1 - slow(phase)) * shares[b]));
+        return count.map((total, i) => total - above[i]);
+      };
+      return [
+        ...BOUNDS.map((bound, b) => sampled('http_request_duration_seconds_bucket', { handler, le: bucketLabel(bound, client) }, bucket(b))),
+        sampled('http_request_duration_seconds_bucket', { handler, le: '+Inf' }, count),
+        sampled('http_request_duration_seconds_count', { handler }, count),
+      ];
+    };
     return [
+      // Every scrape succeeds: the SLO rules read where the data start from the scrape times.
+      sampled('up', {}, minutes.map(() => 1).concat(1)),
       ...Object.entries(CLASSES).map(([cls, share]) => make('model_predictions_total', { class: cls },
         (phase) => predict(phase) * (1 - (phase.errorRatio ?? HEALTHY_ERROR_RATIO)) * share)),
       make('api_errors_total', { type: 'validation', endpoint: '/predict' }, (phase) => predict(phase) * Math.min(phase.errorRatio ?? HEALTHY_ERROR_RATIO, HEALTHY_ERROR_RATIO)),

@@ -31,12 +31,17 @@ const LOG_LIMIT = 16_000;
  * it does not exit in time); the tail of its output is kept for failure messages.
  */
 export class Daemon {
-  /** Starts the program and waits until it is ready; on failure it is stopped before the error is thrown. */
-  public static async start(options: DaemonOptions): Promise<Daemon> {
+  /** Starts the program and returns at once, without waiting for it to be ready. */
+  public static spawn(options: Pick<DaemonOptions, 'name' | 'binary' | 'args' | 'cwd' | 'env'>): Daemon {
     const child = spawn(options.binary, options.args, {
       cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ? { ...process.env, ...options.env } : undefined,
     });
-    const daemon = new Daemon(options.name, child);
+    return new Daemon(options.name, child);
+  }
+
+  /** Starts the program and waits until it is ready; on failure it is stopped before the error is thrown. */
+  public static async start(options: DaemonOptions): Promise<Daemon> {
+    const daemon = Daemon.spawn(options);
     try {
       await waitFor(`${options.name} to be ready at ${options.readyUrl}`, async () => {
         if (daemon.exited) throw new Error(`${options.name} exited (${daemon.exitReason}) before it was ready:\n${daemon.logTail()}`);
