@@ -111,6 +111,11 @@ async function waitReady(namespace: string, selector: string, count: number, tim
   });
 }
 
+async function waitRunning(namespace: string, selector: string): Promise<void> {
+  await eventually(`a running pod ${selector} in ${namespace}`, 2 * MINUTE, async () =>
+    ((await podsOf(namespace, selector))[0]?.status.phase === 'Running' ? true : undefined));
+}
+
 /** A Prometheus HTTP API call, through its Service. */
 async function prometheusApi(namespace: string, apiPath: string): Promise<any> {
   const body = JSON.parse(await cluster.http(`${await cluster.serviceUrl(namespace, 'prometheus-service', 9090)}${apiPath}`));
@@ -212,7 +217,8 @@ describe('the README Deploy section, verbatim, on a real cluster', () => {
       for (const t of activeTargets) byJob.set(t.labels.job, [...(byJob.get(t.labels.job) ?? []), t.health]);
       const expected = ['alertmanager', 'iris-api', 'kube-state-metrics', 'kubernetes-cadvisor', 'prometheus'];
       const up = expected.every((job) => (byJob.get(job) ?? []).length > 0 && byJob.get(job)!.every((h) => h === 'up'));
-      return up ? byJob : undefined;
+      const scraped = [...byJob.values()].flat().every((h) => h !== 'unknown');
+      return up && scraped ? byJob : undefined;
     });
     timings.push(`every target up ${seconds(start)} s after the pods were Ready`);
     expect([...jobs.keys()].sort()).toEqual(['alertmanager', 'grafana', 'iris-api', 'kube-state-metrics', 'kubernetes-cadvisor', 'prometheus']);
@@ -379,8 +385,8 @@ describe('NetworkPolicies enforced by a real engine', () => {
     await cluster.kubectlOk(['apply', '-f', '-'], probePod('mlops', 'grafana-probe', grafana));
     await cluster.kubectlOk(['apply', '-f', '-'], restrictedNamespace('intruder'));
     await cluster.kubectlOk(['apply', '-f', '-'], probePod('intruder', 'intruder', { app: 'intruder' }));
-    await waitReady('mlops', 'probe=grafana-probe', 1);
-    await waitReady('intruder', 'probe=intruder', 1);
+    await waitRunning('mlops', 'probe=grafana-probe');
+    await waitRunning('intruder', 'probe=intruder');
     const probe = (namespace: string, pod: string, url: string) => cluster.kubectl(['-n', namespace, 'exec', pod, '--',
       '/http-probe', '-timeout', '5s', url]);
     const fromGrafana = await probe('mlops', 'grafana-probe', 'http://prometheus-service:9090/-/ready');
@@ -432,7 +438,6 @@ function probePod(namespace: string, name: string, labels: Record<string, string
       securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
       containers: [{
         name: 'probe', image: HTTP_PROBE_IMAGE, imagePullPolicy: 'IfNotPresent',
-        readinessProbe: { exec: { command: ['true'] } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
       }],
     },
