@@ -10,7 +10,7 @@ import { Daemon } from './support/e2e/daemon';
 import { freePort, httpGet, LOOPBACK, sleep } from './support/e2e/loopback';
 import { note } from './support/notes';
 import { materializePod } from './support/pod-files';
-import { find, Manifest, synthStack } from './support/synth';
+import { find, synthStack } from './support/synth';
 import { removeDir, requireBinary, tempDir, ToolName } from './support/tools';
 
 const { objects } = synthStack();
