@@ -97,6 +97,9 @@ const project = new cdk.JsiiProject({
       collectCoverage: false,
       testTimeout: 60_000,
       reporters: [new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js')],
+      // Two workers on these two cores: the real-cluster suite, first, mostly waits while the others run.
+      maxWorkers: 2,
+      testSequencer: '<rootDir>/test/support/sequencer.js',
     },
   },
 
