@@ -207,10 +207,11 @@ function report(results, startLoad, endLoad, startedAt, seconds) {
   const verdict = (ok) => (ok ? 'PASS' : 'MISS');
   const synth = byId.get('synth');
   if (synth?.m && floor?.m) {
-    const ratio = synth.m.wallMs / floor.m.wallMs;
-    lines.push(`- Full ten-file synth <= 2.0x the cdk8s-plus-28 floor: ${ratio.toFixed(3)}x ` +
-      `(${fmt(synth.m.wallMs)} ms vs ${fmt(floor.m.wallMs)} ms; budget ${fmt(2 * floor.m.wallMs)} ms) - ${verdict(ratio <= 2)}; ` +
-      `CPU time ${(synth.m.cpuMs / floor.m.cpuMs).toFixed(2)}x (less sensitive to other load on the machine)`);
+    // Judged on CPU time (user + system): wall time on a shared machine follows the other load (README).
+    const cpuRatio = synth.m.cpuMs / floor.m.cpuMs;
+    lines.push(`- Full ten-file synth <= 1.3x the cdk8s-plus-28 floor in CPU time: ${cpuRatio.toFixed(2)}x ` +
+      `(${fmt(synth.m.cpuMs)} ms vs ${fmt(floor.m.cpuMs)} ms; budget ${fmt(1.3 * floor.m.cpuMs)} ms) - ${verdict(cpuRatio <= 1.3)}; ` +
+      `wall ${(synth.m.wallMs / floor.m.wallMs).toFixed(2)}x (${fmt(synth.m.wallMs)} ms vs ${fmt(floor.m.wallMs)} ms)`);
   }
   const s1000 = byId.get('scale-1000');
   if (s1000?.m) {

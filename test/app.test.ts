@@ -46,6 +46,30 @@ test('two synths are byte-identical (no timestamps, no random names)', () => {
   expect(readDir(path.join(work, 'b'))).toEqual(readDir(path.join(work, 'a')));
 });
 
+test('the code cache of lib/app.js is written once, reused, and never used for another bundle', () => {
+  // A copy of the loader and the bundle (self-contained: only Node.js built-ins are left to require).
+  const lib = path.join(work, 'lib');
+  fs.mkdirSync(lib);
+  for (const file of ['app.js', 'app-bundle.js']) fs.copyFileSync(path.join(ROOT, 'lib', file), path.join(lib, file));
+  const cache = path.join(lib, 'app-bundle.cache');
+  const synth = (out: string) => {
+    const result = spawnSync(process.execPath, [path.join(lib, 'app.js')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, MONITORING_OUTDIR: path.join(work, out) } });
+    expect([out, result.status, result.stderr]).toEqual([out, 0, '']);
+    expect(readDir(path.join(work, out))).toEqual(readDir(COMMITTED));
+  };
+  synth('first');
+  const written = fs.readFileSync(cache);
+  synth('cached');
+  expect(fs.readFileSync(cache).equals(written)).toBe(true);
+  // Another bundle of the same length (V8 itself would accept the cache): the cache is replaced.
+  const bundle = path.join(lib, 'app-bundle.js');
+  fs.writeFileSync(bundle, fs.readFileSync(bundle, 'utf8').replace('"use strict";', "'use strict';"));
+  synth('rebuilt');
+  const rewritten = fs.readFileSync(cache);
+  expect(rewritten.equals(written)).toBe(false);
+  expect(rewritten.subarray(0, 200).toString('latin1').split('\n')[0]).toMatch(/^v\d+\.\d+\.\d+ \w+ [0-9a-f]{64}$/);
+});
+
 test('a synth removes the files it wrote before and no longer writes, and nothing else', () => {
   const outdir = path.join(work, 'out');
   expect(runApp(outdir)).toContain('10 files written');

@@ -34,32 +34,34 @@ function children(node: SyntaxNode): SyntaxNode[] {
   return result;
 }
 
-/** Why a parsed expression is ill-typed or has a regex RE2 refuses (what promtool would say), or undefined. */
+/**
+ * Why the node under `cursor` is ill-typed or has a regex RE2 refuses (what promtool would say), or undefined.
+ * Called for every node of a tree that may still hold syntax errors (then its verdict is dropped), so a node
+ * may lack the children a valid one has.
+ */
 function semanticProblem(source: string, cursor: Cursor): string | undefined {
-  do {
-    const node = cursor.node;
-    if (cursor.type.name === 'FunctionCall') {
-      const [identifier, body] = children(node);
-      const name = source.slice(identifier.from, identifier.to);
-      // `quantile_over_time(0.9, x[5m])`, `predict_linear(x[1h], 3600)`: the range vector's position.
-      const position = name === 'quantile_over_time' ? 1 : 0;
-      let arg: SyntaxNode | undefined = body ? children(body)[position] : undefined;
-      while (arg && ['ParenExpr', 'OffsetExpr', 'StepInvariantExpr'].includes(arg.name)) arg = children(arg)[0];
-      if (RANGE_FUNCTIONS.has(name) && (!arg || !['MatrixSelector', 'SubqueryExpr'].includes(arg.name))) {
-        return `${name}() needs a range vector (such as x[5m]), got "${arg ? source.slice(arg.from, arg.to) : ''}"`;
-      }
+  const node = cursor.node;
+  if (cursor.type.name === 'FunctionCall') {
+    const [identifier, body] = children(node);
+    const name = identifier ? source.slice(identifier.from, identifier.to) : '';
+    // `quantile_over_time(0.9, x[5m])`, `predict_linear(x[1h], 3600)`: the range vector's position.
+    const position = name === 'quantile_over_time' ? 1 : 0;
+    let arg: SyntaxNode | undefined = body ? children(body)[position] : undefined;
+    while (arg && ['ParenExpr', 'OffsetExpr', 'StepInvariantExpr'].includes(arg.name)) arg = children(arg)[0];
+    if (RANGE_FUNCTIONS.has(name) && (!arg || !['MatrixSelector', 'SubqueryExpr'].includes(arg.name))) {
+      return `${name}() needs a range vector (such as x[5m]), got "${arg ? source.slice(arg.from, arg.to) : ''}"`;
     }
-    const op = cursor.type.name === 'MatchOp' ? node.firstChild : null;
-    if (op && (op.name === 'EqlRegex' || op.name === 'NeqRegex')) {
-      const literal = node.nextSibling;
-      if (literal && literal.name === 'StringLiteral') {
-        const text = source.slice(literal.from, literal.to);
-        const pattern = stringLiteralValue(text);
-        const problem = pattern === undefined ? undefined : re2Problem(pattern);
-        if (problem) return `the regex ${text} is not RE2: ${problem}`;
-      }
+  }
+  const op = cursor.type.name === 'MatchOp' ? node.firstChild : null;
+  if (op && (op.name === 'EqlRegex' || op.name === 'NeqRegex')) {
+    const literal = node.nextSibling;
+    if (literal && literal.name === 'StringLiteral') {
+      const text = source.slice(literal.from, literal.to);
+      const pattern = stringLiteralValue(text);
+      const problem = pattern === undefined ? undefined : re2Problem(pattern);
+      if (problem) return `the regex ${text} is not RE2: ${problem}`;
     }
-  } while (cursor.next());
+  }
   return undefined;
 }
 let parser: Parser | undefined;
@@ -113,21 +115,40 @@ export function validatePromQL(scope: IConstruct, field: string, expr: string, o
     fail(scope, field, 'the PromQL expression is empty');
   }
   const source = options.grafana ? substituteGrafanaVariables(expr) : expr;
-  const tree = promqlParser().parse(source);
-  const cursor = tree.cursor();
-  const variable = options.grafana ? undefined : grafanaVariableIn(source, tree.cursor());
+  // One walk over the tree (a synth validates every rule and panel query, and the parser runs cold): the
+  // string literals, the first syntax error and the first semantic problem, reported in that order.
+  const cursor = promqlParser().parse(source).cursor();
+  // A rule's string literals matter only if a Grafana variable may hide in one.
+  const collectStrings = !options.grafana && source.search(GRAFANA_VARIABLE) >= 0;
+  const strings: StringSpan[] = [];
+  let syntaxErrorAt: number | undefined;
+  let problem: string | undefined;
+  do {
+    if (cursor.type.isError) syntaxErrorAt ??= cursor.from;
+    if (collectStrings && cursor.type.name === 'StringLiteral') strings.push(stringSpan(source, cursor));
+    if (syntaxErrorAt === undefined) problem ??= semanticProblem(source, cursor);
+  } while (cursor.next());
+  const variable = collectStrings ? grafanaVariableIn(source, strings) : undefined;
   if (variable) {
     fail(scope, field, `"${expr}" has the Grafana variable "${variable}": Prometheus evaluates rules as written and never substitutes it (dashboards do)`);
   }
-  do {
-    if (cursor.type.isError) {
-      const sent = source === expr ? '' : ` of "${source}", as Grafana sends it`;
-      fail(scope, field, `"${expr}" is not valid PromQL (syntax error at character ${cursor.from + 1}${sent})`);
-    }
-  } while (cursor.next());
-  const problem = semanticProblem(source, tree.cursor());
+  if (syntaxErrorAt !== undefined) {
+    const sent = source === expr ? '' : ` of "${source}", as Grafana sends it`;
+    fail(scope, field, `"${expr}" is not valid PromQL (syntax error at character ${syntaxErrorAt + 1}${sent})`);
+  }
   if (problem) fail(scope, field, `"${expr}" is not valid PromQL: ${problem}`);
   return expr;
+}
+
+/** A string literal of an expression, and whether it is a label matcher's value. */
+interface StringSpan {
+  readonly from: number;
+  readonly to: number;
+  readonly matcher: boolean;
+}
+
+function stringSpan(source: string, cursor: Cursor): StringSpan {
+  return { from: cursor.from, to: cursor.to, matcher: cursor.node.nextSibling === null && source.slice(0, cursor.from).trimEnd().match(/(=~|!~|!=|=)$/) !== null };
 }
 
 /**
@@ -135,13 +156,7 @@ export function validatePromQL(scope: IConstruct, field: string, expr: string, o
  * there), or in a label matcher's value (where it would match the text "$job"). Other strings may hold `$1` or
  * `${name}` legitimately: label_replace()'s replacement refers to the regex's groups so.
  */
-function grafanaVariableIn(source: string, cursor: Cursor): string | undefined {
-  const strings: { from: number; to: number; matcher: boolean }[] = [];
-  do {
-    if (cursor.type.name === 'StringLiteral') {
-      strings.push({ from: cursor.from, to: cursor.to, matcher: cursor.node.nextSibling === null && source.slice(0, cursor.from).trimEnd().match(/(=~|!~|!=|=)$/) !== null });
-    }
-  } while (cursor.next());
+function grafanaVariableIn(source: string, strings: StringSpan[]): string | undefined {
   for (const match of source.matchAll(GRAFANA_VARIABLE)) {
     const at = match.index ?? 0;
     const inString = strings.find((s) => at >= s.from && at < s.to);

@@ -24,7 +24,7 @@ import { PrometheusConfigFile, RelabelAction, ScrapeConfig } from './config-mode
 import { renderPrometheusConfig } from './config-render';
 import { InfrastructureAlertOptions, InfrastructureAlerts } from './infrastructure-rules';
 import { PrometheusRbac } from './prometheus-rbac';
-import { AlertRule, RecordingRule, renderRuleGroups, RuleGroup, RuleNames, validateRuleFileName, validateRuleGroup } from './rules';
+import { AlertRule, RecordingRule, RuleGroup, ruleFileYaml, ruleGroupYaml, RuleNames, validateRuleFileName, validateRuleGroup } from './rules';
 import { ScrapeJobs } from './scrape-jobs';
 import { SelfMonitoringAlerts } from './self-monitoring-rules';
 import { checkUniqueObjects } from '../common/unique-objects';
@@ -324,6 +324,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   private readonly ownRuleFiles: OnDemandConfigMapShards[];
   /** Where each rule file's groups run: a shard's number, or undefined for every shard. */
   private readonly groupShards = new Map<RuleGroup, number | undefined>();
+  /** Each group's YAML, rendered once: a rule file is rewritten on every group added to it. */
+  private readonly groupYaml = new Map<RuleGroup, string>();
   /** `{ replica: '${POD_NAME}' }` with several replicas. */
   private readonly replicaExternalLabels: Record<string, string>;
   private readonly dataSizeLimit: string;
@@ -600,9 +602,10 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.ruleFiles.set(fileName, groups);
     const shard = this.ownRuleFiles.length ? this.shardOfGroup(group) : undefined;
     this.groupShards.set(group, shard);
+    this.groupYaml.set(group, ruleGroupYaml(group));
     // The file as the ConfigMaps of the group's shard (or of every shard) hold it: its groups that run there.
     const sameShard = groups.filter((g) => this.groupShards.get(g) === shard);
-    (shard === undefined ? this.rules : this.ownRuleFiles[shard]).put(fileName, toYaml(renderRuleGroups(sameShard)));
+    (shard === undefined ? this.rules : this.ownRuleFiles[shard]).put(fileName, ruleFileYaml(sameShard.map((g) => this.groupYaml.get(g)!)));
     this.rendered = undefined; // rule_files lists one folder per rules ConfigMap
     return this;
   }

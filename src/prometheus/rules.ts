@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../common/errors';
-import { sortedMap } from '../common/serialize';
+import { sortedMap, toYaml } from '../common/serialize';
 import { validatePromQL } from '../common/promql';
 import { validateAlertTemplate } from '../common/go-template';
 import { claimUnique, expectOptional, expectType, validateDuration, validateHttpUrl, validateLabelName } from '../common/validation';
@@ -152,6 +152,21 @@ export function validateRuleGroup(scope: IConstruct, group: RuleGroup, taken: Ru
       Object.keys(rule.labels ?? {}).forEach((name) => validateLabelName(scope, `${field}.labels`, name));
     }
   }
+}
+
+const RULE_FILE_HEADER = 'groups:\n';
+
+/**
+ * One group as an item of a rule file's `groups:` list. A file is {@link ruleFileYaml} of its groups' items, the
+ * same text as the YAML of {@link renderRuleGroups}: adding a group to a file renders that group only.
+ */
+export function ruleGroupYaml(group: RuleGroup): string {
+  return toYaml(renderRuleGroups([group])).slice(RULE_FILE_HEADER.length);
+}
+
+/** A rule file of groups rendered by {@link ruleGroupYaml}. */
+export function ruleFileYaml(groupItems: string[]): string {
+  return RULE_FILE_HEADER + groupItems.join('');
 }
 
 /** The Prometheus rule-file document of some groups. */
