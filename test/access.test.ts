@@ -276,14 +276,25 @@ describe('optional Ingress with TLS for the three UIs', () => {
   });
 });
 
-test('DNS egress can name the cluster\'s own DNS servers (OpenShift)', () => {
+test('DNS egress can name the cluster\'s own DNS servers and the port their pods listen on (OpenShift)', () => {
   const { objects } = synthStack({
-    grafana: { dnsEgress: { podLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, namespaceLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' }, ipBlocks: [] } },
+    grafana: {
+      dnsEgress: {
+        podLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' },
+        namespaceLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' },
+        ipBlocks: [],
+        ports: [5353],
+      },
+    },
   });
-  expect(find(objects, 'NetworkPolicy', 'grafana').spec.egress[0].to).toEqual([{
+  const dns = find(objects, 'NetworkPolicy', 'grafana').spec.egress[0];
+  expect(dns.to).toEqual([{
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' } },
     podSelector: { matchLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' } },
   }]);
+  // The policy sees the pod's port, after the Service's translation of 53: the real cluster suite found that a
+  // DNS server listening elsewhere is unreachable with a rule on 53.
+  expect(dns.ports).toEqual([{ protocol: 'UDP', port: 5353 }, { protocol: 'TCP', port: 5353 }]);
 });
 
 test('the receivers Secret is required in an Alertmanager cluster too (its data volumes come from claim templates)', () => {

@@ -298,6 +298,16 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
     props: { grafana: { dnsEgress: { ipBlocks: ['10.0.0.300/32'] } } },
     message: '[monitoring/stack/Grafana] dnsEgress.ipBlocks[0]: "10.0.0.300/32" is not an IP network in CIDR form (e.g. 169.254.20.10/32, fd00::/8)',
   },
+  {
+    case: 'DNS egress on no port',
+    props: { grafana: { dnsEgress: { ports: [] } } },
+    message: '[monitoring/stack/Grafana] dnsEgress.ports: is empty: the pods could resolve no name (omit it for port 53)',
+  },
+  {
+    case: 'a DNS port out of range',
+    props: { grafana: { dnsEgress: { ports: [70000] } } },
+    message: '[monitoring/stack/Grafana] dnsEgress.ports[0]: 70000 must be at most 65535',
+  },
   // ---- Names that pass the construct checks and fail in the cluster. ----
   {
     case: 'a StatefulSet name of 53 characters (its pods\' controller-revision-hash label would exceed 63)',

@@ -77,4 +77,10 @@ export interface DnsEgress {
    * @default ['169.254.20.10/32'] (NodeLocal DNSCache's usual address)
    */
   readonly ipBlocks?: string[];
+  /**
+   * Ports the DNS server pods listen on. A NetworkPolicy sees the pod's port, after the Service's
+   * translation: OpenShift's CoreDNS pods, for one, listen on 5353 behind a Service on 53.
+   * @default [53] (UDP and TCP each)
+   */
+  readonly ports?: number[];
 }

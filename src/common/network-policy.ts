@@ -49,7 +49,7 @@ export class ProgramNetworkPolicy extends Construct {
           { namespaceSelector: selector(props.dns?.namespaceLabels), podSelector: selector(props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' }) },
           ...(props.dns?.ipBlocks ?? ['169.254.20.10/32']).map((cidr) => ({ ipBlock: { cidr } })),
         ],
-        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+        ports: (props.dns?.ports ?? [53]).flatMap((port) => ['UDP', 'TCP'].map((protocol) => ({ protocol, port: k8s.IntOrString.fromNumber(port) }))),
       },
       ...props.egressToPods.map(({ peer, port }) => ({
         to: [peerOf(peer, props.namespace)],

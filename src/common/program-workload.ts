@@ -243,6 +243,9 @@ export class ProgramWorkload extends Construct {
       if (dns.namespaceLabels !== undefined) validateKubernetesLabels(scope, 'dnsEgress.namespaceLabels', dns.namespaceLabels);
       expectOptional(scope, 'dnsEgress.ipBlocks', dns.ipBlocks, 'array');
       dns.ipBlocks?.forEach((cidr, i) => validateCidr(scope, `dnsEgress.ipBlocks[${i}]`, cidr));
+      expectOptional(scope, 'dnsEgress.ports', dns.ports, 'array');
+      if (dns.ports !== undefined && dns.ports.length === 0) fail(scope, 'dnsEgress.ports', 'is empty: the pods could resolve no name (omit it for port 53)');
+      dns.ports?.forEach((port, i) => validateInteger(scope, `dnsEgress.ports[${i}]`, port, 1, 65535));
     }
     const startup = props.startup ?? DEFAULT_STARTUP;
     validateInteger(scope, 'startup.firstProbeSeconds', startup.firstProbeSeconds, 0, MAX_STARTUP_SECONDS);
