@@ -93,7 +93,7 @@ export interface GrafanaWithDashboardsOptions {
   readonly ingress?: IngressOptions;
   /**
    * Where Grafana resolves names, when its NetworkPolicy restricts egress (OpenShift: `podLabels:
-   * { 'dns.operator.openshift.io/daemonset-dns': 'default' }`).
+   * { 'dns.operator.openshift.io/daemonset-dns': 'default' }, ports: [5353]`).
    * @default - kube-dns/CoreDNS pods in any namespace, and NodeLocal DNSCache at 169.254.20.10
    */
   readonly dnsEgress?: DnsEgress;
