@@ -26,6 +26,7 @@ import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { MonitoringStack, MonitoringStackLayout, MonitoringStackProps, Receiver } from '../src';
 import { CommandResult, eventually, IRIS_API_MANIFEST, RealCluster } from './support/cluster/real-cluster';
+import { sleep } from './support/e2e/loopback';
 import { note } from './support/notes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -366,14 +367,14 @@ describe('high availability: 2 Prometheus replicas, a 3-member Alertmanager clus
       .filter((n) => n.status === 'firing' && n.alertnames.includes(alert));
     await eventually('ModelNotLoaded delivered', 5 * MINUTE, async () => ((await firing('ModelNotLoaded')()).length ? true : undefined), 5_000);
     // Both replicas keep sending; the cluster's members must still notify once (group_interval 5m).
-    await new Promise((resolve) => setTimeout(resolve, 90_000));
+    await sleep(90_000);
     expect((await firing('ModelNotLoaded')()).length).toBe(1);
 
     const [victim] = await podsOf(ns, 'app=alertmanager');
     await cluster.kubectlOk(['-n', ns, 'delete', 'pod', victim.metadata.name, '--wait=true']);
     await cluster.kubectlOk(['-n', ns, 'scale', 'deployment/iris-api', '--replicas=0']);
     await eventually('IrisAPIDown delivered', 6 * MINUTE, async () => ((await firing('IrisAPIDown')()).length ? true : undefined), 5_000);
-    await new Promise((resolve) => setTimeout(resolve, 90_000));
+    await sleep(90_000);
     expect((await firing('IrisAPIDown')()).length).toBe(1);
   });
 });
@@ -403,7 +404,7 @@ describe('NetworkPolicies enforced by a real engine', () => {
 describe('left alone', () => {
   test(`for ${SOAK_MINUTES} minutes, nothing pends or fires but the Watchdog and what Grafana's absence causes`, async () => {
     const waitMs = quietSince + SOAK_MINUTES * MINUTE - Date.now();
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    if (waitMs > 0) await sleep(waitMs);
     const window = `${Math.floor((Date.now() - quietSince) / 1000)}s`;
     const seen = await query('mlops', `max by (alertname, alertstate, job) (max_over_time(ALERTS[${window}]))`);
     const alerts = seen.map((s: any) => `${s.metric.alertname}/${s.metric.alertstate}${s.metric.job ? ` job=${s.metric.job}` : ''}`).sort();

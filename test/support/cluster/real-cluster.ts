@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { waitFor } from '../e2e/loopback';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 /** Starts and stops the single-node cluster (see the script's header). */
@@ -118,20 +119,22 @@ export class RealCluster {
   }
 }
 
-/** Polls `probe` every `intervalMs` until it returns a value other than undefined; throws with `what` and the last error. */
+/**
+ * {@link waitFor} for probes that may fail while the cluster settles (kubectl or curl before a pod answers): a
+ * failed probe counts as "not yet", and a time-out says the last failure.
+ */
 export async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 2_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
   let last: unknown;
-  for (;;) {
+  const tolerant = async () => {
     try {
-      const value = await probe();
-      if (value !== undefined) return value;
+      return await probe();
     } catch (error) {
       last = error;
+      return undefined;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  };
+  const diagnostics = async () => (last ? `last failure: ${last instanceof Error ? last.message : String(last)}` : '');
+  return waitFor(what, tolerant, { timeoutMs, intervalMs, diagnostics });
 }
 
 function tail(text: string, lines: number): string {

@@ -1,4 +1,3 @@
-import { spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
@@ -8,6 +7,7 @@ import { Daemon } from '../e2e/daemon';
 import { listeningAddresses } from '../e2e/listening-sockets';
 import { freePort, HttpResponse, LOOPBACK, responseOf } from '../e2e/loopback';
 import { removeDir, tempDir } from '../tools';
+import { CommandResult, run } from '../cluster/real-cluster';
 import { KubeBinaries } from './binaries';
 
 /** Bound of each program's start-up (kube-apiserver needs ~10 s on an idle machine, much more on a busy one). */
@@ -21,11 +21,7 @@ const CONTROLLERS = [
 ];
 
 /** Result of a kubectl run. */
-export interface KubectlResult {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type KubectlResult = CommandResult;
 
 
 /**
@@ -79,21 +75,8 @@ export class LocalCluster {
   /** Runs kubectl as the admin; `input` is its stdin (for `-f -`). Never throws on a non-zero exit. */
   public kubectl(args: string[], input?: string): Promise<KubectlResult> {
     const fullArgs = ['--kubeconfig', this.kubeconfig, '--cache-dir', path.join(this.workDir, 'kubectl-cache'), ...args];
-    return new Promise((resolve, reject) => {
-      // Asynchronous, so the event loop keeps draining the daemons' output pipes while kubectl runs.
-      const child = spawn(this.binaries.kubectl, fullArgs, { cwd: this.workDir, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.once('error', (error) => { clearTimeout(timer); reject(error); });
-      child.once('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ status: code ?? -1, stdout, stderr: signal ? `${stderr}\n(kubectl killed by ${signal})` : stderr });
-      });
-      child.stdin.end(input ?? '');
-    });
+    // Asynchronous, so the event loop keeps draining the daemons' output pipes while kubectl runs.
+    return run(this.binaries.kubectl, fullArgs, { input: input ?? '', timeoutMs: 60_000, cwd: this.workDir });
   }
 
   /** Like {@link kubectl}, but throws with the output unless kubectl exits 0. */
