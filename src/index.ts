@@ -49,6 +49,8 @@ export {
   ApplicationMonitoring, type ApplicationMonitoringProps, type ApplicationMonitoringOptions,
 } from './content/application-monitoring';
 export { IrisApiMonitoring, type IrisApiMonitoringProps } from './content/iris-api-monitoring';
+export { PrometheusOperatorDelivery, type PrometheusOperatorDeliveryProps, MonitorKind } from './delivery/operator/prometheus-operator-delivery';
+export { OperatorTarget, type OperatorTargetProps, AlertmanagerConfigMatcherStrategy } from './delivery/operator/operator-target';
 
 // Monitored applications: generic, and the Iris API.
 export { type MonitoredApplication, type MonitoredApplicationOverrides } from './application/monitored-application';

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsTargetPort } from '../../imports/monitoring.coreos.com';
 import { MONITORING_COMPONENT, PART_OF } from '../common/labels';
-import { validateDnsLabel } from '../common/validation';
+import { validateDnsLabel, validateKubernetesLabels } from '../common/validation';
 import { MonitoredApplication, validateApplication } from './monitored-application';
 import { checkUniqueObjects } from '../common/unique-objects';
 
@@ -15,6 +15,12 @@ export interface ApplicationServiceMonitorProps {
    * @default - the application's namespace, else the chart's, else 'mlops'
    */
   readonly namespace?: string;
+  /**
+   * Labels of the ServiceMonitor, in place of the default ones (what a Prometheus's `serviceMonitorSelector`
+   * must find, such as kube-prometheus-stack's `release: <name>`).
+   * @default - app, component and the app.kubernetes.io labels
+   */
+  readonly labels?: Record<string, string>;
 }
 
 /**
@@ -33,7 +39,8 @@ export class ApplicationServiceMonitor extends Construct {
     const appNamespace = app.namespace ?? Chart.of(this).namespace ?? 'mlops';
     const namespace = validateDnsLabel(this, 'namespace', props.namespace ?? appNamespace);
     const serviceLabels = app.serviceLabels ?? { app: app.name };
-    const labels = {
+    if (props.labels !== undefined) validateKubernetesLabels(this, 'labels', props.labels, { nonEmpty: true });
+    const labels = props.labels ?? {
       'app': app.name,
       'component': MONITORING_COMPONENT,
       'app.kubernetes.io/name': app.name,
