@@ -1,10 +1,12 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import {
   AlertmanagerConfigMatcherStrategy, AlertSeverity, ApplicationMonitoring, Dashboard, IrisApiMonitoring, IrisApiMonitoringProps, MonitorKind,
   OperatorTarget, PrometheusOperatorDelivery, PrometheusOperatorDeliveryProps,
 } from '../src';
+import { carelessDelivery, synthDelivery } from './support/careless-operator-props';
 import { checkRules, expectSuccess, RuleFile } from './support/promtool';
 import { configMapData, Manifest, synthStack } from './support/synth';
 
@@ -198,4 +200,32 @@ describe('what the Operator would silently ignore or refuse fails at synth, with
   test('the application\'s Service with the port and labels: accepted', () => {
     expect(byKind(deliver({}, {}, service([{ name: 'http', port: 8000 }])), 'ServiceMonitor')).toHaveLength(1);
   });
+});
+
+describe('generated deliveries (fast-check, seed 20261206, 200 runs): refused with one clear error, or accepted by promtool and selected', () => {
+  test('synth and the tools agree', () => {
+    let refused = 0;
+    fc.assert(fc.property(carelessDelivery, (input) => {
+      let objects: Manifest[];
+      try {
+        objects = synthDelivery(input);
+      } catch (error) {
+        // One MonitoringValidationError, its construct path once at the start: never a TypeError.
+        expect((error as Error).name).toBe('MonitoringValidationError');
+        expect((error as Error).message).toMatch(/^\[[^\]]+\] \S+: /);
+        refused++;
+        return;
+      }
+      const target = input.releaseName !== undefined ? OperatorTarget.kubePrometheusStack(input.releaseName) : OperatorTarget.custom(input.target);
+      const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
+      const monitor = objects.find((o) => o.kind === (input.monitorKind ?? 'ServiceMonitor'))!;
+      for (const [key, value] of Object.entries(target.ruleSelector)) expect(rule.metadata.labels![key]).toBe(value);
+      for (const [key, value] of Object.entries(target.monitorSelector)) expect(monitor.metadata.labels![key]).toBe(value);
+      expectSuccess(checkRules({ 'rules.yml': stringify({ groups: rule.spec.groups }) }), 'promtool check rules');
+      expect(objects.some((o) => o.kind === 'AlertmanagerConfig')).toBe(!!(input.receivers?.length || input.routes?.length));
+    }), { seed: 20261206, numRuns: 200, endOnFailure: true });
+    // Both outcomes are exercised: the generator is neither all mistakes nor all valid.
+    expect(refused).toBeGreaterThan(20);
+    expect(refused).toBeLessThan(180);
+  }, 300_000);
 });
