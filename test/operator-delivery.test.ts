@@ -229,3 +229,13 @@ describe('generated deliveries (fast-check, seed 20261206, 200 runs): refused wi
     expect(refused).toBeLessThan(180);
   }, 300_000);
 });
+
+test('a Service whose `app` label is not the application\'s name: the job is still the name (a relabeling), as the rules select it', () => {
+  const app = new App();
+  const chart = new Chart(app, 'c', { namespace: 'ml' });
+  const monitoring = new ApplicationMonitoring(chart, 'App', { application: { name: 'recommender', serviceName: 'reco', serviceLabels: { 'app.kubernetes.io/name': 'reco' } } });
+  new PrometheusOperatorDelivery(chart, 'Kps', { monitoring, target: OperatorTarget.kubePrometheusStack('kps') });
+  const monitor = parse(app.synthYaml()).spec;
+  expect(monitor.jobLabel).toBeUndefined();
+  expect(monitor.endpoints[0].relabelings).toEqual([{ targetLabel: 'job', replacement: 'recommender' }]);
+});

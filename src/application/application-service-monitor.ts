@@ -39,6 +39,7 @@ export class ApplicationServiceMonitor extends Construct {
     const appNamespace = app.namespace ?? Chart.of(this).namespace ?? 'mlops';
     const namespace = validateDnsLabel(this, 'namespace', props.namespace ?? appNamespace);
     const serviceLabels = app.serviceLabels ?? { app: app.name };
+    const jobFromLabel = serviceLabels.app === app.name;
     if (props.labels !== undefined) validateKubernetesLabels(this, 'labels', props.labels, { nonEmpty: true });
     const labels = props.labels ?? {
       'app': app.name,
@@ -51,14 +52,17 @@ export class ApplicationServiceMonitor extends Construct {
     this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
       metadata: { name: app.name, namespace, labels },
       spec: {
-        // The Operator names the job after this Service label: `job="<name>"`, like the plain scrape job.
-        jobLabel: Object.keys(serviceLabels).includes('app') ? 'app' : undefined,
+        // The job must be the application's name, like the plain scrape job's, which the rules select by. The
+        // Operator names it after the Service label `jobLabel` names, else after the Service: when no label
+        // holds the name, a relabeling sets it.
+        jobLabel: jobFromLabel ? 'app' : undefined,
         selector: { matchLabels: serviceLabels },
         namespaceSelector: { matchNames: [appNamespace] },
         endpoints: [{
           ...(app.port !== undefined ? { targetPort: ServiceMonitorSpecEndpointsTargetPort.fromNumber(app.port) } : { port: app.portName ?? 'http' }),
           path: app.metricsPath ?? '/metrics',
           ...(app.scrapeInterval ? { interval: app.scrapeInterval } : {}),
+          ...(jobFromLabel ? {} : { relabelings: [{ targetLabel: 'job', replacement: app.name }] }),
         }],
       },
     });

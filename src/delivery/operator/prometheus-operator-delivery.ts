@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AlertmanagerConfig } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme } from '../../../imports/podmonitors-monitoring.coreos.com';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com';
-import { InhibitRule } from '../../alertmanager/alert-router';
+import { DEFAULT_INHIBIT_RULES, InhibitRule } from '../../alertmanager/alert-router';
 import { MatchOperator, toMatchers, validateMatchers } from '../../alertmanager/matchers';
 import { validateReceiver, validateReceiverName } from '../../alertmanager/receivers';
 import { ApplicationServiceMonitor } from '../../application/application-service-monitor';
@@ -59,7 +59,7 @@ export interface PrometheusOperatorDeliveryProps {
   readonly receiversSecretName?: string;
   /**
    * Inhibit rules of the AlertmanagerConfig (the Operator scopes them to its namespace too).
-   * @default - a critical alert of a job mutes the job's warning and info alerts
+   * @default - a critical alert of a job mutes the job's warning and info alerts (the stack's Alertmanager's default)
    */
   readonly inhibitRules?: InhibitRule[];
   /**
@@ -247,13 +247,6 @@ export class PrometheusOperatorDelivery extends Construct {
     }
   }
 }
-
-/** A critical alert of a job mutes its warning and info alerts (as the stack's Alertmanager does). */
-const DEFAULT_INHIBIT_RULES: InhibitRule[] = [{
-  sourceMatchers: [{ label: 'severity', value: 'critical' }, { label: 'job', operator: MatchOperator.REGEX, value: '.+' }],
-  targetMatchers: [{ label: 'severity', operator: MatchOperator.REGEX, value: 'warning|info' }],
-  equal: ['namespace', 'job'],
-}];
 
 /** `<application>-dashboard-<uid>`, lower case: a ConfigMap name from a dashboard uid (letters, digits, '-' and '_'). */
 function dashboardConfigMapName(application: string, dashboard: IDashboard): string {
