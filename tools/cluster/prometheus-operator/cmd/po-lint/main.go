@@ -80,38 +80,31 @@ func lintFile(file string) []error {
 	}
 }
 
+// kinds: a new object of the Operator's type for each apiVersion and kind it serves.
+var kinds = map[string]func() any{
+	"monitoring.coreos.com/v1 Prometheus":               func() any { return &monitoringv1.Prometheus{} },
+	"monitoring.coreos.com/v1 Alertmanager":             func() any { return &monitoringv1.Alertmanager{} },
+	"monitoring.coreos.com/v1 ServiceMonitor":           func() any { return &monitoringv1.ServiceMonitor{} },
+	"monitoring.coreos.com/v1 PodMonitor":               func() any { return &monitoringv1.PodMonitor{} },
+	"monitoring.coreos.com/v1 Probe":                    func() any { return &monitoringv1.Probe{} },
+	"monitoring.coreos.com/v1 ThanosRuler":              func() any { return &monitoringv1.ThanosRuler{} },
+	"monitoring.coreos.com/v1 PrometheusRule":           func() any { return &monitoringv1.PrometheusRule{} },
+	"monitoring.coreos.com/v1alpha1 PrometheusAgent":    func() any { return &monitoringv1alpha1.PrometheusAgent{} },
+	"monitoring.coreos.com/v1alpha1 ScrapeConfig":       func() any { return &monitoringv1alpha1.ScrapeConfig{} },
+	"monitoring.coreos.com/v1alpha1 AlertmanagerConfig": func() any { return &monitoringv1alpha1.AlertmanagerConfig{} },
+	"monitoring.coreos.com/v1beta1 AlertmanagerConfig":  func() any { return &monitoringv1beta1.AlertmanagerConfig{} },
+}
+
 // lintObject decodes one document strictly into the Operator's type for its apiVersion and kind.
 func lintObject(apiVersion, kind string, doc []byte) []error {
-	var obj any
-	switch apiVersion + " " + kind {
-	case "monitoring.coreos.com/v1 Prometheus":
-		obj = &monitoringv1.Prometheus{}
-	case "monitoring.coreos.com/v1 Alertmanager":
-		obj = &monitoringv1.Alertmanager{}
-	case "monitoring.coreos.com/v1 ServiceMonitor":
-		obj = &monitoringv1.ServiceMonitor{}
-	case "monitoring.coreos.com/v1 PodMonitor":
-		obj = &monitoringv1.PodMonitor{}
-	case "monitoring.coreos.com/v1 Probe":
-		obj = &monitoringv1.Probe{}
-	case "monitoring.coreos.com/v1 ThanosRuler":
-		obj = &monitoringv1.ThanosRuler{}
-	case "monitoring.coreos.com/v1 PrometheusRule":
-		obj = &monitoringv1.PrometheusRule{}
-	case "monitoring.coreos.com/v1alpha1 PrometheusAgent":
-		obj = &monitoringv1alpha1.PrometheusAgent{}
-	case "monitoring.coreos.com/v1alpha1 ScrapeConfig":
-		obj = &monitoringv1alpha1.ScrapeConfig{}
-	case "monitoring.coreos.com/v1alpha1 AlertmanagerConfig":
-		obj = &monitoringv1alpha1.AlertmanagerConfig{}
-	case "monitoring.coreos.com/v1beta1 AlertmanagerConfig":
-		obj = &monitoringv1beta1.AlertmanagerConfig{}
-	default:
+	newObject, known := kinds[apiVersion+" "+kind]
+	if !known {
 		if strings.HasPrefix(apiVersion, monitoringv1.SchemeGroupVersion.Group+"/") {
 			return []error{fmt.Errorf("unknown kind %s in %s", kind, apiVersion)}
 		}
 		return nil
 	}
+	obj := newObject()
 	if err := yaml.UnmarshalStrict(doc, obj); err != nil {
 		return []error{err}
 	}
