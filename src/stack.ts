@@ -15,6 +15,7 @@ import { GrafanaWithDashboards, GrafanaWithDashboardsOptions } from './grafana/g
 import { InferenceApiAlerts, InferenceApiAlertSettings } from './iris/inference-api-alerts';
 import { InferenceApiSlos } from './iris/inference-api-slos';
 import { InferenceApiMetrics, IrisApi, IrisApiOptions } from './iris/iris-api';
+import { ModelHealth, validateModelHealthThresholds } from './model-health/model-health-rules';
 import { PrometheusServer, PrometheusServerOptions } from './prometheus/prometheus-server';
 import { RuleGroup } from './prometheus/rules';
 import { ScrapeJobs } from './prometheus/scrape-jobs';
@@ -156,15 +157,21 @@ export class MonitoringStack extends Construct {
 
     const runbookBaseUrl = props.prometheus?.runbookBaseUrl;
     if (props.irisApi?.enabled ?? true) {
-      const { application, enabled: _enabled, ...alertOptions } = props.irisApi ?? {};
+      const { application, enabled: _enabled, modelHealth, ...alertOptions } = props.irisApi ?? {};
       validateInferenceApiThresholds(this, 'irisApi', alertOptions);
+      expectOptional(this, 'irisApi.modelHealth', modelHealth, 'object');
+      const { enabled: healthEnabled = true, ...healthThresholds } = modelHealth ?? {};
+      validateModelHealthThresholds(this, 'irisApi.modelHealth', healthThresholds);
       if (alertOptions.runbookBaseUrl !== undefined) validateHttpUrl(this, 'irisApi.runbookBaseUrl', alertOptions.runbookBaseUrl);
       expectOptional(this, 'irisApi.application', application, 'object');
       const iris = withOverrides(IrisApi.APPLICATION, application);
       this.monitorApplication(iris, {
-        alerts: [InferenceApiAlerts.rules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],
+        alerts: [
+          InferenceApiAlerts.rules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace }),
+          ...(healthEnabled ? [ModelHealth.rules({ runbookBaseUrl, ...healthThresholds, metrics: alertOptions.metrics, job: iris.name, namespace: iris.namespace ?? this.namespace })] : []),
+        ],
         alertsFile: 'api-alerts.yml', // the original stack's file name
-        dashboards: [Dashboards.inferenceApi({ job: iris.name, metrics: alertOptions.metrics })],
+        dashboards: [Dashboards.inferenceApi({ job: iris.name, metrics: alertOptions.metrics, modelHealth: healthEnabled })],
         slos: props.irisApiSlos ?? InferenceApiSlos.objectives({ metrics: alertOptions.metrics }),
       });
     }

@@ -8,9 +8,10 @@ import { incidentOf, SCENARIOS } from './support/incident-scenarios';
 import { alertRulesOf, synthesizedRuleFiles } from './support/promtool';
 import { synthStack } from './support/synth';
 
-// Without the SLO burn-rate alerts: their long windows need days of history, which these short incidents
-// do not have (test/slo.test.ts replays them after a day of traffic).
-const ruleFiles = synthesizedRuleFiles(synthStack({ irisApiSlos: [] }).objects);
+// Without the SLO burn-rate alerts and the model-health alerts: their long windows need days of history,
+// which these short incidents do not have (test/slo.test.ts and test/model-health.test.ts replay them after a
+// day of traffic).
+const ruleFiles = synthesizedRuleFiles(synthStack({ irisApiSlos: [], irisApi: { modelHealth: { enabled: false } } }).objects);
 const alerts = [...alertRulesOf(ruleFiles).keys()];
 let timelines: Map<string, Timeline>;
 
