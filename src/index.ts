@@ -84,6 +84,11 @@ export {
 // The model's own health: class distribution shift and confidence collapse against a 7-day baseline.
 export { ModelHealth, type ModelHealthOptions, type ModelHealthThresholds, type ModelHealthMetrics } from './model-health/model-health-rules';
 
+// Model servers: presets per runtime (scrape job, alerts, SLOs, dashboard) for MonitoringStack.monitorApplication.
+export {
+  ModelServers, type ModelServerOptions, type TritonServerOptions, type VllmServerOptions, type FastApiServiceOptions, type ModelServerMonitoring,
+} from './model-servers/model-servers';
+
 // Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.
 export { ServiceLevelObjective, type ServiceLevelObjectiveOptions } from './slo/service-level-objective';
 export { AvailabilitySlo, type AvailabilitySloProps } from './slo/availability-slo';

@@ -1,0 +1,125 @@
+import { InputSeries } from './promtool';
+import { always, bucketLabel, counter, gauge, sampled, When } from './incidents';
+
+/*
+ * What each model server exposes, sample by sample (every 15s, as the stack scrapes), shaped exactly as the
+ * runtime writes it: its metric names and labels, its units (Triton's cumulative microseconds), its
+ * histogram buckets written by its client (Python's `le="1.0"`), counters that exist from start or only
+ * from their first increment. The scrape adds job, instance, namespace, service and pod.
+ */
+
+/** How a server behaves over time (t in seconds). Defaults: healthy. */
+export interface ServerBehaviour {
+  /** Requests per second on each replica. @default 5 */
+  readonly rps?: (t: number) => number;
+  /** Share of requests that fail. @default 0.002 */
+  readonly errorRatio?: (t: number) => number;
+  /** Latency of a request, seconds (vLLM: time to first token). @default runtime's healthy value */
+  readonly seconds?: (t: number) => number;
+  /** Queue length on each replica. @default 1 */
+  readonly queue?: (t: number) => number;
+  /** vLLM KV-cache usage, 0 to 1. @default 0.6 */
+  readonly kvCache?: (t: number) => number;
+  /** The model is loaded (FastAPI's model_loaded gauge). @default always */
+  readonly loaded?: When;
+  /** Replicas answer their scrapes. @default always */
+  readonly serving?: When;
+}
+
+const PYTHON_DEFAULT = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+/** vLLM's time-to-first-token buckets (vllm/v1/metrics/loggers.py). */
+const VLLM_TTFT = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560];
+const FASTAPI = [0.1, 0.5, 1];
+
+function target(job: string, port: number, replica: number) {
+  return { job, instance: `10.244.2.${20 + replica}:${port}`, namespace: 'mlops', service: job, pod: `${job}-6b7c9d-r${replica}` };
+}
+
+/** A histogram's `_bucket`, `_count` and `_sum` series: every request observes `seconds(t)`. */
+function histogram(name: string, labels: Record<string, string>, bounds: number[], minutes: number, rate: (t: number) => number, seconds: (t: number) => number, exported: When): InputSeries[] {
+  const c = (perSecond: (t: number) => number) => counter(perSecond, { exported });
+  return [
+    ...bounds.map((b) => sampled(`${name}_bucket`, { ...labels, le: bucketLabel(b, 'python') }, minutes, c((t) => (seconds(t) <= b ? rate(t) : 0)))),
+    sampled(`${name}_bucket`, { ...labels, le: '+Inf' }, minutes, c(rate)),
+    sampled(`${name}_count`, labels, minutes, c(rate)),
+    sampled(`${name}_sum`, labels, minutes, c((t) => rate(t) * seconds(t))),
+  ];
+}
+
+type Runtime = 'triton' | 'vllm' | 'kserve' | 'fastapi';
+
+/** Every series of a server's `replicas` over `minutes`. */
+export function serverSeries(runtime: Runtime, job: string, b: ServerBehaviour, minutes: number, replicas = 2): InputSeries[] {
+  const serving = b.serving ?? always;
+  const rps = (t: number) => (serving(t) ? (b.rps ?? (() => 5))(t) : 0);
+  const loaded = b.loaded ?? always;
+  const errorRatio = (t: number) => (loaded(t) ? (b.errorRatio ?? (() => 0.002))(t) : 1);
+  const ok = (t: number) => rps(t) * (1 - errorRatio(t));
+  const failed = (t: number) => rps(t) * errorRatio(t);
+  const queue = b.queue ?? (() => 1);
+  const out: InputSeries[] = [];
+  for (let r = 0; r < replicas; r++) {
+    const port = { triton: 8002, vllm: 8000, kserve: 8080, fastapi: 8000 }[runtime];
+    const t0 = target(job, port, r);
+    out.push(sampled('up', t0, minutes, gauge((t) => (serving(t) ? 1 : 0))));
+    const c = (perSecond: (t: number) => number, lazy = false) => counter(perSecond, { exported: serving, lazy });
+    const g = (value: (t: number) => number) => gauge(value, serving);
+    if (runtime === 'triton') {
+      // triton-inference-server/core src/metrics.cc: per model and version, every counter from the model's load.
+      const seconds = b.seconds ?? (() => 0.04);
+      const model = { ...t0, model: 'resnet50', version: '1' };
+      const batch = 4;
+      out.push(
+        sampled('nv_inference_request_success', model, minutes, c(ok)),
+        ...['REJECTED', 'CANCELED', 'BACKEND', 'OTHER'].map((reason) => sampled('nv_inference_request_failure', { ...model, reason }, minutes, c((t) => (reason === 'BACKEND' ? failed(t) : 0)))),
+        sampled('nv_inference_count', model, minutes, c(ok)),
+        sampled('nv_inference_exec_count', model, minutes, c((t) => ok(t) / batch)),
+        // Cumulative microseconds: each successful request adds its duration.
+        sampled('nv_inference_request_duration_us', model, minutes, c((t) => ok(t) * seconds(t) * 1e6)),
+        sampled('nv_inference_queue_duration_us', model, minutes, c((t) => ok(t) * 0.002 * queue(t) * 1e6)),
+        sampled('nv_inference_compute_infer_duration_us', model, minutes, c((t) => ok(t) * seconds(t) * 0.8 * 1e6)),
+        sampled('nv_inference_pending_request_count', model, minutes, g(queue)),
+      );
+    } else if (runtime === 'vllm') {
+      // vllm/v1/metrics/loggers.py: labels model_name and engine; the API's HTTP metrics from the instrumentator.
+      const seconds = b.seconds ?? (() => 0.18);
+      const engine = { ...t0, model_name: 'meta-llama/Llama-3.1-8B-Instruct', engine: '0' };
+      const chat = { ...t0, handler: '/v1/chat/completions', method: 'POST' };
+      out.push(
+        sampled('vllm:num_requests_waiting', engine, minutes, g(queue)),
+        sampled('vllm:num_requests_running', engine, minutes, g(() => 24)),
+        sampled('vllm:kv_cache_usage_perc', engine, minutes, g(b.kvCache ?? (() => 0.6))),
+        ...histogram('vllm:time_to_first_token_seconds', engine, VLLM_TTFT, minutes, ok, seconds, serving),
+        ...['stop', 'length', 'abort'].map((reason) => sampled('vllm:request_success_total', { ...engine, finished_reason: reason }, minutes,
+          c((t) => ok(t) * ({ stop: 0.9, length: 0.09, abort: 0.01 } as Record<string, number>)[reason]))),
+        sampled('vllm:generation_tokens_total', engine, minutes, c((t) => ok(t) * 250)),
+        sampled('http_requests_total', { ...chat, status: '2xx' }, minutes, c(ok, true)),
+        sampled('http_requests_total', { ...chat, status: '5xx' }, minutes, c(failed, true)),
+      );
+    } else if (runtime === 'kserve') {
+      // kserve/kserve python/kserve/kserve/metrics.py: label model_name, prometheus_client's default buckets
+      // (a labelled child appears, every bucket at once, with the first request: traffic starts before the first scrape).
+      const seconds = b.seconds ?? (() => 0.03);
+      const model = { ...t0, model_name: 'sklearn-iris' };
+      out.push(
+        ...histogram('request_predict_seconds', model, PYTHON_DEFAULT, minutes, rps, seconds, serving),
+        ...histogram('request_preprocess_seconds', model, PYTHON_DEFAULT, minutes, rps, () => 0.002, serving),
+        ...histogram('request_postprocess_seconds', model, PYTHON_DEFAULT, minutes, rps, () => 0.001, serving),
+      );
+    } else {
+      // prometheus-fastapi-instrumentator's defaults; the application's model_loaded gauge.
+      const seconds = b.seconds ?? (() => 0.12);
+      const predict = { ...t0, handler: '/predict', method: 'POST' };
+      const health = { ...t0, handler: '/health', method: 'GET' };
+      out.push(
+        sampled('model_loaded', t0, minutes, g((t) => (loaded(t) ? 1 : 0))),
+        sampled('http_requests_total', { ...predict, status: '2xx' }, minutes, c(ok, true)),
+        sampled('http_requests_total', { ...predict, status: '5xx' }, minutes, c(failed, true)),
+        sampled('http_requests_total', { ...health, status: '2xx' }, minutes, c(() => 0.2, true)),
+        ...histogram('http_request_duration_seconds', predict, FASTAPI, minutes, rps, seconds, serving),
+        ...histogram('http_request_duration_seconds', health, FASTAPI, minutes, () => 0.2, () => 0.002, serving),
+      );
+    }
+  }
+  return out;
+}
