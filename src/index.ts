@@ -86,7 +86,8 @@ export { ModelHealth, type ModelHealthOptions, type ModelHealthThresholds, type 
 
 // Model servers: presets per runtime (scrape job, alerts, SLOs, dashboard) for MonitoringStack.monitorApplication.
 export {
-  ModelServers, type ModelServerOptions, type TritonServerOptions, type VllmServerOptions, type FastApiServiceOptions, type ModelServerMonitoring,
+  ModelServers, type ModelServerOptions, type TritonServerOptions, type VllmServerOptions, type BentoMlServerOptions, type RayServeOptions,
+  type FastApiServiceOptions, type ModelServerMonitoring,
 } from './model-servers/model-servers';
 
 // Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.

@@ -9,11 +9,9 @@ import { parse } from 'yaml';
 import { ModelServerMonitoring, ModelServers } from '../src';
 import { between, from, not } from './support/incidents';
 import { firstFiring, Incident, replayIncidents, Timeline } from './support/incident-runner';
-import { ServerBehaviour, serverSeries } from './support/model-server-series';
+import { Runtime, ServerBehaviour, serverSeries } from './support/model-server-series';
 import { expectSuccess, synthesizedRuleFiles, testRules } from './support/promtool';
 import { synthStack } from './support/synth';
-
-type Runtime = 'triton' | 'vllm' | 'kserve' | 'fastapi';
 
 interface Scenario {
   readonly name: string;
@@ -27,6 +25,8 @@ const PRESETS: Record<Runtime, { job: string; prefix: string; make: () => ModelS
   vllm: { job: 'llm-chat', prefix: 'LlmChat', make: () => ModelServers.vllm({ name: 'llm-chat' }) },
   kserve: { job: 'sklearn-iris', prefix: 'SklearnIris', make: () => ModelServers.kserve({ name: 'sklearn-iris' }) },
   fastapi: { job: 'fraud-api', prefix: 'FraudApi', make: () => ModelServers.fastApi({ name: 'fraud-api', modelLoadedMetric: 'model_loaded' }) },
+  bentoml: { job: 'iris-bento', prefix: 'IrisBento', make: () => ModelServers.bentoml({ name: 'iris-bento' }) },
+  rayserve: { job: 'ray-iris', prefix: 'RayIris', make: () => ModelServers.rayServe({ name: 'ray-iris' }) },
 };
 
 const MINUTES = 30;
@@ -67,6 +67,20 @@ const SCENARIOS: Record<Runtime, Scenario[]> = {
     { name: 'a failing model (30% 5xx) from minute 10', behaviour: { errorRatio: when(0.3, 0.002) }, fires: { HighErrorRate: [15, 17] } },
     // Every request fails while no model is loaded: the readiness page and the error ratio both tell.
     { name: 'the model fails to load on every replica from minute 10', behaviour: { loaded: not(between(10, 60)) }, fires: { ModelNotReady: [11, 12], HighErrorRate: [15, 17] } },
+  ],
+  bentoml: [
+    COMMON[0], COMMON[1],
+    { ...COMMON[2], behaviour: { seconds: when(3, 0.05) } },
+    { name: 'a failing model (30% HTTP 500) from minute 10', behaviour: { errorRatio: when(0.3, 0.002) }, fires: { HighErrorRate: [15, 17] } },
+    { name: '80 requests in progress on each replica from minute 10', behaviour: { queue: when(80, 4) }, fires: { QueueSaturated: [15, 16] } },
+  ],
+  rayserve: [
+    COMMON[0], COMMON[1],
+    { ...COMMON[2], behaviour: { seconds: when(3, 0.08) } },
+    { name: 'a failing deployment (30% HTTP 500) from minute 10', behaviour: { errorRatio: when(0.3, 0.002) }, fires: { HighErrorRate: [15, 17] } },
+    { name: '40 queued queries from minute 10', behaviour: { queue: when(40, 1) }, fires: { QueueSaturated: [15, 16] } },
+    // Unhealthy replicas fail their requests: the readiness page and the error ratio both tell.
+    { name: 'every replica of the deployment unhealthy from minute 10', behaviour: { loaded: not(between(10, 60)) }, fires: { ModelNotReady: [11, 12], HighErrorRate: [15, 17] } },
   ],
 };
 
@@ -136,7 +150,11 @@ describe('the presets as the stack delivers them', () => {
     expect(Object.keys(dashboards)).toContain(`${job}-model-server.json`);
     const slos = (m.monitoring.slos ?? []).map((s) => s.name);
     // Triton has no latency histogram, KServe no failure counter: no SLO can be computed for them.
-    expect(slos).toEqual({ triton: ['availability'], vllm: ['availability', 'latency'], kserve: ['latency'], fastapi: ['availability', 'latency'] }[runtime]);
+    // Ray Serve's latency histogram is in milliseconds, which LatencySlo (seconds) does not read.
+    expect(slos).toEqual({
+      triton: ['availability'], vllm: ['availability', 'latency'], kserve: ['latency'], fastapi: ['availability', 'latency'],
+      bentoml: ['availability', 'latency'], rayserve: ['availability'],
+    }[runtime]);
   });
 
   test('two servers of one runtime share a Prometheus: the alert names carry each one\'s prefix', () => {
@@ -172,6 +190,8 @@ describe('bad input', () => {
     [() => ModelServers.fastApi({ name: 'f', modelLoadedMetric: 'model_loaded{job="x"}' }), '[ModelServers.fastApi] options.modelLoadedMetric:'],
     [() => ModelServers.fastApi(undefined as any), '[ModelServers.fastApi] options:'],
     [() => ModelServers.vllm({} as any), '[ModelServers.vllm] options.name:'],
+    [() => ModelServers.bentoml({ name: 'b', maxInProgressRequests: Number.POSITIVE_INFINITY }), '[ModelServers.bentoml] options.maxInProgressRequests:'],
+    [() => ModelServers.rayServe({ name: 'r', maxQueuedRequests: -5 }), '[ModelServers.rayServe] options.maxQueuedRequests:'],
   ])('%#: one clear error naming the factory and the field', (call, message) => {
     expect(call).toThrow(message);
   });

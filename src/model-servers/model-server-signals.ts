@@ -25,6 +25,8 @@ export interface HistogramLatency {
   readonly handlerLabel?: string;
   readonly handlers?: string[];
   readonly what: string;
+  /** Units of the histogram per second: 1000 for milliseconds (Ray Serve). @default 1 */
+  readonly unitsPerSecond?: number;
 }
 
 /** Latency measured only as cumulative duration and count counters (Triton): a mean, no percentile, no SLO. */
@@ -141,7 +143,7 @@ function alertRules(job: string, namespace: string | undefined, s: ModelServerSi
   if (isHistogram(latency)) {
     const matchers = [sel, ...routeMatchers(latency)].join(', ');
     const all = `sum by (${BY}) (rate(${latency.histogram}_count{${matchers}}[5m]))`;
-    const fast = `sum by (${BY}) (rate(${latency.histogram}_bucket{${matchers}, le=~${bucketBound(t.latencySeconds)}}[5m]))`;
+    const fast = `sum by (${BY}) (rate(${latency.histogram}_bucket{${matchers}, le=~${bucketBound(t.latencySeconds * (latency.unitsPerSecond ?? 1))}}[5m]))`;
     rules.push({
       ...common,
       alert: `${t.alertPrefix}HighLatency`,
@@ -197,8 +199,9 @@ function slos(s: ModelServerSignals, t: ResolvedServerThresholds): ServiceLevelO
   if (s.availability) {
     out.push(new AvailabilitySlo({ name: 'availability', objectivePercent: t.availabilityObjectivePercent, ...s.availability }));
   }
-  // A mean cannot say which requests were slow: only a histogram runtime has a latency SLO.
-  if (isHistogram(s.latency)) {
+  // A mean cannot say which requests were slow: only a histogram runtime has a latency SLO, and LatencySlo
+  // reads seconds (Ray Serve's milliseconds histogram has its alert, not an SLO).
+  if (isHistogram(s.latency) && (s.latency.unitsPerSecond ?? 1) === 1) {
     out.push(new LatencySlo({
       name: 'latency',
       objectivePercent: t.latencyObjectivePercent,
@@ -235,7 +238,7 @@ function dashboard(job: string, s: ModelServerSignals, t: ResolvedServerThreshol
       unit: 's', min: 0,
       queries: isHistogram(latency)
         ? [0.5, 0.95].map((q) => ({
-          expr: `histogram_quantile(${q}, sum by (le) (rate(${latency.histogram}_bucket{${[scope, ...routeMatchers(latency)].join(', ')}}[$__rate_interval])))`,
+          expr: `histogram_quantile(${q}, sum by (le) (rate(${latency.histogram}_bucket{${[scope, ...routeMatchers(latency)].join(', ')}}[$__rate_interval])))${(latency.unitsPerSecond ?? 1) === 1 ? '' : ` / ${latency.unitsPerSecond}`}`,
           legend: `p${q * 100}`,
         }))
         : [{ expr: `sum by (job) (${latency.busySeconds(scope, '$__rate_interval')}) / sum by (job) (${latency.finished(scope, '$__rate_interval')})`, legend: 'mean' }],

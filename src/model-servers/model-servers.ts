@@ -5,9 +5,11 @@ import {
   expectType, factoryOptions, validateDuration, validateHttpUrl, validateLatencySeconds, validateMetricName, validateNumber,
 } from '../common/validation';
 import type { ApplicationMonitoringOptions } from '../stack';
+import { bentomlSignals } from './bentoml';
 import { fastApiSignals } from './fastapi';
 import { kserveSignals } from './kserve';
 import { ModelServerSignals, modelServerMonitoring, pascalCase, ResolvedServerThresholds } from './model-server-signals';
+import { rayServeSignals } from './ray-serve';
 import { tritonSignals } from './triton';
 import { vllmSignals } from './vllm';
 
@@ -27,7 +29,7 @@ export interface ModelServerOptions {
   readonly namespace?: string;
   /**
    * Name of the Service port serving metrics.
-   * @default - the runtime's: 'metrics' for Triton (port 8002), 'http' for the others
+   * @default - the runtime's: 'metrics' for Triton (port 8002) and Ray Serve (the metrics export port), 'http' for the others
    */
   readonly portName?: string;
   /**
@@ -125,6 +127,25 @@ export interface VllmServerOptions extends ModelServerOptions {
   readonly maxKvCacheUsage?: number;
 }
 
+/** Options of {@link ModelServers.bentoml}. */
+export interface BentoMlServerOptions extends ModelServerOptions {
+  /**
+   * Requests in progress on one replica (`bentoml_service_request_in_progress`, summed over endpoints) above
+   * which `<Prefix>QueueSaturated` fires.
+   * @default 50
+   */
+  readonly maxInProgressRequests?: number;
+}
+
+/** Options of {@link ModelServers.rayServe}. */
+export interface RayServeOptions extends ModelServerOptions {
+  /**
+   * Queries queued for one deployment (`ray_serve_deployment_queued_queries`) above which `<Prefix>QueueSaturated` fires.
+   * @default 10
+   */
+  readonly maxQueuedRequests?: number;
+}
+
 /** Options of {@link ModelServers.fastApi}. */
 export interface FastApiServiceOptions extends ModelServerOptions {
   /**
@@ -175,6 +196,23 @@ export class ModelServers {
   public static kserve(options: ModelServerOptions): ModelServerMonitoring {
     const o = checked('ModelServers.kserve', options);
     return preset('ModelServers.kserve', o, { portName: 'http', latencySeconds: 1 }, kserveSignals());
+  }
+
+  /** BentoML: `bentoml_service_request_*` by endpoint and response code; requests in progress as saturation. */
+  public static bentoml(options: BentoMlServerOptions): ModelServerMonitoring {
+    const o = checked('ModelServers.bentoml', options);
+    if (o.maxInProgressRequests !== undefined) validateNumber('ModelServers.bentoml', 'options.maxInProgressRequests', o.maxInProgressRequests, { min: 0 });
+    return preset('ModelServers.bentoml', o, { portName: 'http', latencySeconds: 1 }, bentomlSignals(o.maxInProgressRequests ?? 50));
+  }
+
+  /**
+   * Ray Serve, scraped at Ray's metrics export port: `ray_serve_*` requests, 5xx errors, the proxy's latency
+   * histogram in milliseconds (an alert; no latency SLO, which reads seconds), queued queries, replica health.
+   */
+  public static rayServe(options: RayServeOptions): ModelServerMonitoring {
+    const o = checked('ModelServers.rayServe', options);
+    if (o.maxQueuedRequests !== undefined) validateNumber('ModelServers.rayServe', 'options.maxQueuedRequests', o.maxQueuedRequests, { min: 0 });
+    return preset('ModelServers.rayServe', o, { portName: 'metrics', latencySeconds: 1 }, rayServeSignals(o.maxQueuedRequests ?? 10));
   }
 
   /** A Python service with prometheus_client and prometheus-fastapi-instrumentator (such as the Iris API). */

@@ -30,6 +30,8 @@ const PYTHON_DEFAULT = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1
 /** vLLM's time-to-first-token buckets (vllm/v1/metrics/loggers.py). */
 const VLLM_TTFT = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560];
 const FASTAPI = [0.1, 0.5, 1];
+/** Ray Serve's DEFAULT_LATENCY_BUCKET_MS (python/ray/serve/_private/constants.py): milliseconds. */
+const RAY_MS = [1, 2, 5, 10, 20, 50, 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 60000, 120000, 300000, 600000];
 
 function target(job: string, port: number, replica: number) {
   return { job, instance: `10.244.2.${20 + replica}:${port}`, namespace: 'mlops', service: job, pod: `${job}-6b7c9d-r${replica}` };
@@ -46,7 +48,7 @@ function histogram(name: string, labels: Record<string, string>, bounds: number[
   ];
 }
 
-type Runtime = 'triton' | 'vllm' | 'kserve' | 'fastapi';
+export type Runtime = 'triton' | 'vllm' | 'kserve' | 'fastapi' | 'bentoml' | 'rayserve';
 
 /** Every series of a server's `replicas` over `minutes`. */
 export function serverSeries(runtime: Runtime, job: string, b: ServerBehaviour, minutes: number, replicas = 2): InputSeries[] {
@@ -59,7 +61,7 @@ export function serverSeries(runtime: Runtime, job: string, b: ServerBehaviour, 
   const queue = b.queue ?? (() => 1);
   const out: InputSeries[] = [];
   for (let r = 0; r < replicas; r++) {
-    const port = { triton: 8002, vllm: 8000, kserve: 8080, fastapi: 8000 }[runtime];
+    const port = { triton: 8002, vllm: 8000, kserve: 8080, fastapi: 8000, bentoml: 3000, rayserve: 8080 }[runtime];
     const t0 = target(job, port, r);
     out.push(sampled('up', t0, minutes, gauge((t) => (serving(t) ? 1 : 0))));
     const c = (perSecond: (t: number) => number, lazy = false) => counter(perSecond, { exported: serving, lazy });
@@ -105,6 +107,30 @@ export function serverSeries(runtime: Runtime, job: string, b: ServerBehaviour, 
         ...histogram('request_predict_seconds', model, PYTHON_DEFAULT, minutes, rps, seconds, serving),
         ...histogram('request_preprocess_seconds', model, PYTHON_DEFAULT, minutes, rps, () => 0.002, serving),
         ...histogram('request_postprocess_seconds', model, PYTHON_DEFAULT, minutes, rps, () => 0.001, serving),
+      );
+    } else if (runtime === 'bentoml') {
+      // BentoML's instruments: labels endpoint, service_name, service_version, http_response_code.
+      const seconds = b.seconds ?? (() => 0.05);
+      const service = { ...t0, endpoint: '/classify', service_name: 'iris_classifier', service_version: 'q2w3e4r5t6' };
+      out.push(
+        sampled('bentoml_service_request_total', { ...service, http_response_code: '200' }, minutes, c(ok, true)),
+        sampled('bentoml_service_request_total', { ...service, http_response_code: '500' }, minutes, c(failed, true)),
+        ...histogram('bentoml_service_request_duration_seconds', { ...service, http_response_code: '200' }, PYTHON_DEFAULT, minutes, ok, seconds, serving),
+        sampled('bentoml_service_request_in_progress', service, minutes, g(queue)),
+      );
+    } else if (runtime === 'rayserve') {
+      // Ray's metrics agent: `ray_` prefix; latency in milliseconds; a 5xx counted as an error with error_code.
+      const seconds = b.seconds ?? (() => 0.08);
+      const app = { ...t0, application: 'iris', route: '/iris' };
+      out.push(
+        sampled('ray_serve_num_http_requests_total', { ...app, method: 'POST', status_code: '200' }, minutes, c(ok, true)),
+        sampled('ray_serve_num_http_requests_total', { ...app, method: 'POST', status_code: '500' }, minutes, c(failed, true)),
+        sampled('ray_serve_num_http_error_requests_total', { ...app, method: 'POST', error_code: '500' }, minutes, c(failed, true)),
+        // Health probes that 404 are errors to Ray, not to the preset (it counts 5xx only).
+        sampled('ray_serve_num_http_error_requests_total', { ...app, route: '/', method: 'GET', error_code: '404' }, minutes, c(() => 0.1, true)),
+        ...histogram('ray_serve_http_request_latency_ms', { ...app, status_code: '200' }, RAY_MS, minutes, ok, (t) => seconds(t) * 1000, serving),
+        sampled('ray_serve_deployment_queued_queries', { ...t0, application: 'iris', deployment: 'IrisClassifier' }, minutes, g(queue)),
+        ...[0, 1].map((i) => sampled('ray_serve_deployment_replica_healthy', { ...t0, application: 'iris', deployment: 'IrisClassifier', replica: `IrisClassifier#r${r}x${i}` }, minutes, g((t) => (loaded(t) ? 1 : 0)))),
       );
     } else {
       // prometheus-fastapi-instrumentator's defaults; the application's model_loaded gauge.
