@@ -89,6 +89,7 @@ export {
   ModelServers, type ModelServerOptions, type TritonServerOptions, type VllmServerOptions, type BentoMlServerOptions, type RayServeOptions,
   type FastApiServiceOptions, type ModelServerMonitoring,
 } from './model-servers/model-servers';
+export { GpuMonitoring, type DcgmExporterOptions } from './model-servers/dcgm';
 
 // Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.
 export { ServiceLevelObjective, type ServiceLevelObjectiveOptions } from './slo/service-level-objective';

@@ -1,6 +1,7 @@
 import { MonitoredApplication } from '../application/monitored-application';
 import { anyOf, bucketBound } from '../common/promql';
 import { Runbooks } from '../common/runbooks';
+import { gpusOfPods } from './dcgm';
 import { Dashboard } from '../grafana/dashboard';
 import { Panel, PanelQuery } from '../grafana/panels';
 import { AlertRule, AlertSeverity, forPhrase, RuleGroup } from '../prometheus/rules';
@@ -48,6 +49,8 @@ export interface SaturationSignal {
   readonly what: string;
   readonly unit: string;
   readonly runbook: string;
+  /** The queue gauge, exported by the server's own pods (for the GPU join), when this is a queue. */
+  readonly queueGauge?: string;
 }
 
 /** What one runtime exposes, mapped onto the signals. */
@@ -79,6 +82,8 @@ export interface ResolvedServerThresholds {
   readonly runbookBaseUrl?: string;
   readonly availabilityObjectivePercent: number;
   readonly latencyObjectivePercent: number;
+  /** The server runs on GPUs watched by the DCGM exporter. */
+  readonly gpu: boolean;
 }
 
 const BY = 'namespace, job';
@@ -179,6 +184,20 @@ function alertRules(job: string, namespace: string | undefined, s: ModelServerSi
       runbookUrl: runbookOf(sat.runbook, t.runbookBaseUrl),
     });
   }
+  const queue = s.saturation.find((sat) => sat.queueGauge)?.queueGauge;
+  if (t.gpu && queue) {
+    rules.push({
+      ...common,
+      alert: `${t.alertPrefix}GpuIdleWhileQueued`,
+      // Per pod: the GPUs a pod holds (the DCGM exporter's exported_pod) idle while that pod's queue is not empty.
+      expr: `(sum by (namespace, pod) (${queue}{${sel}}) > 0) and on (namespace, pod) (max by (namespace, pod) (${gpusOfPods('DCGM_FI_DEV_GPU_UTIL')}) < 5)`,
+      forDuration: t.degradedFor,
+      severity: AlertSeverity.WARNING,
+      summary: `${job} pod {{ $labels.pod }} has a queue while its GPUs are idle`,
+      description: `Requests have waited on {{ $labels.pod }} while every GPU it holds stayed under 5% utilization${forPhrase(t.degradedFor)}: the server is stuck (a hung CUDA context, a deadlocked batcher), not busy.`,
+      runbookUrl: runbookOf('GpuIdleWhileQueued', t.runbookBaseUrl),
+    });
+  }
   if (s.notReady) {
     rules.push({
       ...common,
@@ -253,6 +272,15 @@ function dashboard(job: string, s: ModelServerSignals, t: ResolvedServerThreshol
     })),
     ...(s.extraPanels?.(scope) ?? []).map((p, i) => Panel.timeseries({ ...p, min: 0, position: panel(3 + s.saturation.length + i) })),
   ];
+  if (t.gpu) {
+    // The GPUs the server's pods hold, from the DCGM exporter: joined on the pods `up` lists for the selection.
+    const held = (metric: string) => `${gpusOfPods(metric)} and on (namespace, pod) up{${scope}}`;
+    const at = panels.length;
+    panels.push(
+      Panel.timeseries({ title: 'GPU utilization', description: 'Utilization of the GPUs held by the selected pods (DCGM exporter).', unit: 'percent', min: 0, max: 100, queries: [{ expr: held('DCGM_FI_DEV_GPU_UTIL'), legend: '{{pod}} GPU {{gpu}}' }], position: panel(at) }),
+      Panel.timeseries({ title: 'GPU memory used', description: 'Framebuffer used / total of the GPUs held by the selected pods.', unit: 'percentunit', min: 0, max: 1, queries: [{ expr: `${held('DCGM_FI_DEV_FB_USED')} / (${held('DCGM_FI_DEV_FB_USED')} + ${held('DCGM_FI_DEV_FB_FREE')})`, legend: '{{pod}} GPU {{gpu}}' }], position: panel(at + 1) }),
+    );
+  }
   return Dashboard.provisioned({
     uid: `${job}-model-server`,
     title: `${job} - ${s.runtime}`,

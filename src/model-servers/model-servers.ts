@@ -2,7 +2,7 @@ import { MonitoredApplication, validateApplication } from '../application/monito
 import { fail } from '../common/errors';
 import { definedFields } from '../common/serialize';
 import {
-  expectType, factoryOptions, validateDuration, validateHttpUrl, validateLatencySeconds, validateMetricName, validateNumber,
+  expectOptional, expectType, factoryOptions, validateDuration, validateHttpUrl, validateLatencySeconds, validateMetricName, validateNumber,
 } from '../common/validation';
 import type { ApplicationMonitoringOptions } from '../stack';
 import { bentomlSignals } from './bentoml';
@@ -100,6 +100,13 @@ export interface ModelServerOptions {
    * @default 99
    */
   readonly latencyObjectivePercent?: number;
+  /**
+   * The server runs on NVIDIA GPUs watched by the DCGM exporter ({@link GpuMonitoring.dcgmExporter}): adds the
+   * utilization and memory of the GPUs its pods hold to its dashboard, and, for runtimes with a queue (Triton,
+   * vLLM), `<Prefix>GpuIdleWhileQueued`.
+   * @default false
+   */
+  readonly gpu?: boolean;
 }
 
 /** Options of {@link ModelServers.triton}. */
@@ -245,6 +252,7 @@ function checked<T extends ModelServerOptions>(factory: string, options: T): T {
   }
   if (o.alertPrefix !== undefined && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(o.alertPrefix)) fail(factory, 'options.alertPrefix', `"${o.alertPrefix}" must start an alert name: letters, digits and _`);
   if (o.runbookBaseUrl !== undefined) validateHttpUrl(factory, 'options.runbookBaseUrl', o.runbookBaseUrl);
+  expectOptional(factory, 'options.gpu', o.gpu, 'boolean');
   return o;
 }
 
@@ -270,6 +278,7 @@ function preset(factory: string, o: ModelServerOptions, defaults: { portName: st
     runbookBaseUrl: o.runbookBaseUrl,
     availabilityObjectivePercent: o.availabilityObjectivePercent ?? 99.5,
     latencyObjectivePercent: o.latencyObjectivePercent ?? 99,
+    gpu: o.gpu ?? false,
   };
   return { application, monitoring: modelServerMonitoring(application, o.namespace, signals, thresholds) };
 }

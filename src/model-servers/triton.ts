@@ -29,6 +29,7 @@ export function tritonSignals(maxQueuedRequests: number): ModelServerSignals {
       what: 'pending request count of a model',
       unit: 'short',
       runbook: 'ModelServerQueueSaturated',
+      queueGauge: 'nv_inference_pending_request_count',
     }],
     extraPanels: (scope) => [{
       title: 'Batch size and queue time',

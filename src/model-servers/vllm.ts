@@ -28,6 +28,7 @@ export function vllmSignals(maxQueuedRequests: number, maxKvCacheUsage: number):
         what: 'number of waiting requests',
         unit: 'short',
         runbook: 'ModelServerQueueSaturated',
+      queueGauge: 'vllm:num_requests_waiting',
       },
       {
         alertSuffix: 'KvCacheFull',

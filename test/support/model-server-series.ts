@@ -149,3 +149,48 @@ export function serverSeries(runtime: Runtime, job: string, b: ServerBehaviour, 
   }
   return out;
 }
+
+/** How one GPU fares over time (t in seconds). Defaults: busy and healthy. */
+export interface GpuBehaviour {
+  /** The pod holding it (DCGM's pod mapping), in namespace mlops. */
+  readonly pod: string;
+  /** Utilization, percent. @default 60 */
+  readonly util?: (t: number) => number;
+  /** Share of its 80 GiB framebuffer used. @default 0.7 */
+  readonly memory?: (t: number) => number;
+  /** Temperature, C. @default 64 */
+  readonly temperature?: (t: number) => number;
+  /** Last XID error code (0: none). @default 0 */
+  readonly xid?: (t: number) => number;
+  /** Share of time thermally throttled, when the exporter is configured to export DCGM_FI_DEV_THERMAL_VIOLATION. @default not exported */
+  readonly throttled?: (t: number) => number;
+}
+
+/**
+ * The DCGM exporter's series for some GPUs, one exporter pod per node (two GPUs a node), as the stack stores
+ * them: the exporter's own pod/namespace labels become exported_pod/exported_namespace under the target's.
+ */
+export function dcgmSeries(gpus: GpuBehaviour[], minutes: number): InputSeries[] {
+  const FB_MIB = 81920;
+  return gpus.flatMap((g, i) => {
+    const node = Math.floor(i / 2);
+    const labels = {
+      job: 'dcgm-exporter', instance: `10.244.${node}.5:9400`, namespace: 'gpu-operator', service: 'dcgm-exporter', pod: `nvidia-dcgm-exporter-n${node}`,
+      gpu: String(i % 2), UUID: `GPU-0a1b2c3d-000${i}`, device: `nvidia${i % 2}`, modelName: 'NVIDIA A100-SXM4-80GB', Hostname: `gpu-node-${node}`,
+      DCGM_FI_DRIVER_VERSION: '550.54.15', exported_container: 'server', exported_namespace: 'mlops', exported_pod: g.pod,
+    };
+    const memory = g.memory ?? (() => 0.7);
+    const out = [
+      sampled('up', { job: labels.job, instance: labels.instance, namespace: labels.namespace, service: labels.service, pod: labels.pod }, minutes, gauge(() => 1)),
+      sampled('DCGM_FI_DEV_GPU_UTIL', labels, minutes, gauge(g.util ?? (() => 60))),
+      sampled('DCGM_FI_DEV_FB_USED', labels, minutes, gauge((t) => Math.round(FB_MIB * memory(t)))),
+      sampled('DCGM_FI_DEV_FB_FREE', labels, minutes, gauge((t) => FB_MIB - Math.round(FB_MIB * memory(t)))),
+      sampled('DCGM_FI_DEV_GPU_TEMP', labels, minutes, gauge(g.temperature ?? (() => 64))),
+      sampled('DCGM_FI_DEV_POWER_USAGE', labels, minutes, gauge(() => 310)),
+      sampled('DCGM_FI_DEV_XID_ERRORS', labels, minutes, gauge(g.xid ?? (() => 0))),
+    ];
+    // A counter of microseconds throttled: a share of each second.
+    if (g.throttled) out.push(sampled('DCGM_FI_DEV_THERMAL_VIOLATION', labels, minutes, counter((t) => g.throttled!(t) * 1e6)));
+    return out;
+  });
+}
