@@ -140,6 +140,13 @@ describe('model-health options', () => {
     expect(() => ModelHealth.rules({ job: 'x', ...modelHealth })).toThrow(`[ModelHealth.rules] options.${field}:`);
   });
 
+  test('a prefix tells the alerts of two models apart', () => {
+    const group = ModelHealth.rules({ job: 'fraud-api', alertPrefix: 'Fraud' });
+    expect(group.rules.map((r) => (r as { alert?: string }).alert).filter(Boolean)).toEqual(['FraudPredictionDistributionShift', 'FraudModelConfidenceCollapse']);
+    expect(() => synthStack({}, (stack) => stack.monitorApplication({ name: 'fraud-api', serviceName: 'fraud-api' }, { alerts: [group] }))).not.toThrow();
+    expect(() => ModelHealth.rules({ job: 'x', alertPrefix: 'fraud-' })).toThrow('[ModelHealth.rules] options.alertPrefix:');
+  });
+
   test('bad metric names and a missing job are one clear error', () => {
     expect(() => ModelHealth.rules({ job: 'x', metrics: { confidence: 'model_confidence_bucket' } })).toThrow('[ModelHealth.rules] options.metrics.confidence:');
     expect(() => ModelHealth.rules({ job: 'x', metrics: { classLabel: '__class' } })).toThrow('[ModelHealth.rules] options.metrics.classLabel:');

@@ -89,6 +89,12 @@ export interface ModelHealthOptions extends ModelHealthThresholds {
    * @default - this repository's docs/runbooks
    */
   readonly runbookBaseUrl?: string;
+  /**
+   * Prefix of the alert names (`<prefix>PredictionDistributionShift`), unique per model so that several share
+   * a Prometheus (the Iris API's have none).
+   * @default - none
+   */
+  readonly alertPrefix?: string;
 }
 
 /** Names of the series the model-health rules record, shared by the rules and the dashboard panels. */
@@ -163,6 +169,9 @@ export class ModelHealth {
     const checked = factoryOptions('ModelHealth.rules', options, { job: 'string' });
     validateModelHealthThresholds('ModelHealth.rules', 'options', checked);
     if (checked.metrics !== undefined) validateModelHealthMetrics('ModelHealth.rules', 'options.metrics', checked.metrics);
+    if (checked.alertPrefix !== undefined && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(checked.alertPrefix)) {
+      fail('ModelHealth.rules', 'options.alertPrefix', `"${checked.alertPrefix}" must start an alert name: letters, digits and _`);
+    }
     return modelHealthRules(checked);
   }
 
@@ -184,6 +193,7 @@ function modelHealthRules(options: ModelHealthOptions): RuleGroup {
   const component = options.component ?? options.job;
   const labels = { namespace: options.namespace ?? 'mlops' };
   const runbook = (alert: string) => Runbooks.urlOf(alert, options.runbookBaseUrl);
+  const prefix = options.alertPrefix ?? '';
   // Enough traffic now, and a baseline at least `age` old: the hourly rate recorded that long ago exists.
   const gates = `on (${by}) (${s.rate1h}{${job}} * 3600 >= ${minPerHour}) and on (${by}) (${s.rate1h}{${job}} offset ${age})`;
   const share = `${s.share1h}{${job}}`;
@@ -209,7 +219,7 @@ function modelHealthRules(options: ModelHealthOptions): RuleGroup {
       },
       { record: s.confidenceBaseline, expr: `avg_over_time(${s.confidence1h}{${job}}[7d])` },
       {
-        alert: 'PredictionDistributionShift',
+        alert: `${prefix}PredictionDistributionShift`,
         expr: `${s.shift}{${job}} > ${maxShift} and ${gates}`,
         forDuration,
         severity: AlertSeverity.WARNING,
@@ -220,7 +230,7 @@ function modelHealthRules(options: ModelHealthOptions): RuleGroup {
         runbookUrl: runbook('PredictionDistributionShift'),
       },
       {
-        alert: 'ModelConfidenceCollapse',
+        alert: `${prefix}ModelConfidenceCollapse`,
         expr: `${s.confidence1h}{${job}} < ${s.confidenceBaseline}{${job}} - ${maxDrop} and ${gates}`,
         forDuration,
         severity: AlertSeverity.WARNING,
