@@ -7,7 +7,7 @@
 import { parse } from 'yaml';
 import { GpuMonitoring, ModelServers } from '../src';
 import { between, from } from './support/incidents';
-import { firstFiring, Incident, replayIncidents, Timeline } from './support/incident-runner';
+import { expectFirings, firstFiring, Incident, replayIncidents, Timeline } from './support/incident-runner';
 import { dcgmSeries, GpuBehaviour, ServerBehaviour, serverSeries } from './support/model-server-series';
 import { synthesizedRuleFiles } from './support/promtool';
 import { synthStack } from './support/synth';
@@ -68,11 +68,7 @@ beforeAll(() => {
 describe('GPU incidents replayed through promtool', () => {
   test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', (_name, scenario) => {
     const fired = firstFiring(timelines.get(scenario.name)!);
-    expect(Object.keys(fired).sort()).toEqual(Object.keys(scenario.fires).sort());
-    for (const [alert, [earliest, latest]] of Object.entries(scenario.fires)) {
-      const minute = fired[alert];
-      expect({ alert, minute, inWindow: minute >= earliest && minute <= latest }).toEqual({ alert, minute, inWindow: true });
-    }
+    expectFirings(fired, scenario.fires);
   });
 
   test('GpuIdleWhileQueued names the hung pod, and only it', () => {

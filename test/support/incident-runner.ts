@@ -28,6 +28,16 @@ export function firstFiring(timeline: Timeline): Record<string, number> {
   return first;
 }
 
+/** Exactly the `expected` alerts fired (alert → [earliest, latest] minute of its first firing), each within its window. */
+export function expectFirings(fired: Record<string, number>, expected: Record<string, [number, number]>): void {
+  expect(Object.keys(fired).sort()).toEqual(Object.keys(expected).sort());
+  for (const [alert, [earliest, latest]] of Object.entries(expected)) {
+    const minute = fired[alert];
+    expect({ alert, minute, window: [earliest, latest], inWindow: minute >= earliest && minute <= latest })
+      .toEqual({ alert, minute, window: [earliest, latest], inWindow: true });
+  }
+}
+
 const MARKER_LABEL = 'incident_marker';
 
 /**
