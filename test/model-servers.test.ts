@@ -1,7 +1,8 @@
 /*
  * The model-server presets, delivered through MonitoringStack.monitorApplication, their synthesized
  * `<name>-alerts.yml` replayed through `promtool test rules` against each runtime's series shaped as it
- * exposes them (test/support/model-server-series.ts): a healthy server stays quiet; a saturated queue, a slow
+ * exposes them (test/support/model-server-series.ts; the FastAPI service's written by Python's prometheus_client,
+ * test/support/python-exposition.ts): a healthy server stays quiet; a saturated queue, a slow
  * model, a failing model, a model that is not loaded and a server that is down each fire their alert in a
  * bounded time, and nothing else fires.
  */
@@ -9,7 +10,10 @@ import { parse } from 'yaml';
 import { ModelServerMonitoring, ModelServers } from '../src';
 import { between, from, not } from './support/incidents';
 import { expectFirings, firstFiring, Incident, replayIncidents, Timeline } from './support/incident-runner';
-import { Runtime, ServerBehaviour, serverSeries } from './support/model-server-series';
+import { ServerBehaviour, serverSeries } from './support/model-server-series';
+import { pythonFastApiSeries } from './support/python-exposition';
+
+type Runtime = 'triton' | 'vllm' | 'kserve' | 'fastapi' | 'bentoml' | 'rayserve';
 import { expectSuccess, synthesizedRuleFiles, testRules } from './support/promtool';
 import { synthStack } from './support/synth';
 
@@ -94,7 +98,9 @@ beforeAll(() => {
     const m = make();
     const files = synthesizedRuleFiles(synthStack({}, (stack) => stack.monitorApplication(m.application, m.monitoring)).objects);
     alertFiles.set(runtime, files[`${job}-alerts.yml`]);
-    const incidents: Incident[] = SCENARIOS[runtime].map((s) => ({ name: s.name, minutes: MINUTES, series: serverSeries(runtime, job, s.behaviour, MINUTES) }));
+    // The FastAPI service's series are written by Python's prometheus_client itself.
+    const seriesOf = (b: ServerBehaviour) => (runtime === 'fastapi' ? pythonFastApiSeries(job, b, MINUTES) : serverSeries(runtime, job, b, MINUTES));
+    const incidents: Incident[] = SCENARIOS[runtime].map((s) => ({ name: s.name, minutes: MINUTES, series: seriesOf(s.behaviour) }));
     timelines.set(runtime, replayIncidents({ [`${job}-alerts.yml`]: files[`${job}-alerts.yml`] }, incidents));
   }
 }, 600_000);

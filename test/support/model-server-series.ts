@@ -20,7 +20,7 @@ export interface ServerBehaviour {
   readonly queue?: (t: number) => number;
   /** vLLM KV-cache usage, 0 to 1. @default 0.6 */
   readonly kvCache?: (t: number) => number;
-  /** The model is loaded (FastAPI's model_loaded gauge). @default always */
+  /** The model is loaded (FastAPI's model_loaded gauge, Ray Serve's replica health). @default always */
   readonly loaded?: When;
   /** Replicas answer their scrapes. @default always */
   readonly serving?: When;
@@ -29,7 +29,6 @@ export interface ServerBehaviour {
 const PYTHON_DEFAULT = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 /** vLLM's time-to-first-token buckets (vllm/v1/metrics/loggers.py). */
 const VLLM_TTFT = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560];
-const FASTAPI = [0.1, 0.5, 1];
 /** Ray Serve's DEFAULT_LATENCY_BUCKET_MS (python/ray/serve/_private/constants.py): milliseconds. */
 const RAY_MS = [1, 2, 5, 10, 20, 50, 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 60000, 120000, 300000, 600000];
 
@@ -48,7 +47,8 @@ function histogram(name: string, labels: Record<string, string>, bounds: number[
   ];
 }
 
-export type Runtime = 'triton' | 'vllm' | 'kserve' | 'fastapi' | 'bentoml' | 'rayserve';
+/** Runtimes whose series are written here (the FastAPI service's come from Python: python-exposition.ts). */
+export type Runtime = 'triton' | 'vllm' | 'kserve' | 'bentoml' | 'rayserve';
 
 /** Every series of a server's `replicas` over `minutes`. */
 export function serverSeries(runtime: Runtime, job: string, b: ServerBehaviour, minutes: number, replicas = 2): InputSeries[] {
@@ -61,7 +61,7 @@ export function serverSeries(runtime: Runtime, job: string, b: ServerBehaviour, 
   const queue = b.queue ?? (() => 1);
   const out: InputSeries[] = [];
   for (let r = 0; r < replicas; r++) {
-    const port = { triton: 8002, vllm: 8000, kserve: 8080, fastapi: 8000, bentoml: 3000, rayserve: 8080 }[runtime];
+    const port = { triton: 8002, vllm: 8000, kserve: 8080, bentoml: 3000, rayserve: 8080 }[runtime];
     const t0 = target(job, port, r);
     out.push(sampled('up', t0, minutes, gauge((t) => (serving(t) ? 1 : 0))));
     const c = (perSecond: (t: number) => number, lazy = false) => counter(perSecond, { exported: serving, lazy });
@@ -131,19 +131,6 @@ export function serverSeries(runtime: Runtime, job: string, b: ServerBehaviour, 
         ...histogram('ray_serve_http_request_latency_ms', { ...app, status_code: '200' }, RAY_MS, minutes, ok, (t) => seconds(t) * 1000, serving),
         sampled('ray_serve_deployment_queued_queries', { ...t0, application: 'iris', deployment: 'IrisClassifier' }, minutes, g(queue)),
         ...[0, 1].map((i) => sampled('ray_serve_deployment_replica_healthy', { ...t0, application: 'iris', deployment: 'IrisClassifier', replica: `IrisClassifier#r${r}x${i}` }, minutes, g((t) => (loaded(t) ? 1 : 0)))),
-      );
-    } else {
-      // prometheus-fastapi-instrumentator's defaults; the application's model_loaded gauge.
-      const seconds = b.seconds ?? (() => 0.12);
-      const predict = { ...t0, handler: '/predict', method: 'POST' };
-      const health = { ...t0, handler: '/health', method: 'GET' };
-      out.push(
-        sampled('model_loaded', t0, minutes, g((t) => (loaded(t) ? 1 : 0))),
-        sampled('http_requests_total', { ...predict, status: '2xx' }, minutes, c(ok, true)),
-        sampled('http_requests_total', { ...predict, status: '5xx' }, minutes, c(failed, true)),
-        sampled('http_requests_total', { ...health, status: '2xx' }, minutes, c(() => 0.2, true)),
-        ...histogram('http_request_duration_seconds', predict, FASTAPI, minutes, rps, seconds, serving),
-        ...histogram('http_request_duration_seconds', health, FASTAPI, minutes, () => 0.2, () => 0.002, serving),
       );
     }
   }
