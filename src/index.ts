@@ -55,7 +55,7 @@ export { OperatorTarget, type OperatorTargetProps, AlertmanagerConfigMatcherStra
 // Monitored applications: generic, and the Iris API.
 export { type MonitoredApplication, type MonitoredApplicationOverrides } from './application/monitored-application';
 export { ApplicationServiceMonitor, type ApplicationServiceMonitorProps } from './application/application-service-monitor';
-export { IrisApi, type IrisApiOptions, type InferenceApiMetrics } from './iris/iris-api';
+export { IrisApi, type IrisApiOptions, type IrisModelHealthOptions, type InferenceApiMetrics } from './iris/iris-api';
 export { InferenceApiAlerts, type InferenceApiAlertOptions, type InferenceApiAlertSettings } from './iris/inference-api-alerts';
 export { type InferenceApiDashboardOptions } from './iris/inference-api-dashboard';
 export { IrisApiServiceMonitor, type IrisApiServiceMonitorProps } from './iris/iris-api-service-monitor';
@@ -89,6 +89,16 @@ export {
   type ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap,
   type ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret,
 } from '../imports/monitoring.coreos.com';
+
+// The model's own health: class distribution shift and confidence collapse against a 7-day baseline.
+export { ModelHealth, type ModelHealthOptions, type ModelHealthThresholds, type ModelHealthMetrics } from './model-health/model-health-rules';
+
+// Model servers: presets per runtime (scrape job, alerts, SLOs, dashboard) for MonitoringStack.monitorApplication.
+export {
+  ModelServers, type ModelServerOptions, type TritonServerOptions, type VllmServerOptions, type BentoMlServerOptions, type RayServeOptions,
+  type FastApiServiceOptions, type ModelServerMonitoring,
+} from './model-servers/model-servers';
+export { GpuMonitoring, type DcgmExporterOptions } from './model-servers/dcgm';
 
 // Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.
 export { ServiceLevelObjective, type ServiceLevelObjectiveOptions } from './slo/service-level-objective';

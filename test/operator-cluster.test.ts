@@ -13,7 +13,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
+import {
+  AlertSeverity, ApplicationMonitoring, IrisApiMonitoring, MonitorKind, OperatorTarget, PrometheusOperatorDelivery,
+} from '../src';
 import { eventually, IRIS_API_MANIFEST, RealCluster } from './support/cluster/real-cluster';
 import { OPERATOR_MANIFESTS, PrometheusOperatorStack, poLint, startPrometheusOperator } from './support/cluster/prometheus-operator';
 import { note } from './support/notes';
@@ -78,6 +82,58 @@ function writeTemp(name: string, text: string): string {
   return file;
 }
 
+/** The webhook sink inside the cluster (tools/cluster/manifests/alert-webhook.yaml): notifications by path. */
+const SINK = 'http://alert-webhook.alert-sink.svc.cluster.local:8080';
+/** Namespaces of the library's Operator delivery: the Iris API, and a second application through a PodMonitor. */
+const IRIS_NS = 'iris-op';
+const RECO_NS = 'reco-op';
+const KPS = OperatorTarget.kubePrometheusStack('kps');
+
+/**
+ * The library's Operator delivery, as a user's cdk8s app writes it: the Iris API (ServiceMonitor, its alerts and
+ * SLOs, dashboards, an AlertmanagerConfig paging `ml-oncall` on critical alerts) and a second application, the
+ * "recommender", whose pods are found by a PodMonitor and whose alert goes to its own receiver.
+ */
+function libraryDelivery(): string {
+  const app = new App();
+  const iris = new Chart(app, 'iris', { namespace: IRIS_NS });
+  new PrometheusOperatorDelivery(iris, 'Kps', {
+    monitoring: new IrisApiMonitoring(iris, 'IrisApi', {
+      receivers: [{ name: 'ml-oncall', webhook: [{ urlSecretKey: 'ml-oncall-url' }] }],
+      routes: [{ receiver: 'ml-oncall', match: { severity: 'critical' } }],
+    }),
+    target: KPS,
+  });
+  const reco = new Chart(app, 'reco', { namespace: RECO_NS });
+  new PrometheusOperatorDelivery(reco, 'Kps', {
+    monitoring: new ApplicationMonitoring(reco, 'Recommender', {
+      application: { name: 'recommender', serviceName: 'iris-api-service', portName: 'http' },
+      alerts: [{
+        name: 'recommender-alerts',
+        rules: [{
+          alert: 'RecommenderServing', expr: 'sum by (job) (up{job="recommender"}) > 0', severity: AlertSeverity.WARNING, component: 'recommender',
+          summary: 'The recommender is up', description: 'A test alert that fires while the recommender serves.', labels: { namespace: RECO_NS },
+        }],
+      }],
+      receivers: [{ name: 'reco-team', webhook: [{ urlSecretKey: 'reco-url' }] }],
+      routes: [{ receiver: 'reco-team' }],
+    }),
+    target: KPS,
+    monitorKind: MonitorKind.POD_MONITOR,
+    podLabels: { app: 'iris-api' },
+  });
+  return app.synthYaml();
+}
+
+/** The notifications the webhook sink received on `/<receiverPath>`, each with its alerts' names. */
+async function notifications(receiverPath: string): Promise<{ alertnames: string[]; namespaces: string[] }[]> {
+  const all = JSON.parse(await cluster.http(`${await cluster.serviceUrl('alert-sink', 'alert-webhook', 8080)}/notifications`));
+  return (all as any[]).filter((n) => n.path === `/${receiverPath}`).map((n) => ({
+    alertnames: (n.body.alerts as any[]).map((a) => a.labels.alertname),
+    namespaces: (n.body.alerts as any[]).map((a) => a.labels.namespace),
+  }));
+}
+
 const selected = irisApiObjects('iris-api', 'kps');
 const ignored = irisApiObjects('iris-api-other', 'other');
 
@@ -86,16 +142,21 @@ beforeAll(async () => {
   // test/cluster.test.ts may hold the cluster for its whole run (~40 min with its soak).
   cluster = await RealCluster.start(90 * MINUTE);
   timings.push(`cluster up ${Math.round((Date.now() - start) / 1000)} s after asking`);
-  await cluster.kubectlOk(['delete', 'namespace', '--ignore-not-found', '--wait=true', NS, 'monitoring'], undefined, 5 * MINUTE);
+  await cluster.kubectlOk(['delete', 'namespace', '--ignore-not-found', '--wait=true', NS, IRIS_NS, RECO_NS, 'monitoring'], undefined, 5 * MINUTE);
   kps = await startPrometheusOperator(cluster);
   const t = kps.timings;
   timings.push(`after apply: Operator Ready ${t.operatorReadySeconds} s, Prometheus Ready ${t.prometheusReadySeconds} s, Alertmanager Ready ${t.alertmanagerReadySeconds} s`);
 
-  await cluster.kubectlOk(['apply', '-f', '-'], stringify({
-    apiVersion: 'v1', kind: 'Namespace',
-    metadata: { name: NS, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
-  }));
-  await cluster.kubectlOk(['apply', '-n', NS, '-f', IRIS_API_MANIFEST]);
+  for (const namespace of [NS, IRIS_NS, RECO_NS]) {
+    await cluster.kubectlOk(['apply', '-f', '-'], stringify({
+      apiVersion: 'v1', kind: 'Namespace',
+      metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    }));
+    await cluster.kubectlOk(['apply', '-n', namespace, '-f', IRIS_API_MANIFEST]);
+  }
+  // The receivers' Secrets, created out of band as the guide says: the webhook URLs of the sink.
+  await cluster.kubectlOk(['create', 'secret', 'generic', '-n', IRIS_NS, 'iris-api-alertmanager-receivers', `--from-literal=ml-oncall-url=${SINK}/operator-ml-oncall`]);
+  await cluster.kubectlOk(['create', 'secret', 'generic', '-n', RECO_NS, 'recommender-alertmanager-receivers', `--from-literal=reco-url=${SINK}/operator-reco-team`]);
   const applied = Date.now();
   // The ignored objects first: one watch per kind delivers them in order, so once the Operator has written the
   // selected ServiceMonitor or PrometheusRule into Prometheus, it had seen the ignored one of that kind.
@@ -158,4 +219,88 @@ describe('kube-prometheus-stack (release kps) run by the real Prometheus Operato
     const alert = ours[0].rules.find((r: any) => r.name === 'IrisApiDown');
     expect(alert.labels).toEqual({ severity: 'critical' });
   });
+});
+
+describe('the library\'s Operator delivery, applied as synthesized, on the real Operator', () => {
+  let applied = 0;
+  const manifest = libraryDelivery();
+
+  beforeAll(async () => {
+    await targetUp; // the hand-written objects' checks above are done with the Operator's first reconciliations
+    applied = Date.now();
+    await cluster.kubectlOk(['apply', '-f', '-'], manifest);
+  }, 10 * MINUTE);
+
+  test('po-lint accepts every object (no unknown field; rules and AlertmanagerConfigs pass the admission checks)', async () => {
+    const result = await poLint([writeTemp('delivery.yaml', manifest)]);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  test('a second `kubectl apply` leaves every object unchanged', async () => {
+    const again = await cluster.kubectlOk(['apply', '-f', '-'], manifest);
+    expect(again.trim().split('\n').filter((line) => !line.endsWith(' unchanged'))).toEqual([]);
+  });
+
+  test('a delivery whose label the chart\'s selector does not match is refused at synth, not ignored in the cluster', () => {
+    const app = new App();
+    const chart = new Chart(app, 'wrong', { namespace: IRIS_NS });
+    expect(() => new PrometheusOperatorDelivery(chart, 'Kps', {
+      monitoring: new IrisApiMonitoring(chart, 'IrisApi'), target: KPS, labels: { release: 'kube-prometheus-stack' },
+    })).toThrow('[wrong/Kps] labels.release: is "kube-prometheus-stack", but the target\'s monitor selector selects release: "kps"');
+  });
+
+  test('the ServiceMonitor and the PodMonitor become targets that are up, each job named after its application', async () => {
+    const targets = await eventually('both targets up', 5 * MINUTE, async () => {
+      const active = (await kps.activeTargets()).filter((t: any) => [IRIS_NS, RECO_NS].includes(t.labels.namespace));
+      return active.length === 2 && active.every((t: any) => t.health === 'up') ? active : undefined;
+    });
+    timings.push(`library delivery: targets up ${Math.round((Date.now() - applied) / 1000)} s after its apply`);
+    expect(targets.map((t: any) => ({ pool: t.scrapePool, job: t.labels.job, namespace: t.labels.namespace })).sort((a: any, b: any) => a.pool.localeCompare(b.pool))).toEqual([
+      { pool: `podMonitor/${RECO_NS}/recommender/0`, job: 'recommender', namespace: RECO_NS },
+      { pool: `serviceMonitor/${IRIS_NS}/iris-api/0`, job: 'iris-api', namespace: IRIS_NS },
+    ]);
+  });
+
+  test('every rule group of both PrometheusRules is loaded and evaluates without error', async () => {
+    const expected = manifest.split(/^---$/m).filter((doc) => doc.includes('kind: PrometheusRule')).flatMap((doc) => [...doc.matchAll(/^\s+- name: (\S+)$/gm)].map((m) => m[1])).sort();
+    expect(expected).toEqual(expect.arrayContaining(['iris-api-alerts', 'iris-api-slos', 'recommender-alerts']));
+    const groups = await eventually('the rule groups loaded and evaluated', 5 * MINUTE, async () => {
+      const ours = (await kps.ruleGroups()).filter((g: any) => g.file.includes(`/${IRIS_NS}-`) || g.file.includes(`/${RECO_NS}-`));
+      const names = ours.map((g: any) => g.name).sort();
+      return JSON.stringify(names) === JSON.stringify(expected) && ours.every((g: any) => g.rules.every((r: any) => r.health === 'ok')) ? ours : undefined;
+    });
+    timings.push(`library delivery: rules loaded and evaluated ${Math.round((Date.now() - applied) / 1000)} s after its apply`);
+    const alerts = groups.flatMap((g: any) => g.rules).filter((r: any) => r.type === 'alerting');
+    expect(alerts.length).toBeGreaterThan(8);
+    for (const alert of alerts) expect(alert.annotations.runbook_url).toMatch(/^https:\/\//);
+  });
+
+  test('Alertmanager\'s merged configuration has both AlertmanagerConfigs, each scoped to its namespace by the Operator', async () => {
+    const original = await eventually('the AlertmanagerConfigs merged', 5 * MINUTE, async () => {
+      const config: string = (await kps.alertmanagerApi('/status')).config.original;
+      return config.includes(`${IRIS_NS}/iris-api/ml-oncall`) && config.includes(`${RECO_NS}/recommender/reco-team`) ? config : undefined;
+    });
+    // The receivers are namespaced by the Operator, and each top route matches its AlertmanagerConfig's namespace.
+    expect(original).toMatch(new RegExp(`namespace="${IRIS_NS}"`));
+    expect(original).toMatch(new RegExp(`namespace="${RECO_NS}"`));
+    expect(original).toContain(`${SINK}/operator-ml-oncall`.replace(SINK, '')); // the URL read from the Secret
+  });
+
+  test('an incident: the model unloads; ModelNotLoaded reaches ml-oncall through the AlertmanagerConfig, and only it', async () => {
+    const start = Date.now();
+    await cluster.http(`${await cluster.serviceUrl(IRIS_NS, 'iris-api-service', 8000)}/admin/incident?model_loaded=0`, { post: true });
+    const delivered = await eventually('ModelNotLoaded at ml-oncall', 6 * MINUTE, async () => {
+      const received = await notifications('operator-ml-oncall');
+      return received.some((n) => n.alertnames.includes('ModelNotLoaded')) ? received : undefined;
+    }, 5_000);
+    timings.push(`library delivery: ModelNotLoaded delivered ${Math.round((Date.now() - start) / 1000)} s after the model unloaded`);
+    // Only critical alerts of the Iris API's namespace reach ml-oncall; the recommender's go to its own team.
+    for (const n of delivered) expect(new Set(n.namespaces)).toEqual(new Set([IRIS_NS]));
+    const reco = await eventually('the recommender\'s alert at reco-team', 5 * MINUTE, async () => {
+      const received = await notifications('operator-reco-team');
+      return received.length ? received : undefined;
+    }, 5_000);
+    for (const n of reco) expect(new Set(n.namespaces)).toEqual(new Set([RECO_NS]));
+    expect(reco.flatMap((n) => n.alertnames)).not.toContain('ModelNotLoaded');
+  }, 15 * MINUTE);
 });

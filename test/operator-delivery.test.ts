@@ -144,7 +144,7 @@ describe('what the Operator would silently ignore or refuse fails at synth, with
   const critical = (namespace: string) => [{
     name: 'custom', rules: [{ alert: 'Custom', expr: 'up == 0', severity: AlertSeverity.CRITICAL, component: 'x', summary: 's', description: 'd', labels: { namespace } }],
   }];
-  const CASES: [string, () => unknown, string][] = [
+  const CASES: [string, () => unknown, string | RegExp][] = [
     ['a label the selector needs with another value', () => deliver({ labels: { release: 'other' } }),
       '[iris/Kps] labels.release: is "other", but the target\'s monitor selector selects release: "kps": the Operator would ignore this ServiceMonitor without a word'],
     ['a namespace the target does not read', () => deliver({ target: OperatorTarget.custom({ namespaces: ['monitoring'] }) }),

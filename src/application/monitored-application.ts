@@ -1,5 +1,4 @@
-import { IConstruct } from 'constructs';
-import { fail } from '../common/errors';
+import { ErrorScope, fail } from '../common/errors';
 import { definedFields } from '../common/serialize';
 import { expectType, validateDnsLabel, validateHttpPath, validateKubernetesLabels, validatePortName, validatePortNumber, validateScrapeInterval } from '../common/validation';
 
@@ -70,7 +69,7 @@ export interface MonitoredApplicationOverrides {
 }
 
 /** Checks an application description; `field` prefixes the error fields. */
-export function validateApplication(scope: IConstruct, field: string, app: MonitoredApplication): void {
+export function validateApplication(scope: ErrorScope, field: string, app: MonitoredApplication): void {
   expectType(scope, field, app, 'object');
   validateDnsLabel(scope, `${field}.name`, app.name);
   validateDnsLabel(scope, `${field}.serviceName`, app.serviceName);

@@ -9,6 +9,7 @@ import {
 import { InferenceApiAlerts, InferenceApiAlertSettings } from '../iris/inference-api-alerts';
 import { InferenceApiSlos } from '../iris/inference-api-slos';
 import { InferenceApiMetrics, IrisApi, IrisApiOptions } from '../iris/iris-api';
+import { ModelHealth, validateModelHealthThresholds } from '../model-health/model-health-rules';
 import { ServiceLevelObjective } from '../slo/service-level-objective';
 import { ApplicationMonitoring } from './application-monitoring';
 import { Dashboards } from './dashboards';
@@ -47,19 +48,25 @@ export class IrisApiMonitoring extends ApplicationMonitoring {
     const options = props ?? {};
     // Checked before the content is built from them, against the path this construct will have.
     validateIrisApiProps([scope.node.path, id].filter(Boolean).join('/'), '', options);
-    const { application, enabled: _enabled, namespace, slos, receivers, routes, ...alertOptions } = options;
+    const { application, enabled: _enabled, namespace, slos, receivers, routes, modelHealth, ...alertOptions } = options;
+    const { enabled: healthEnabled = true, ...healthThresholds } = modelHealth ?? {};
     const iris = withOverrides(IrisApi.APPLICATION, application);
     super(scope, id, {
       application: iris,
       namespace,
       alertsFile: 'api-alerts.yml',
-      dashboards: [Dashboards.inferenceApi({ job: iris.name, metrics: alertOptions.metrics })],
+      dashboards: [Dashboards.inferenceApi({ job: iris.name, metrics: alertOptions.metrics, modelHealth: healthEnabled })],
       slos: slos ?? InferenceApiSlos.objectives({ metrics: alertOptions.metrics }),
       receivers,
       routes,
       runbookBaseUrl: alertOptions.runbookBaseUrl,
     });
     this.alerts.push(InferenceApiAlerts.rules({ ...alertOptions, job: iris.name, namespace: this.namespace }));
+    if (healthEnabled) {
+      this.alerts.push(ModelHealth.rules({
+        runbookBaseUrl: alertOptions.runbookBaseUrl, ...healthThresholds, metrics: alertOptions.metrics, job: iris.name, namespace: this.namespace,
+      }));
+    }
   }
 }
 
@@ -69,8 +76,11 @@ export class IrisApiMonitoring extends ApplicationMonitoring {
  */
 export function validateIrisApiProps(scope: ErrorScope, prefix: string, options: IrisApiOptions): void {
   expectType(scope, prefix ? prefix.slice(0, -1) : 'props', options, 'object');
-  const { application, enabled: _enabled, ...alertOptions } = options;
+  const { application, enabled: _enabled, modelHealth, ...alertOptions } = options;
   validateInferenceApiThresholds(scope, prefix, alertOptions);
+  expectOptional(scope, `${prefix}modelHealth`, modelHealth, 'object');
+  const { enabled: _healthEnabled, ...healthThresholds } = modelHealth ?? {};
+  validateModelHealthThresholds(scope, `${prefix}modelHealth`, healthThresholds);
   if (alertOptions.runbookBaseUrl !== undefined) validateHttpUrl(scope, `${prefix}runbookBaseUrl`, alertOptions.runbookBaseUrl);
   expectOptional(scope, `${prefix}application`, application, 'object');
 }

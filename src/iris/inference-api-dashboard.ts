@@ -1,6 +1,7 @@
 import { anyOf } from '../common/promql';
 import { Dashboard, DashboardVariable } from '../grafana/dashboard';
 import { Panel } from '../grafana/panels';
+import { modelHealthPanels } from '../model-health/model-health-panels';
 import { InferenceApiMetrics, resolveMetrics } from './iris-api';
 
 /** Options of {@link Dashboards.inferenceApi}. */
@@ -22,11 +23,17 @@ export interface InferenceApiDashboardOptions {
    * @default 'Iris API - Overview'
    */
   readonly title?: string;
+  /**
+   * Add the model-health row (class shares and confidence against their 7-day baseline), which reads the
+   * series {@link ModelHealth.rules} records.
+   * @default true
+   */
+  readonly modelHealth?: boolean;
 }
 
 /**
  * **Iris API - Overview**: prediction rate by class, confidence distribution, error rate and errors, request
- * latency, model status and total predictions. Variables: datasource, namespace, job (any API exposing these
+ * latency, model status and total predictions, then the model's health against its baseline. Variables: datasource, namespace, job (any API exposing these
  * metrics; the given job by default) and instance (replicas).
  */
 export function inferenceApiDashboard(options: InferenceApiDashboardOptions): Dashboard {
@@ -122,6 +129,8 @@ export function inferenceApiDashboard(options: InferenceApiDashboardOptions): Da
       queries: [{ expr: `sum(increase(${m.predictions}{${scope}}[$__range])) or ${zeroWhileScraped}` }],
       position: { x: 18, y: 16, width: 6, height: 8 },
     }),
+    // Recorded per job: no instance label.
+    ...(options.modelHealth ?? true ? modelHealthPanels(m, 'namespace=~"$namespace", job=~"$job"', 24) : []),
   ];
   return Dashboard.provisioned({ uid, title, tags, variables, panels });
 }

@@ -1,6 +1,7 @@
 import { MonitoredApplication, MonitoredApplicationOverrides } from '../application/monitored-application';
 import { InferenceApiAlertSettings } from './inference-api-alerts';
 import { definedFields } from '../common/serialize';
+import { ModelHealthThresholds } from '../model-health/model-health-rules';
 
 /** Names of the metrics an ML inference API exposes; the Iris API's by default. */
 export interface InferenceApiMetrics {
@@ -99,4 +100,19 @@ export interface IrisApiOptions extends InferenceApiAlertSettings {
    * @default - {@link IrisApi.APPLICATION} in the stack's namespace
    */
   readonly application?: MonitoredApplicationOverrides;
+  /**
+   * The model-health alerts (class distribution shift, confidence collapse against a 7-day baseline) and
+   * their dashboard row.
+   * @default - on, with the defaults of {@link ModelHealthThresholds}
+   */
+  readonly modelHealth?: IrisModelHealthOptions;
+}
+
+/** The model-health rules of the Iris API: whether, and with which thresholds. */
+export interface IrisModelHealthOptions extends ModelHealthThresholds {
+  /**
+   * Watch the model's health: `false` leaves out its rules and its dashboard row.
+   * @default true
+   */
+  readonly enabled?: boolean;
 }

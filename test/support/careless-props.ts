@@ -288,6 +288,15 @@ const everything: fc.Arbitrary<MonitoringStackProps> = fc.record({
     downFor: maybe(durations),
     runbookBaseUrl: maybe(urls),
     application: maybe(fc.record({ scrapeInterval: maybe(durations), namespace: maybe(names) }, { requiredKeys: [] })),
+    modelHealth: maybe(fc.record({
+      enabled: maybe(fc.boolean()),
+      maxClassShift: maybe(ratios),
+      confidenceQuantile: maybe(ratios),
+      maxConfidenceDrop: maybe(ratios),
+      minPredictionsPerHour: maybe(positives),
+      minBaselineAge: maybe(careless(['1d', '6h', '7d', '8d', '2w', '0s', '1 day'])),
+      forDuration: maybe(durations),
+    }, { requiredKeys: [] })),
   }, { requiredKeys: [] }))) as any,
 }, { requiredKeys: [] }) as fc.Arbitrary<MonitoringStackProps>;
 
