@@ -81,6 +81,11 @@ export {
   type ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret,
 } from '../imports/monitoring.coreos.com';
 
+// The stack's own Prometheus and Alertmanager run by the Prometheus Operator (its custom resources).
+export { OperatorPrometheus, type OperatorPrometheusProps } from './operator/operator-prometheus';
+export { OperatorAlertmanager, type OperatorAlertmanagerProps, AlertmanagerConfigMatcherStrategy } from './operator/operator-alertmanager';
+export { type OperatorSelection } from './operator/operator-selection';
+
 // Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.
 export { ServiceLevelObjective, type ServiceLevelObjectiveOptions } from './slo/service-level-objective';
 export { AvailabilitySlo, type AvailabilitySloProps } from './slo/availability-slo';

@@ -1,0 +1,211 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  Alertmanager, AlertmanagerSpecAlertmanagerConfigMatcherStrategyType, AlertmanagerSpecResourcesLimits, AlertmanagerSpecResourcesRequests,
+  AlertmanagerSpecStorage, AlertmanagerSpecStorageEmptyDirSizeLimit, AlertmanagerSpecStorageVolumeClaimTemplateSpecResourcesRequests,
+} from '../../imports/alertmanagers-monitoring.coreos.com';
+import { IAlertmanagerEndpoint } from '../common/endpoints';
+import { fail } from '../common/errors';
+import { imageVersion, programLabels, selectorLabels } from '../common/labels';
+import { canonicalQuantity } from '../common/quantity';
+import { ResourceSpec } from '../common/resources';
+import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
+import { describeValue, expectOptional, expectType, validateDnsLabel, validateDnsSubdomain, validateDuration, validateImage, validateInteger } from '../common/validation';
+import { Versions } from '../common/versions';
+import { checkUniqueObjects } from '../common/unique-objects';
+import { OperatorSelection, renderSelection } from './operator-selection';
+import { operatorResources, restrictedPodSecurityContext } from './operator-pod';
+
+/**
+ * Which routes of an AlertmanagerConfig the Operator adds a `namespace` matcher to (the Alertmanager's
+ * `alertmanagerConfigMatcherStrategy`): with one, a config only routes the alerts of its own namespace.
+ */
+export enum AlertmanagerConfigMatcherStrategy {
+  /** Every AlertmanagerConfig's routes match `namespace="<its namespace>"` (the Operator's default). */
+  ON_NAMESPACE = 'OnNamespace',
+  /**
+   * As ON_NAMESPACE, except the AlertmanagerConfigs in the Alertmanager's own namespace, whose routes see every
+   * namespace's alerts (for a team's catch-all routes kept beside the Alertmanager).
+   */
+  ON_NAMESPACE_EXCEPT_FOR_ALERTMANAGER_NAMESPACE = 'OnNamespaceExceptForAlertmanagerNamespace',
+  /** No matcher is added: any AlertmanagerConfig can route any namespace's alerts. */
+  NONE = 'None',
+}
+
+/** Props of {@link OperatorAlertmanager}. */
+export interface OperatorAlertmanagerProps {
+  /**
+   * Name of the Alertmanager resource (the Operator's StatefulSet is `alertmanager-<name>`) and of its
+   * ServiceAccount; the Service Prometheus sends to is `<name>-service`.
+   * @default 'alertmanager'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, else 'mlops'
+   */
+  readonly namespace?: string;
+  /**
+   * Container image, pinned; the Operator is told its version (from the tag) to choose the flags.
+   * @default - Versions.ALERTMANAGER_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * Number of Alertmanager pods; with more than one the Operator makes them a gossip cluster, which
+   * deduplicates notifications.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * How long silences and the notification log are kept.
+   * @default '120h'
+   */
+  readonly retention?: string;
+  /**
+   * Keep silences and the notification log in a PersistentVolumeClaim per pod (the StatefulSet's
+   * volumeClaimTemplate).
+   * @default - an emptyDir of `dataSizeLimit`: silences are lost when a pod goes
+   */
+  readonly persistence?: PersistenceOptions;
+  /**
+   * Size limit of the emptyDir data volume when there is no `persistence`.
+   * @default '1Gi'
+   */
+  readonly dataSizeLimit?: string;
+  /**
+   * Requests and limits of the alertmanager container.
+   * @default - 50m/200m CPU, 64Mi/256Mi memory
+   */
+  readonly resources?: ResourceSpec;
+  /**
+   * The AlertmanagerConfig (in this namespace) that is the whole configuration's top: its route is the root
+   * route, its receivers and inhibit rules global, and the Operator adds no namespace matcher to it. It is an
+   * AlertmanagerConfig rather than a `configSecret` so that it is a typed object the API server checks against
+   * the CRD, whose credentials are SecretKeySelectors (never a whole alertmanager.yaml, secrets included, in a
+   * Secret written at synth), and of the same kind as the applications' configs.
+   * @default - the Operator's default configuration (one `null` receiver), plus the selected AlertmanagerConfigs
+   */
+  readonly globalConfigName?: string;
+  /**
+   * The AlertmanagerConfigs merged into the configuration (applications' routes and receivers).
+   * @default - every AlertmanagerConfig in this Alertmanager's namespace
+   */
+  readonly alertmanagerConfigs?: OperatorSelection;
+  /**
+   * The namespace matcher the Operator adds to the selected AlertmanagerConfigs' routes.
+   * @default AlertmanagerConfigMatcherStrategy.ON_NAMESPACE
+   */
+  readonly matcherStrategy?: AlertmanagerConfigMatcherStrategy;
+}
+
+const PORT = 9093;
+const DEFAULT_RESOURCES: ResourceSpec = { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 256 };
+
+/**
+ * An Alertmanager run by the Prometheus Operator (a `monitoring.coreos.com/v1` Alertmanager resource) with this
+ * library's opinions: a pinned image, Pod Security "restricted" (the Operator itself drops every capability,
+ * forbids privilege escalation and mounts the root filesystem read-only), bounded storage, its own
+ * ServiceAccount without a token (Alertmanager calls no Kubernetes API), and a Service for Prometheus.
+ */
+export class OperatorAlertmanager extends Construct implements IAlertmanagerEndpoint {
+  /** Name of the Alertmanager resource. */
+  public readonly name: string;
+  /** Namespace of every object. */
+  public readonly namespace: string;
+  /** Name of the Service in front of the pods (port `web`, 9093). */
+  public readonly serviceName: string;
+  /** `<service>.<namespace>.svc:9093`. */
+  public readonly address: string;
+  /** Port of the API. */
+  public readonly port = PORT;
+  /** Labels the Operator puts on the Alertmanager pods (their selector). */
+  public readonly podSelector: Record<string, string>;
+  /** The Alertmanager custom resource. */
+  public readonly resource: ApiObject;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct's id
+   * @param props name, namespace, replicas, storage, and the configs it merges
+   */
+  constructor(scope: Construct, id: string, props: OperatorAlertmanagerProps = {}) {
+    super(scope, id);
+    checkUniqueObjects(this);
+    props ??= {};
+    expectType(this, 'props', props, 'object');
+    this.name = validateDnsLabel(this, 'name', props.name ?? 'alertmanager');
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'mlops');
+    this.serviceName = `${this.name}-service`;
+    this.address = `${this.serviceName}.${this.namespace}.svc:${PORT}`;
+    const image = validateImage(this, 'image', props.image ?? Versions.ALERTMANAGER_IMAGE);
+    const replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
+    const retention = validateDuration(this, 'retention', props.retention ?? '120h');
+    if (props.persistence) validatePersistence(this, props.persistence);
+    const dataSizeLimit = props.dataSizeLimit ?? '1Gi';
+    if (!props.persistence) mebibytesOf(this, 'dataSizeLimit', dataSizeLimit);
+    const resources = operatorResources(this, props.resources ?? DEFAULT_RESOURCES);
+    expectOptional(this, 'globalConfigName', props.globalConfigName, 'string');
+    if (props.globalConfigName !== undefined) validateDnsSubdomain(this, 'globalConfigName', props.globalConfigName);
+    const strategy = props.matcherStrategy ?? AlertmanagerConfigMatcherStrategy.ON_NAMESPACE;
+    if (!Object.values(AlertmanagerConfigMatcherStrategy).includes(strategy)) {
+      fail(this, 'matcherStrategy', `${describeValue(strategy)} is not an AlertmanagerConfigMatcherStrategy (${Object.keys(AlertmanagerConfigMatcherStrategy).join(', ')})`);
+    }
+    const configs = renderSelection(this, 'alertmanagerConfigs', props.alertmanagerConfigs, this.namespace);
+    const labels = programLabels(this.name, 'alertmanager', imageVersion(image));
+    // The Operator's own pod labels (pkg/alertmanager makeSelectorLabels): what its StatefulSet selects.
+    this.podSelector = { 'alertmanager': this.name, 'app.kubernetes.io/name': 'alertmanager' };
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      automountServiceAccountToken: false,
+    });
+    const storage: AlertmanagerSpecStorage = props.persistence
+      ? {
+        volumeClaimTemplate: {
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: props.persistence.storageClassName,
+            resources: { requests: { storage: AlertmanagerSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(canonicalQuantity(props.persistence.size ?? '10Gi')) } },
+          },
+        },
+      }
+      : { emptyDir: { sizeLimit: AlertmanagerSpecStorageEmptyDirSizeLimit.fromString(canonicalQuantity(dataSizeLimit)) } };
+    this.resource = new Alertmanager(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      spec: {
+        image,
+        ...(imageVersion(image) ? { version: imageVersion(image) } : {}),
+        replicas,
+        retention,
+        serviceAccountName: this.name,
+        automountServiceAccountToken: false,
+        // The stack's own pod labels, which its NetworkPolicies select; the Operator adds its own.
+        podMetadata: { labels: selectorLabels(this.name) },
+        securityContext: restrictedPodSecurityContext(),
+        resources: {
+          requests: { cpu: AlertmanagerSpecResourcesRequests.fromString(resources.requests.cpu), memory: AlertmanagerSpecResourcesRequests.fromString(resources.requests.memory) },
+          limits: { cpu: AlertmanagerSpecResourcesLimits.fromString(resources.limits.cpu), memory: AlertmanagerSpecResourcesLimits.fromString(resources.limits.memory) },
+        },
+        storage,
+        ...(props.globalConfigName !== undefined ? { alertmanagerConfiguration: { name: props.globalConfigName } } : {}),
+        alertmanagerConfigSelector: configs.selector,
+        alertmanagerConfigNamespaceSelector: configs.namespaceSelector,
+        alertmanagerConfigMatcherStrategy: { type: strategy as string as AlertmanagerSpecAlertmanagerConfigMatcherStrategyType },
+      },
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.serviceName, namespace: this.namespace, labels },
+      spec: { selector: this.podSelector, ports: [{ name: 'web', port: PORT, targetPort: k8s.IntOrString.fromString('web') }] },
+    });
+  }
+
+  /**
+   * Where Prometheus sends alerts, as `host:port`: this Alertmanager's Service.
+   * @param _clientNamespace the namespace of the Prometheus (the address names the namespace anyway)
+   */
+  public targetsFrom(_clientNamespace: string): string[] {
+    return [this.address];
+  }
+}
