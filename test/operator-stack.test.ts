@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import { Chart, Testing } from 'cdk8s';
+import * as fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import {
   AlertmanagerConfigMatcherStrategy, OperatorAlertmanager, OperatorAlertmanagerProps, OperatorPrometheus, OperatorPrometheusProps, RemoteWrite,
@@ -20,6 +21,11 @@ import { Manifest } from './support/synth';
 import { note } from './support/notes';
 
 const NAMESPACE = 'monitoring';
+/** Cases of the property test (a fixed seed: the same cases each run, FC_SEED to vary them). */
+const PROPERTY_RUNS = Number(process.env.FC_RUNS ?? 400);
+const PROPERTY_SEED = Number(process.env.FC_SEED ?? 20261206);
+/** At most this many accepted outputs go to the API server (one kubectl run each). */
+const DRY_RUNS = 40;
 /** A namespace of the monitored applications. */
 const APPS = 'mlops';
 
@@ -214,6 +220,7 @@ describe('bad input: one error naming the construct path and the field', () => {
     ['Alertmanager: a matcher strategy outside the enum', () => refusal(undefined, { matcherStrategy: 'OnTeam' as any }), A, 'matcherStrategy', /"OnTeam" is not an AlertmanagerConfigMatcherStrategy/],
     ['Alertmanager: a global config name that is no object name', () => refusal(undefined, { globalConfigName: 'Global Config' }), A, 'globalConfigName', /not a valid DNS-1123 subdomain/],
     ['Alertmanager: a retention that is no duration', () => refusal(undefined, { retention: '5 days' }), A, 'retention', /not a Prometheus duration/],
+    ['Alertmanager: a retention in days, which Alertmanager does not parse (found by the property test)', () => refusal(undefined, { retention: '5d' }), A, 'retention', /"5d" has days, weeks or years, which Alertmanager does not take: give hours \(e.g. 120h\)/],
     ['Alertmanager: persistence of no size', () => refusal(undefined, { persistence: { size: 'big' } }), A, 'persistence.size', /not a Kubernetes quantity/],
     ['Alertmanager: replicas as a string (from Python or JavaScript)', () => refusal(undefined, { replicas: '3' as any }), A, 'replicas', /must be a number/],
   ];
@@ -224,6 +231,96 @@ describe('bad input: one error naming the construct path and the field', () => {
     expect(error.message.startsWith(`[${constructPath}] ${field}: `)).toBe(true);
   });
 });
+
+/** How synth ended for one generated case: one clear refusal, or objects for the API server to judge. */
+type Outcome = { readonly kind: 'refused'; readonly message: string } | { readonly kind: 'accepted'; readonly objects: Manifest[] };
+
+/**
+ * Synthesizes a generated case; a refusal must be one MonitoringValidationError, or the collected validation
+ * errors of synth (`Validation failed:`), each naming its construct path once and then the field. Anything else
+ * (a TypeError) is rethrown: a bug.
+ */
+function outcome(promProps: OperatorPrometheusProps, amProps: OperatorAlertmanagerProps): Outcome {
+  try {
+    return { kind: 'accepted', objects: build(promProps, amProps).objects };
+  } catch (error) {
+    const messages = error instanceof MonitoringValidationError ? [error.message]
+      : error instanceof Error && error.message.startsWith('Validation failed')
+        ? error.message.split('\n').slice(1).map((line) => line.replace(/^\s*- /, '')).filter((line) => line)
+        : undefined;
+    if (!messages) throw new Error(`synth threw something other than a MonitoringValidationError: ${(error as Error)?.stack ?? String(error)}`);
+    for (const message of messages) {
+      const headed = /^\[(operator-stack\/[^\]]+)\] ([^\n]+?): \S/.exec(message);
+      if (!headed) throw new Error(`the error does not start with "[construct path] field: ": ${message}`);
+      if (message.split(`[${headed[1]}]`).length !== 2) throw new Error(`the construct path appears more than once: ${message}`);
+    }
+    return { kind: 'refused', message: messages.join('\n') };
+  }
+}
+
+/** A value as careless users write it: mostly good ones, sometimes one of `bad` (wrong format, wrong type). */
+const careless = <T>(good: fc.Arbitrary<T>, ...bad: unknown[]): fc.Arbitrary<T> => fc.oneof({ weight: 40, arbitrary: good }, { weight: 1, arbitrary: fc.constantFrom(...bad) as fc.Arbitrary<T> });
+const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+const duration = careless(fc.constantFrom('15d', '30d', '1h30m', '2w', '1y', '90m', '120h'), '0s', '15 d', '15D', '-1d', '', 15, null);
+const size = careless(fc.constantFrom('10Gi', '512Mi', '1.5Gi', '10G', '2Gi', '600M'), '100Mi', 'abc', '0', '1Ki', 10);
+const labelKey = careless(fc.constantFrom('release', 'team', 'app.kubernetes.io/part-of', 'example.com/tier'), 'bad key', '-x', 'a/b/c', '');
+const labelValue = careless(fc.constantFrom('monitoring', 'kps', 'ml-platform', '1.0'), 'a b', 'x'.repeat(64), '-x', 3);
+/** Namespaces that exist on the test API server (a Role in another would be refused for that alone), and bad names. */
+const namespaceList = careless(fc.uniqueArray(fc.constantFrom(NAMESPACE, APPS, 'kube-system', 'default'), { minLength: 1, maxLength: 3 }), [], ['ML_Ops'], [''], 'mlops');
+const matchLabels = optional(careless(fc.dictionary(labelKey, labelValue, { maxKeys: 2 }), ['release'], null));
+const selection = optional(careless(fc.oneof(
+  fc.record({ matchLabels, namespaces: optional(namespaceList) }, { requiredKeys: [] }),
+  fc.record({ matchLabels, allNamespaces: optional(fc.boolean()) }, { requiredKeys: [] }),
+), { namespaces: [APPS], allNamespaces: true }, { allNamespaces: 'yes' }));
+const persistence = optional(careless(fc.record({ size: optional(size), storageClassName: optional(careless(fc.constantFrom('fast-ssd', 'standard', ''), 'Fast_SSD')) }, { requiredKeys: [] }), 'yes'));
+const resources = optional(careless(fc.tuple(fc.integer({ min: 1, max: 4000 }), fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 1, max: 8192 }), fc.integer({ min: 0, max: 8192 }))
+  .map(([cpu, cpuHeadroom, memory, memoryHeadroom]) => ({ cpuRequestMillis: cpu, cpuLimitMillis: cpu + cpuHeadroom, memoryRequestMebibytes: memory, memoryLimitMebibytes: memory + memoryHeadroom })),
+{ cpuRequestMillis: 500, cpuLimitMillis: 100, memoryRequestMebibytes: 64, memoryLimitMebibytes: 64 }, { cpuRequestMillis: '500m' }, { cpuRequestMillis: 0, cpuLimitMillis: 0, memoryRequestMebibytes: 1, memoryLimitMebibytes: 1 }));
+const image = (good: string) => optional(careless(fc.constant(good), 'prom/prometheus', 'prom/prometheus:latest', 'Prom/Prometheus:v3', 'registry.local:5000/prom/prometheus@sha256:' + 'a'.repeat(64)));
+const replicas = optional(careless(fc.integer({ min: 1, max: 5 }), 0, -1, 1.5, '2'));
+const remoteWrite = optional(fc.array(fc.record({
+  url: careless(fc.constantFrom('http://mimir-distributor.mimir.svc:8080/api/v1/push', 'https://mimir.example.com/api/v1/push'), 'mimir:8080', 'http://u:p@mimir/api/v1/push', 'http://mimir/push?token=x'),
+  tenant: optional(careless(fc.constantFrom('ml-platform', 'team_a'), 'a b', '')),
+  auth: careless(fc.constantFrom('none', 'basic', 'bearer'), 'both', 'half'),
+}).map(({ url, tenant, auth }) => RemoteWrite.mimir({
+  url, tenant,
+  ...(auth === 'basic' || auth === 'both' ? { basicAuthUsername: 'prometheus', passwordSecretKey: 'password' } : {}),
+  ...(auth === 'half' ? { basicAuthUsername: 'prometheus' } : {}),
+  ...(auth === 'bearer' || auth === 'both' ? { bearerTokenSecretKey: 'token' } : {}),
+})), { maxLength: 2 }));
+
+const prometheusProps: fc.Arbitrary<OperatorPrometheusProps> = fc.record({
+  name: optional(careless(fc.constantFrom('prometheus', 'prom-main', 'k8s'), 'Prometheus', 'prom_main', 'x'.repeat(64))),
+  image: image(Versions.PROMETHEUS_IMAGE),
+  replicas,
+  replicaLabel: optional(careless(fc.constantFrom('replica', '__replica__', 'prometheus_replica'), 'instance', 'replica-name', 'cluster')),
+  scrapeInterval: optional(careless(fc.constantFrom('15s', '30s', '1m'), '5m', 'x', '0s')),
+  evaluationInterval: optional(careless(fc.constantFrom('15s', '30s', '1m'), '1 m')),
+  retention: optional(duration),
+  acceptShortRetention: optional(fc.boolean()),
+  persistence,
+  dataSizeLimit: optional(size),
+  externalLabels: optional(careless(fc.dictionary(careless(fc.constantFrom('cluster', 'region', 'env'), 'cluster-name', '__x', 'replica'), careless(fc.constantFrom('prod', 'eu-1', '$$literal', '${POD_NAME}'), 7), { maxKeys: 2 }), ['cluster'])),
+  resources,
+  remoteWrite,
+  serviceMonitors: selection,
+  podMonitors: selection,
+  rules: selection,
+}, { requiredKeys: [] }) as fc.Arbitrary<OperatorPrometheusProps>;
+
+const alertmanagerProps: fc.Arbitrary<OperatorAlertmanagerProps> = fc.record({
+  name: optional(careless(fc.constantFrom('alertmanager', 'main', 'am-0'), 'Main', 'a.b')),
+  image: image(Versions.ALERTMANAGER_IMAGE),
+  replicas,
+  // Alertmanager's retention is a Go duration: hours at most (days are refused at synth, as the CRD refuses them).
+  retention: optional(careless(fc.constantFrom('120h', '240h', '1h30m', '72h'), '5d', '2w', '0s', '5 h')),
+  persistence,
+  dataSizeLimit: optional(size),
+  resources,
+  globalConfigName: optional(careless(fc.constantFrom('global', 'team-routes', 'a.b'), 'Global', '', 5)),
+  alertmanagerConfigs: selection,
+  matcherStrategy: optional(careless(fc.constantFrom(...Object.values(AlertmanagerConfigMatcherStrategy)), 'onNamespace', 'OnTeam', 1)),
+}, { requiredKeys: [] }) as fc.Arbitrary<OperatorAlertmanagerProps>;
 
 /** stdout and stderr of a kubectl run, for failure messages. */
 function output(result: KubectlResult): string {
@@ -312,6 +409,30 @@ describe('on a real kube-apiserver with the Operator\'s CRDs', () => {
     expect(operatorDefault.status).not.toBe(0);
     expect(operatorDefault.stderr).toMatch(/violates PodSecurity "restricted:latest": seccompProfile/);
   });
+
+  test('property: whatever synth accepts, the API server accepts against the real CRDs; whatever it refuses is one clear error', async () => {
+    const accepted: Manifest[][] = [];
+    const refusals = new Map<string, number>();
+    fc.assert(fc.property(prometheusProps, alertmanagerProps, (p, a) => {
+      const result = outcome(p, a);
+      if (result.kind === 'accepted') accepted.push(result.objects);
+      else {
+        const field = /^\[[^\]]+\] ([^:]+):/.exec(result.message)![1];
+        refusals.set(field, (refusals.get(field) ?? 0) + 1);
+      }
+    }), { numRuns: PROPERTY_RUNS, seed: PROPERTY_SEED });
+    // Each accepted output (up to DRY_RUNS of them) on the API server, strictly.
+    const complaints: string[] = [];
+    for (const objects of accepted.slice(0, DRY_RUNS)) {
+      const result = await kubectl(['apply', '--server-side', '--dry-run=server', '--validate=strict', '-f', '-'], yaml(objects));
+      if (result.status !== 0 || result.stderr !== '') complaints.push(`${output(result)}\nfor:\n${yaml(objects.filter((o) => o.kind === 'Prometheus' || o.kind === 'Alertmanager'))}`);
+    }
+    note(`operator-stack property (seed ${PROPERTY_SEED}): ${PROPERTY_RUNS} cases, ${accepted.length} accepted (${Math.min(accepted.length, DRY_RUNS)} dry-run on the API server), refused by field: ${JSON.stringify(Object.fromEntries([...refusals].sort()))}`);
+    expect(complaints).toEqual([]);
+    // The generators reach both sides.
+    expect(accepted.length).toBeGreaterThanOrEqual(DRY_RUNS);
+    expect(refusals.size).toBeGreaterThan(10);
+  }, 600_000);
 
   test('RBAC as the API server evaluates it: Prometheus lists what its selectors search, and nothing else', async () => {
     const rbacKinds = new Set(['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);

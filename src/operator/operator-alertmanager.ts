@@ -11,7 +11,7 @@ import { imageVersion, programLabels, selectorLabels } from '../common/labels';
 import { canonicalQuantity } from '../common/quantity';
 import { ResourceSpec } from '../common/resources';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
-import { describeValue, expectOptional, expectType, validateDnsLabel, validateDnsSubdomain, validateDuration, validateImage, validateInteger } from '../common/validation';
+import { describeValue, durationSeconds, expectOptional, expectType, validateDnsLabel, validateDnsSubdomain, validateDuration, validateImage, validateInteger } from '../common/validation';
 import { Versions } from '../common/versions';
 import { checkUniqueObjects } from '../common/unique-objects';
 import { OperatorSelection, renderSelection } from './operator-selection';
@@ -141,6 +141,8 @@ export class OperatorAlertmanager extends Construct implements IAlertmanagerEndp
     const image = validateImage(this, 'image', props.image ?? Versions.ALERTMANAGER_IMAGE);
     const replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
     const retention = validateDuration(this, 'retention', props.retention ?? '120h');
+    // Alertmanager parses it as a Go duration (the CRD's pattern): no days, weeks or years.
+    if (/[dwy]/.test(retention)) fail(this, 'retention', `"${retention}" has days, weeks or years, which Alertmanager does not take: give hours (e.g. ${durationSeconds(retention) / 3600}h)`);
     if (props.persistence) validatePersistence(this, props.persistence);
     const dataSizeLimit = props.dataSizeLimit ?? '1Gi';
     if (!props.persistence) mebibytesOf(this, 'dataSizeLimit', dataSizeLimit);
