@@ -177,6 +177,26 @@ describe('synthesized', () => {
     expect(rules.flatMap((r: any) => [...r.resources, ...r.verbs]).filter((x: string) => x === 'secrets' || x.includes('*'))).toEqual([]);
   });
 
+  test('NetworkPolicies: Prometheus reached only by its own pods and its clients; Alertmanager by the Prometheus that sends to it, and its peers\' gossip', () => {
+    const grafana = { podLabels: { app: 'grafana' } };
+    const { objects } = build({ allowedClients: [grafana] }, { replicas: 3 });
+    const prometheus = find(objects, 'NetworkPolicy', 'prometheus').spec;
+    const operatorPrometheusPods = { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'prometheus': 'prometheus' } };
+    const operatorAlertmanagerPods = { matchLabels: { 'alertmanager': 'alertmanager', 'app.kubernetes.io/name': 'alertmanager' } };
+    expect(prometheus).toEqual({
+      podSelector: operatorPrometheusPods,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: operatorPrometheusPods }, { podSelector: { matchLabels: grafana.podLabels } }], ports: [{ protocol: 'TCP', port: 9090 }] }],
+    });
+    const alertmanager = find(objects, 'NetworkPolicy', 'alertmanager').spec;
+    expect(alertmanager.podSelector).toEqual(operatorAlertmanagerPods);
+    expect(alertmanager.ingress).toEqual([
+      { from: [{ podSelector: operatorAlertmanagerPods }, { podSelector: operatorPrometheusPods }], ports: [{ protocol: 'TCP', port: 9093 }] },
+      { from: [{ podSelector: operatorAlertmanagerPods }], ports: [{ protocol: 'TCP', port: 9094 }, { protocol: 'UDP', port: 9094 }] },
+    ]);
+    expect(build({ networkPolicy: false }, { networkPolicy: false }).objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
   test('restricted pod security context, token-less Alertmanager, EndpointSlice discovery', () => {
     const { objects } = build({}, {});
     const restricted = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } };
@@ -221,6 +241,7 @@ describe('bad input: one error naming the construct path and the field', () => {
     ['Alertmanager: a global config name that is no object name', () => refusal(undefined, { globalConfigName: 'Global Config' }), A, 'globalConfigName', /not a valid DNS-1123 subdomain/],
     ['Alertmanager: a retention that is no duration', () => refusal(undefined, { retention: '5 days' }), A, 'retention', /not a Prometheus duration/],
     ['Alertmanager: a retention in days, which Alertmanager does not parse (found by the property test)', () => refusal(undefined, { retention: '5d' }), A, 'retention', /"5d" has days, weeks or years, which Alertmanager does not take: give hours \(e.g. 120h\)/],
+    ['a client whose empty pod labels would admit every pod', () => refusal({ allowedClients: [{ podLabels: {} }] }), P, 'allowedClients[0].podLabels', /an empty label selector selects every object/],
     ['Alertmanager: persistence of no size', () => refusal(undefined, { persistence: { size: 'big' } }), A, 'persistence.size', /not a Kubernetes quantity/],
     ['Alertmanager: replicas as a string (from Python or JavaScript)', () => refusal(undefined, { replicas: '3' as any }), A, 'replicas', /must be a number/],
   ];

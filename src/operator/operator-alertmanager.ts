@@ -5,7 +5,9 @@ import {
   Alertmanager, AlertmanagerSpecAlertmanagerConfigMatcherStrategyType, AlertmanagerSpecResourcesLimits, AlertmanagerSpecResourcesRequests,
   AlertmanagerSpecStorage, AlertmanagerSpecStorageEmptyDirSizeLimit, AlertmanagerSpecStorageVolumeClaimTemplateSpecResourcesRequests,
 } from '../../imports/alertmanagers-monitoring.coreos.com';
-import { IAlertmanagerEndpoint } from '../common/endpoints';
+import { ALERTMANAGER_CLUSTER_PORT } from '../alertmanager/cluster';
+import { IAlertmanagerEndpoint, NetworkPeer } from '../common/endpoints';
+import { ProgramNetworkPolicy } from '../common/network-policy';
 import { fail } from '../common/errors';
 import { imageVersion, programLabels, selectorLabels } from '../common/labels';
 import { canonicalQuantity } from '../common/quantity';
@@ -15,7 +17,7 @@ import { describeValue, durationSeconds, expectOptional, expectType, validateDns
 import { Versions } from '../common/versions';
 import { checkUniqueObjects } from '../common/unique-objects';
 import { OperatorSelection, renderSelection } from './operator-selection';
-import { operatorResources, restrictedPodSecurityContext } from './operator-pod';
+import { addNetworkClient, operatorResources, restrictedPodSecurityContext } from './operator-pod';
 
 /**
  * Which routes of an AlertmanagerConfig the Operator adds a `namespace` matcher to (the Alertmanager's
@@ -58,7 +60,8 @@ export interface OperatorAlertmanagerProps {
    */
   readonly replicas?: number;
   /**
-   * How long silences and the notification log are kept.
+   * How long silences and the notification log are kept: a duration in hours, minutes or seconds (Alertmanager
+   * parses it as a Go duration, without days).
    * @default '120h'
    */
   readonly retention?: string;
@@ -97,6 +100,18 @@ export interface OperatorAlertmanagerProps {
    * @default AlertmanagerConfigMatcherStrategy.ON_NAMESPACE
    */
   readonly matcherStrategy?: AlertmanagerConfigMatcherStrategy;
+  /**
+   * Create a NetworkPolicy: only the OperatorPrometheus servers that send to it, the pods given to
+   * `allowedClients` and (for gossip, on 9094) its own pods reach it.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Pods allowed through the NetworkPolicy besides the Prometheus servers (e.g. a Prometheus elsewhere). The same
+   * as `allowAccessFrom`.
+   * @default - none
+   */
+  readonly allowedClients?: NetworkPeer[];
 }
 
 const PORT = 9093;
@@ -123,6 +138,8 @@ export class OperatorAlertmanager extends Construct implements IAlertmanagerEndp
   public readonly podSelector: Record<string, string>;
   /** The Alertmanager custom resource. */
   public readonly resource: ApiObject;
+
+  private readonly clients: NetworkPeer[] = [];
 
   /**
    * @param scope the parent construct
@@ -201,6 +218,29 @@ export class OperatorAlertmanager extends Construct implements IAlertmanagerEndp
       metadata: { name: this.serviceName, namespace: this.namespace, labels },
       spec: { selector: this.podSelector, ports: [{ name: 'web', port: PORT, targetPort: k8s.IntOrString.fromString('web') }] },
     });
+    if (props.networkPolicy ?? true) {
+      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
+        name: this.name, namespace: this.namespace, labels, podSelector: this.podSelector, port: PORT,
+        // The Operator makes replicas a gossip cluster on 9094 (TCP and UDP).
+        peerPorts: replicas > 1 ? [ALERTMANAGER_CLUSTER_PORT] : undefined,
+        allowFromPods: () => [{ podLabels: this.podSelector }, ...this.clients],
+      });
+    }
+    expectOptional(this, 'allowedClients', props.allowedClients, 'array');
+    (props.allowedClients ?? []).forEach((peer, i) => {
+      expectType(this, `allowedClients[${i}]`, peer, 'object');
+      this.allowAccessFrom(peer.podLabels, peer.namespace);
+    });
+  }
+
+  /**
+   * Lets pods with these labels (in `namespace`, by default this one) reach Alertmanager through its NetworkPolicy.
+   * @param podSelector labels of the client pods
+   * @param namespace the clients' namespace; by default this Alertmanager's
+   */
+  public allowAccessFrom(podSelector: Record<string, string>, namespace?: string): this {
+    addNetworkClient(this, this.clients, podSelector, namespace);
+    return this;
   }
 
   /**

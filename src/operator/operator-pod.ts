@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
+import { NetworkPeer } from '../common/endpoints';
 import { canonicalQuantity } from '../common/quantity';
 import { ResourceSpec, validateResources } from '../common/resources';
+import { validateDnsLabel, validateKubernetesLabels } from '../common/validation';
 
 /** "nobody", which the official Prometheus and Alertmanager images run as (and own their files as). */
 export const OPERATOR_UID = 65534;
@@ -33,4 +35,13 @@ export function operatorResources(scope: Construct, spec: ResourceSpec): { reque
     requests: { cpu: cpu(spec.cpuRequestMillis), memory: memory(spec.memoryRequestMebibytes) },
     limits: { cpu: cpu(spec.cpuLimitMillis), memory: memory(spec.memoryLimitMebibytes) },
   };
+}
+
+/** Checks one more client of a NetworkPolicy (`allowedClients[i]` in errors) and adds it to `clients`. */
+export function addNetworkClient(scope: Construct, clients: NetworkPeer[], podSelector: Record<string, string>, namespace: string | undefined): void {
+  const field = `allowedClients[${clients.length}]`;
+  // No pod labels would select every pod of the namespace.
+  validateKubernetesLabels(scope, `${field}.podLabels`, podSelector, { nonEmpty: true });
+  if (namespace !== undefined) validateDnsLabel(scope, `${field}.namespace`, namespace);
+  clients.push({ podLabels: podSelector, namespace });
 }

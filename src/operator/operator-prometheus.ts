@@ -7,7 +7,8 @@ import {
   PrometheusSpecServiceDiscoveryRole, PrometheusSpecStorage, PrometheusSpecStorageEmptyDirSizeLimit,
   PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests,
 } from '../../imports/prometheuses-monitoring.coreos.com';
-import { addressFrom, IPrometheusEndpoint, NetworkDestination } from '../common/endpoints';
+import { addressFrom, IPrometheusEndpoint, NetworkDestination, NetworkPeer } from '../common/endpoints';
+import { ProgramNetworkPolicy } from '../common/network-policy';
 import { fail } from '../common/errors';
 import { imageVersion, programLabels, selectorLabels } from '../common/labels';
 import { canonicalQuantity } from '../common/quantity';
@@ -28,7 +29,7 @@ import { PrometheusRbac } from '../prometheus/prometheus-rbac';
 import { RemoteWrite } from '../prometheus/remote-write';
 import { Retention, retentionSizeFor } from '../prometheus/retention';
 import { OperatorAlertmanager } from './operator-alertmanager';
-import { operatorResources, restrictedPodSecurityContext } from './operator-pod';
+import { addNetworkClient, operatorResources, restrictedPodSecurityContext } from './operator-pod';
 import { OperatorSelection, renderSelection } from './operator-selection';
 
 /** Props of {@link OperatorPrometheus}. */
@@ -142,6 +143,17 @@ export interface OperatorPrometheusProps {
    * @default - none
    */
   readonly scrapeJobs?: ScrapeConfig[];
+  /**
+   * Create a NetworkPolicy: only Prometheus's own pods and the pods given to `allowedClients` (Grafana) reach
+   * port 9090.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Pods allowed through the NetworkPolicy (e.g. Grafana). The same as `allowAccessFrom`.
+   * @default - none
+   */
+  readonly allowedClients?: NetworkPeer[];
 }
 
 const PORT = 9090;
@@ -182,6 +194,7 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
   private readonly jobNames = new Set<string>();
   private readonly scrapeInterval: string;
   private readonly labels: Record<string, string>;
+  private readonly clients: NetworkPeer[] = [];
 
   /**
    * @param scope the parent construct
@@ -213,7 +226,7 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
     });
     // The same checks as the stack's replicas: a label no series carries, not among the external labels.
     const replicaLabel = Object.keys(replicaExternalLabels(this, props))[0];
-    for (const key of ['remoteWrite', 'alertmanagers', 'scrapeJobs'] as const) expectOptional(this, key, props[key], 'array');
+    for (const key of ['remoteWrite', 'alertmanagers', 'scrapeJobs', 'allowedClients'] as const) expectOptional(this, key, props[key], 'array');
     const resources = operatorResources(this, props.resources ?? DEFAULT_RESOURCES);
     this.labels = programLabels(this.name, 'prometheus', imageVersion(image));
     const labels = this.labels;
@@ -286,7 +299,27 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
       metadata: { name: this.serviceName, namespace: this.namespace, labels },
       spec: { selector: this.podSelector, ports: [{ name: 'web', port: PORT, targetPort: k8s.IntOrString.fromString('web') }] },
     });
+    if (props.networkPolicy ?? true) {
+      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
+        name: this.name, namespace: this.namespace, labels, podSelector: this.podSelector, port: PORT,
+        allowFromPods: () => [{ podLabels: this.podSelector }, ...this.clients],
+      });
+    }
+    (props.allowedClients ?? []).forEach((peer, i) => {
+      expectType(this, `allowedClients[${i}]`, peer, 'object');
+      this.allowAccessFrom(peer.podLabels, peer.namespace);
+    });
     (props.alertmanagers ?? []).forEach((am) => this.addAlertmanager(am));
+  }
+
+  /**
+   * Lets pods with these labels (in `namespace`, by default this one) reach Prometheus through its NetworkPolicy.
+   * @param podSelector labels of the client pods
+   * @param namespace the clients' namespace; by default this Prometheus's
+   */
+  public allowAccessFrom(podSelector: Record<string, string>, namespace?: string): this {
+    addNetworkClient(this, this.clients, podSelector, namespace);
+    return this;
   }
 
   /**
@@ -298,6 +331,7 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
     const field = `alertmanagers[${this.alertmanagers.length}]`;
     if (!(alertmanager instanceof OperatorAlertmanager)) fail(this, field, `must be an OperatorAlertmanager, got ${describeValue(alertmanager)}`);
     this.alertmanagers.push(alertmanager);
+    alertmanager.allowAccessFrom(this.podSelector, this.namespace);
     this.rbac.addScrapeJob(discoveryJob(`alertmanager-${alertmanager.namespace}`, KubernetesSdRole.ENDPOINTSLICE, [alertmanager.namespace]));
     return this;
   }
