@@ -6,6 +6,7 @@
  * the API server evaluates it. The Operator itself does not run here (the cluster suite proves that).
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parse, stringify } from 'yaml';
@@ -19,6 +20,7 @@ import { KubectlResult, LocalCluster } from './support/kube/cluster';
 import { operatorCrdDir, operatorVersion } from './support/kube/operator-crds';
 import { Manifest } from './support/synth';
 import { note } from './support/notes';
+import { removeDir, requireBinary, run, tempDir, useLocalCredentials } from './support/tools';
 
 const NAMESPACE = 'monitoring';
 /** Cases of the property test (a fixed seed: the same cases each run, FC_SEED to vary them). */
@@ -162,6 +164,18 @@ describe('synthesized', () => {
     expect(find(objects, 'Prometheus', 'prometheus').spec.additionalScrapeConfigs).toEqual({ name: 'prometheus-additional-scrape-configs', key: 'scrape-configs.yaml' });
     const jobs = parse(find(objects, 'Secret', 'prometheus-additional-scrape-configs').stringData['scrape-configs.yaml']);
     expect(jobs.map((j: any) => [j.job_name, j.kubernetes_sd_configs[0].role])).toEqual([['kubernetes-cadvisor', 'node']]);
+    // The Operator appends them to its generated scrape_configs: promtool takes them there (the pod's files local).
+    const dir = tempDir('operator-scrape-configs');
+    try {
+      const token = path.join(dir, 'token');
+      fs.writeFileSync(token, 'test-token\n');
+      jobs.forEach((job: any) => useLocalCredentials(job, token));
+      fs.writeFileSync(path.join(dir, 'prometheus.yml'), stringify({ scrape_configs: jobs }));
+      const result = run(requireBinary('promtool'), ['check', 'config', path.join(dir, 'prometheus.yml')]);
+      expect(result).toMatchObject({ status: 0 });
+    } finally {
+      removeDir(dir);
+    }
   });
 
   test('least-privilege RBAC: Roles in the namespaces searched, a ClusterRole only for what is cluster-wide, no secrets', () => {
