@@ -2,22 +2,20 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Alertmanager, AlertmanagerSpecAlertmanagerConfigMatcherStrategyType, AlertmanagerSpecResourcesLimits, AlertmanagerSpecResourcesRequests,
-  AlertmanagerSpecStorage, AlertmanagerSpecStorageEmptyDirSizeLimit, AlertmanagerSpecStorageVolumeClaimTemplateSpecResourcesRequests,
+  Alertmanager, AlertmanagerSpecAlertmanagerConfigMatcherStrategyType, AlertmanagerSpecResourcesRequests,
+  AlertmanagerSpecStorageEmptyDirSizeLimit, AlertmanagerSpecStorageVolumeClaimTemplateSpecResourcesRequests,
 } from '../../imports/alertmanagers-monitoring.coreos.com';
 import { ALERTMANAGER_CLUSTER_PORT } from '../alertmanager/cluster';
 import { IAlertmanagerEndpoint, NetworkPeer } from '../common/endpoints';
-import { ProgramNetworkPolicy } from '../common/network-policy';
 import { fail } from '../common/errors';
 import { imageVersion, programLabels, selectorLabels } from '../common/labels';
-import { canonicalQuantity } from '../common/quantity';
 import { ResourceSpec } from '../common/resources';
 import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
 import { describeValue, durationSeconds, expectOptional, expectType, validateDnsLabel, validateDnsSubdomain, validateDuration, validateImage, validateInteger } from '../common/validation';
 import { Versions } from '../common/versions';
 import { checkUniqueObjects } from '../common/unique-objects';
 import { OperatorSelection, renderSelection } from './operator-selection';
-import { addNetworkClient, operatorResources, restrictedPodSecurityContext } from './operator-pod';
+import { addAllowedClients, addNetworkClient, exposeOperatorPods, operatorResources, operatorStorage, restrictedPodSecurityContext } from './operator-pod';
 
 /**
  * Which routes of an AlertmanagerConfig the Operator adds a `namespace` matcher to (the Alertmanager's
@@ -163,7 +161,7 @@ export class OperatorAlertmanager extends Construct implements IAlertmanagerEndp
     if (props.persistence) validatePersistence(this, props.persistence);
     const dataSizeLimit = props.dataSizeLimit ?? '1Gi';
     if (!props.persistence) mebibytesOf(this, 'dataSizeLimit', dataSizeLimit);
-    const resources = operatorResources(this, props.resources ?? DEFAULT_RESOURCES);
+    const resources = operatorResources(this, props.resources ?? DEFAULT_RESOURCES, (q) => AlertmanagerSpecResourcesRequests.fromString(q));
     expectOptional(this, 'globalConfigName', props.globalConfigName, 'string');
     if (props.globalConfigName !== undefined) validateDnsSubdomain(this, 'globalConfigName', props.globalConfigName);
     const strategy = props.matcherStrategy ?? AlertmanagerConfigMatcherStrategy.ON_NAMESPACE;
@@ -179,17 +177,7 @@ export class OperatorAlertmanager extends Construct implements IAlertmanagerEndp
       metadata: { name: this.name, namespace: this.namespace, labels },
       automountServiceAccountToken: false,
     });
-    const storage: AlertmanagerSpecStorage = props.persistence
-      ? {
-        volumeClaimTemplate: {
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: props.persistence.storageClassName,
-            resources: { requests: { storage: AlertmanagerSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(canonicalQuantity(props.persistence.size ?? '10Gi')) } },
-          },
-        },
-      }
-      : { emptyDir: { sizeLimit: AlertmanagerSpecStorageEmptyDirSizeLimit.fromString(canonicalQuantity(dataSizeLimit)) } };
+    const storage = operatorStorage(props.persistence, dataSizeLimit, (q) => AlertmanagerSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(q), (q) => AlertmanagerSpecStorageEmptyDirSizeLimit.fromString(q));
     this.resource = new Alertmanager(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels },
       spec: {
@@ -202,10 +190,7 @@ export class OperatorAlertmanager extends Construct implements IAlertmanagerEndp
         // The stack's own pod labels, which its NetworkPolicies select; the Operator adds its own.
         podMetadata: { labels: selectorLabels(this.name) },
         securityContext: restrictedPodSecurityContext(),
-        resources: {
-          requests: { cpu: AlertmanagerSpecResourcesRequests.fromString(resources.requests.cpu), memory: AlertmanagerSpecResourcesRequests.fromString(resources.requests.memory) },
-          limits: { cpu: AlertmanagerSpecResourcesLimits.fromString(resources.limits.cpu), memory: AlertmanagerSpecResourcesLimits.fromString(resources.limits.memory) },
-        },
+        resources,
         storage,
         ...(props.globalConfigName !== undefined ? { alertmanagerConfiguration: { name: props.globalConfigName } } : {}),
         alertmanagerConfigSelector: configs.selector,
@@ -214,23 +199,13 @@ export class OperatorAlertmanager extends Construct implements IAlertmanagerEndp
       },
     });
 
-    new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.serviceName, namespace: this.namespace, labels },
-      spec: { selector: this.podSelector, ports: [{ name: 'web', port: PORT, targetPort: k8s.IntOrString.fromString('web') }] },
+    exposeOperatorPods(this, {
+      name: this.name, namespace: this.namespace, labels, serviceName: this.serviceName, podSelector: this.podSelector, port: PORT,
+      networkPolicy: props.networkPolicy ?? true, clients: this.clients,
+      // The Operator makes replicas a gossip cluster on 9094 (TCP and UDP).
+      peerPorts: replicas > 1 ? [ALERTMANAGER_CLUSTER_PORT] : undefined,
     });
-    if (props.networkPolicy ?? true) {
-      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
-        name: this.name, namespace: this.namespace, labels, podSelector: this.podSelector, port: PORT,
-        // The Operator makes replicas a gossip cluster on 9094 (TCP and UDP).
-        peerPorts: replicas > 1 ? [ALERTMANAGER_CLUSTER_PORT] : undefined,
-        allowFromPods: () => [{ podLabels: this.podSelector }, ...this.clients],
-      });
-    }
-    expectOptional(this, 'allowedClients', props.allowedClients, 'array');
-    (props.allowedClients ?? []).forEach((peer, i) => {
-      expectType(this, `allowedClients[${i}]`, peer, 'object');
-      this.allowAccessFrom(peer.podLabels, peer.namespace);
-    });
+    addAllowedClients(this, this.clients, props.allowedClients);
   }
 
   /**

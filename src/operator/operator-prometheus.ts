@@ -3,15 +3,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Prometheus, PrometheusSpecAlertingAlertmanagers, PrometheusSpecAlertingAlertmanagersApiVersion, PrometheusSpecAlertingAlertmanagersPort,
-  PrometheusSpecRemoteWrite, PrometheusSpecRemoteWriteWriteRelabelConfigsAction, PrometheusSpecResourcesLimits, PrometheusSpecResourcesRequests,
-  PrometheusSpecServiceDiscoveryRole, PrometheusSpecStorage, PrometheusSpecStorageEmptyDirSizeLimit,
+  PrometheusSpecRemoteWrite, PrometheusSpecRemoteWriteWriteRelabelConfigsAction, PrometheusSpecResourcesRequests,
+  PrometheusSpecServiceDiscoveryRole, PrometheusSpecStorageEmptyDirSizeLimit,
   PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests,
 } from '../../imports/prometheuses-monitoring.coreos.com';
 import { addressFrom, IPrometheusEndpoint, NetworkDestination, NetworkPeer } from '../common/endpoints';
-import { ProgramNetworkPolicy } from '../common/network-policy';
 import { fail } from '../common/errors';
 import { imageVersion, programLabels, selectorLabels } from '../common/labels';
-import { canonicalQuantity } from '../common/quantity';
 import { ResourceSpec } from '../common/resources';
 import { validateScrapeJob } from '../common/scrape-job';
 import { sortedMap, toYaml } from '../common/serialize';
@@ -29,7 +27,7 @@ import { PrometheusRbac } from '../prometheus/prometheus-rbac';
 import { RemoteWrite } from '../prometheus/remote-write';
 import { Retention, retentionSizeFor } from '../prometheus/retention';
 import { OperatorAlertmanager } from './operator-alertmanager';
-import { addNetworkClient, operatorResources, restrictedPodSecurityContext } from './operator-pod';
+import { addAllowedClients, addNetworkClient, exposeOperatorPods, operatorResources, operatorStorage, restrictedPodSecurityContext } from './operator-pod';
 import { OperatorSelection, renderSelection } from './operator-selection';
 
 /** Props of {@link OperatorPrometheus}. */
@@ -226,8 +224,8 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
     });
     // The same checks as the stack's replicas: a label no series carries, not among the external labels.
     const replicaLabel = Object.keys(replicaExternalLabels(this, props))[0];
-    for (const key of ['remoteWrite', 'alertmanagers', 'scrapeJobs', 'allowedClients'] as const) expectOptional(this, key, props[key], 'array');
-    const resources = operatorResources(this, props.resources ?? DEFAULT_RESOURCES);
+    for (const key of ['remoteWrite', 'alertmanagers', 'scrapeJobs'] as const) expectOptional(this, key, props[key], 'array');
+    const resources = operatorResources(this, props.resources ?? DEFAULT_RESOURCES, (q) => PrometheusSpecResourcesRequests.fromString(q));
     this.labels = programLabels(this.name, 'prometheus', imageVersion(image));
     const labels = this.labels;
     const remoteWriteSecret = validateDnsLabel(this, 'remoteWriteSecretName', props.remoteWriteSecretName ?? `${this.name}-remote-write`);
@@ -244,17 +242,7 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
     this.rbac.addScrapeJob(discoveryJob('servicemonitors', KubernetesSdRole.ENDPOINTSLICE, serviceMonitors.namespaces));
     this.rbac.addScrapeJob(discoveryJob('podmonitors', KubernetesSdRole.POD, podMonitors.namespaces));
 
-    const storage: PrometheusSpecStorage = props.persistence
-      ? {
-        volumeClaimTemplate: {
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: props.persistence.storageClassName,
-            resources: { requests: { storage: PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(canonicalQuantity(props.persistence.size ?? '10Gi')) } },
-          },
-        },
-      }
-      : { emptyDir: { sizeLimit: PrometheusSpecStorageEmptyDirSizeLimit.fromString(canonicalQuantity(dataSizeLimit)) } };
+    const storage = operatorStorage(props.persistence, dataSizeLimit, (q) => PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(q), (q) => PrometheusSpecStorageEmptyDirSizeLimit.fromString(q));
 
     (props.scrapeJobs ?? []).forEach((job) => this.addScrapeJob(job));
 
@@ -279,10 +267,7 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
         // The stack's own pod labels, which its NetworkPolicies and Grafana's select; the Operator adds its own.
         podMetadata: { labels: selectorLabels(this.name) },
         securityContext: restrictedPodSecurityContext(),
-        resources: {
-          requests: { cpu: PrometheusSpecResourcesRequests.fromString(resources.requests.cpu), memory: PrometheusSpecResourcesRequests.fromString(resources.requests.memory) },
-          limits: { cpu: PrometheusSpecResourcesLimits.fromString(resources.limits.cpu), memory: PrometheusSpecResourcesLimits.fromString(resources.limits.memory) },
-        },
+        resources,
         storage,
         serviceMonitorSelector: serviceMonitors.selector,
         serviceMonitorNamespaceSelector: serviceMonitors.namespaceSelector,
@@ -295,20 +280,11 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
         additionalScrapeConfigs: Lazy.any({ produce: () => (this.scrapeJobs.length ? { name: this.additionalScrapeConfigsName, key: SCRAPE_CONFIGS_KEY } : undefined) }),
       },
     });
-    new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.serviceName, namespace: this.namespace, labels },
-      spec: { selector: this.podSelector, ports: [{ name: 'web', port: PORT, targetPort: k8s.IntOrString.fromString('web') }] },
+    exposeOperatorPods(this, {
+      name: this.name, namespace: this.namespace, labels, serviceName: this.serviceName, podSelector: this.podSelector, port: PORT,
+      networkPolicy: props.networkPolicy ?? true, clients: this.clients,
     });
-    if (props.networkPolicy ?? true) {
-      new ProgramNetworkPolicy(this, 'NetworkPolicy', {
-        name: this.name, namespace: this.namespace, labels, podSelector: this.podSelector, port: PORT,
-        allowFromPods: () => [{ podLabels: this.podSelector }, ...this.clients],
-      });
-    }
-    (props.allowedClients ?? []).forEach((peer, i) => {
-      expectType(this, `allowedClients[${i}]`, peer, 'object');
-      this.allowAccessFrom(peer.podLabels, peer.namespace);
-    });
+    addAllowedClients(this, this.clients, props.allowedClients);
     (props.alertmanagers ?? []).forEach((am) => this.addAlertmanager(am));
   }
 
