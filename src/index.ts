@@ -1,7 +1,7 @@
 // Public API of the package: exports only. Internal helpers (validation, rendering) stay unexported.
 
 // The whole stack, and the ten-file layout of this repository's app.
-export { MonitoringStack, type MonitoringStackProps, type ApplicationMonitoringOptions } from './stack';
+export { MonitoringStack, type MonitoringStackProps } from './stack';
 export { FileLayout } from './layout/file-layout';
 export { MonitoringStackLayout } from './layout/monitoring-layout';
 
@@ -40,8 +40,17 @@ export {
   Panel, type PanelOptions, type PanelQuery, type GridPosition, type TimeseriesPanelOptions, type StatPanelOptions,
   type ValueMapping, type ThresholdStep,
 } from './grafana/panels';
-export { Dashboards } from './grafana/built-in-dashboards';
+export { Dashboards } from './content/dashboards';
 export { type KubernetesInfrastructureDashboardOptions } from './grafana/dashboards/kubernetes-infrastructure';
+
+// What is monitored of an application, built once (content/), and written out by a delivery: the stack's own
+// programs (MonitoringStack.addApplication) or the Prometheus Operator's objects (delivery/operator/).
+export {
+  ApplicationMonitoring, type ApplicationMonitoringProps, type ApplicationMonitoringOptions,
+} from './content/application-monitoring';
+export { IrisApiMonitoring, type IrisApiMonitoringProps } from './content/iris-api-monitoring';
+export { PrometheusOperatorDelivery, type PrometheusOperatorDeliveryProps, MonitorKind } from './delivery/operator/prometheus-operator-delivery';
+export { OperatorTarget, type OperatorTargetProps, AlertmanagerConfigMatcherStrategy } from './delivery/operator/operator-target';
 
 // Monitored applications: generic, and the Iris API.
 export { type MonitoredApplication, type MonitoredApplicationOverrides } from './application/monitored-application';
@@ -83,7 +92,7 @@ export {
 
 // The stack's own Prometheus and Alertmanager run by the Prometheus Operator (its custom resources).
 export { OperatorPrometheus, type OperatorPrometheusProps } from './operator/operator-prometheus';
-export { OperatorAlertmanager, type OperatorAlertmanagerProps, AlertmanagerConfigMatcherStrategy } from './operator/operator-alertmanager';
+export { OperatorAlertmanager, type OperatorAlertmanagerProps } from './operator/operator-alertmanager';
 export { type OperatorSelection } from './operator/operator-selection';
 
 // Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.

@@ -5,21 +5,16 @@ import { AlertmanagerAlerts } from './alertmanager/alertmanager-rules';
 import { ApplicationServiceMonitor } from './application/application-service-monitor';
 import { MonitoredApplication, validateApplication, withOverrides } from './application/monitored-application';
 import { fail } from './common/errors';
-import {
-  claimUnique, expectOptional, expectType, validateDnsLabel, validateDuration, validateHttpUrl, validateLabelName, validateLatencySeconds,
-  validateMetricName, validateNumber,
-} from './common/validation';
-import { IDashboard } from './grafana/dashboard';
-import { Dashboards } from './grafana/built-in-dashboards';
-import { GrafanaWithDashboards, GrafanaWithDashboardsOptions } from './grafana/grafana-with-dashboards';
-import { InferenceApiAlerts, InferenceApiAlertSettings } from './iris/inference-api-alerts';
-import { InferenceApiSlos } from './iris/inference-api-slos';
-import { InferenceApiMetrics, IrisApi, IrisApiOptions } from './iris/iris-api';
-import { PrometheusServer, PrometheusServerOptions } from './prometheus/prometheus-server';
-import { RuleGroup } from './prometheus/rules';
-import { ScrapeJobs } from './prometheus/scrape-jobs';
 import { checkUniqueObjects } from './common/unique-objects';
-import { ApplicationSlos } from './slo/application-slos';
+import { claimUnique, describeValue, expectOptional, expectType, validateDnsLabel } from './common/validation';
+import { ApplicationMonitoring, ApplicationMonitoringOptions } from './content/application-monitoring';
+import { Dashboards } from './content/dashboards';
+import { IrisApiMonitoring, validateIrisApiProps } from './content/iris-api-monitoring';
+import { deliverToStack } from './delivery/stack-delivery';
+import { GrafanaWithDashboards, GrafanaWithDashboardsOptions } from './grafana/grafana-with-dashboards';
+import { IrisApi, IrisApiOptions } from './iris/iris-api';
+import { PrometheusServer, PrometheusServerOptions } from './prometheus/prometheus-server';
+import { ScrapeJobs } from './prometheus/scrape-jobs';
 import { ServiceLevelObjective } from './slo/service-level-objective';
 
 /** Props of {@link MonitoringStack}. */
@@ -66,35 +61,6 @@ export interface MonitoringStackProps {
    * @default true
    */
   readonly serviceMonitors?: boolean;
-}
-
-/** What {@link MonitoringStack.monitorApplication} adds for one application, besides its scrape job. */
-export interface ApplicationMonitoringOptions {
-  /**
-   * Alert rules of the application.
-   * @default - none
-   */
-  readonly alerts?: RuleGroup[];
-  /**
-   * Rule file (key of the rules ConfigMap) the alerts go to.
-   * @default '<name>-alerts.yml'
-   */
-  readonly alertsFile?: string;
-  /**
-   * Dashboards of the application.
-   * @default - none
-   */
-  readonly dashboards?: IDashboard[];
-  /**
-   * SLOs of the application: recording rules, burn-rate alerts (in `<name>-slos.yml`) and a dashboard.
-   * @default - none
-   */
-  readonly slos?: ServiceLevelObjective[];
-  /**
-   * Create a ServiceMonitor for it.
-   * @default - the stack's `serviceMonitors` setting
-   */
-  readonly serviceMonitor?: boolean;
 }
 
 /**
@@ -156,17 +122,16 @@ export class MonitoringStack extends Construct {
 
     const runbookBaseUrl = props.prometheus?.runbookBaseUrl;
     if (props.irisApi?.enabled ?? true) {
-      const { application, enabled: _enabled, ...alertOptions } = props.irisApi ?? {};
-      validateInferenceApiThresholds(this, 'irisApi', alertOptions);
-      if (alertOptions.runbookBaseUrl !== undefined) validateHttpUrl(this, 'irisApi.runbookBaseUrl', alertOptions.runbookBaseUrl);
-      expectOptional(this, 'irisApi.application', application, 'object');
-      const iris = withOverrides(IrisApi.APPLICATION, application);
-      this.monitorApplication(iris, {
-        alerts: [InferenceApiAlerts.rules({ runbookBaseUrl, ...alertOptions, job: iris.name, namespace: iris.namespace ?? this.namespace })],
-        alertsFile: 'api-alerts.yml', // the original stack's file name
-        dashboards: [Dashboards.inferenceApi({ job: iris.name, metrics: alertOptions.metrics })],
-        slos: props.irisApiSlos ?? InferenceApiSlos.objectives({ metrics: alertOptions.metrics }),
-      });
+      // Checked here too, so that the errors name the stack's own props (irisApi.*).
+      validateIrisApiProps(this, 'irisApi.', props.irisApi ?? {});
+      const iris = withOverrides(IrisApi.APPLICATION, props.irisApi?.application);
+      validateApplication(this, `applications[${iris.name}]`, iris);
+      this.addApplication(new IrisApiMonitoring(this, `Monitoring-${iris.name}`, {
+        runbookBaseUrl,
+        ...props.irisApi,
+        namespace: this.namespace,
+        slos: props.irisApiSlos,
+      }));
     }
     if (props.prometheus?.kubernetesMonitoring ?? true) {
       this.grafana.addDashboard(Dashboards.kubernetesInfrastructure({ namespaces: [this.namespace] }));
@@ -186,77 +151,39 @@ export class MonitoringStack extends Construct {
 
   /**
    * Monitors one more application: a scrape job through Kubernetes service discovery, and optionally its
-   * alerts, dashboards and a ServiceMonitor.
+   * alerts, dashboards, SLOs, alert routes and a ServiceMonitor. Builds its {@link ApplicationMonitoring}
+   * (`Monitoring-<name>`) and adds it with {@link addApplication}.
    */
   public monitorApplication(application: MonitoredApplication, options: ApplicationMonitoringOptions = {}): this {
     expectType(this, 'applications', application, 'object');
     expectType(this, `applications[${application.name}].options`, options ?? {}, 'object');
     for (const key of ['alerts', 'dashboards', 'slos'] as const) expectOptional(this, `applications[${application.name}].${key}`, options?.[key], 'array');
     validateApplication(this, `applications[${application.name}]`, application);
-    claimUnique(this, 'applications', this.applicationNames, application.name, 'application name');
-    const namespace = application.namespace ?? this.namespace;
-    this.prometheus.addScrapeJob(ScrapeJobs.kubernetesService({
-      jobName: application.name,
-      namespace,
-      serviceName: application.serviceName,
-      portName: application.portName,
-      port: application.port,
-      metricsPath: application.metricsPath,
-      interval: application.scrapeInterval,
+    return this.addApplication(new ApplicationMonitoring(this, `Monitoring-${application.name}`, {
+      ...options,
+      application,
+      namespace: this.namespace,
+      runbookBaseUrl: this.prometheus.runbookBaseUrl,
     }));
-    const alertsFile = options.alertsFile ?? `${application.name}-alerts.yml`;
-    (options.alerts ?? []).forEach((group) => this.prometheus.addRuleGroup(group, alertsFile));
-    (options.dashboards ?? []).forEach((dashboard) => this.grafana.addDashboard(dashboard));
-    if (options.slos?.length) {
-      new ApplicationSlos(this, `Slos-${application.name}`, {
-        application: application.name, namespace, slos: options.slos, prometheus: this.prometheus, grafana: this.grafana,
-        runbookBaseUrl: this.prometheus.runbookBaseUrl,
-      });
-    }
-    if (options.serviceMonitor ?? this.createServiceMonitors) {
+  }
+
+  /**
+   * Delivers an application's monitoring content to this stack: its scrape job (Kubernetes service discovery),
+   * rule files, dashboards, receivers and routes (scoped to its namespace), and a ServiceMonitor unless turned off.
+   */
+  public addApplication(monitoring: ApplicationMonitoring): this {
+    if (!(monitoring instanceof ApplicationMonitoring)) fail(this, 'applications', `must be an ApplicationMonitoring (or IrisApiMonitoring), got ${describeValue(monitoring)}`);
+    claimUnique(this, 'applications', this.applicationNames, monitoring.name, 'application name');
+    deliverToStack(monitoring, { prometheus: this.prometheus, grafana: this.grafana, alertRouter: this.alertRouter });
+    if (monitoring.serviceMonitor ?? this.createServiceMonitors) {
       // The interval is explicit: the Operator's default (30s) would stretch the rate windows the rules assume.
+      const application = monitoring.application;
       const scrapeInterval = application.scrapeInterval ?? this.prometheus.scrapeInterval;
       this.serviceMonitors[application.name] = new ApplicationServiceMonitor(this, `ServiceMonitor-${application.name}`, {
-        application: { ...application, namespace, scrapeInterval },
+        application: { ...application, scrapeInterval },
       });
     }
     return this;
   }
 }
 
-/** Thresholds that PromQL compares against: finite, and ratios between 0 and 1. */
-function validateInferenceApiThresholds(scope: Construct, field: string, options: InferenceApiAlertSettings): void {
-  const ratio = { min: 0, max: 1, minExclusive: true, maxExclusive: true };
-  if (options.errorRatio !== undefined) validateNumber(scope, `${field}.errorRatio`, options.errorRatio, ratio);
-  if (options.slowRequestRatio !== undefined) validateNumber(scope, `${field}.slowRequestRatio`, options.slowRequestRatio, ratio);
-  if (options.latencySeconds !== undefined) validateLatencySeconds(scope, `${field}.latencySeconds`, options.latencySeconds);
-  if (options.minPredictionsPerSecond !== undefined) validateNumber(scope, `${field}.minPredictionsPerSecond`, options.minPredictionsPerSecond, { min: 0, minExclusive: true });
-  for (const key of ['downFor', 'degradedFor', 'idleFor'] as const) {
-    if (options[key] !== undefined) validateDuration(scope, `${field}.${key}`, options[key], { allowZero: true });
-  }
-  if (options.metrics !== undefined) validateInferenceApiMetrics(scope, `${field}.metrics`, options.metrics);
-}
-
-/** Metric and label names of an inference API: names the queries can use, histograms by their base name. */
-function validateInferenceApiMetrics(scope: Construct, field: string, metrics: InferenceApiMetrics): void {
-  expectType(scope, field, metrics, 'object');
-  for (const key of ['predictions', 'modelLoaded', 'errors'] as const) {
-    if (metrics[key] !== undefined) validateMetricName(scope, `${field}.${key}`, metrics[key]);
-  }
-  for (const key of ['confidence', 'requestDuration'] as const) {
-    if (metrics[key] !== undefined) validateMetricName(scope, `${field}.${key}`, metrics[key], { histogram: true });
-  }
-  for (const key of ['classLabel', 'handlerLabel'] as const) {
-    if (metrics[key] !== undefined) validateLabelName(scope, `${field}.${key}`, metrics[key]);
-  }
-  const handlers = metrics.inferenceHandlers;
-  if (handlers !== undefined) {
-    expectType(scope, `${field}.inferenceHandlers`, handlers, 'array');
-    // No route would match nothing: the latency alert and SLO would never see a request.
-    if (handlers.length === 0) fail(scope, `${field}.inferenceHandlers`, 'must name at least one route (such as /predict): with none, no request is measured and the latency alert and SLO never fire');
-    handlers.forEach((h, i) => {
-      expectType(scope, `${field}.inferenceHandlers[${i}]`, h, 'string');
-      if (h === '') fail(scope, `${field}.inferenceHandlers[${i}]`, 'a route cannot be empty');
-    });
-  }
-}

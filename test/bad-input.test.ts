@@ -220,12 +220,12 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
   {
     case: 'an SLO objective given as a ratio (0.999 is 0.999%: a budget that never burns)',
     customize: (stack) => stack.monitorApplication({ name: 'my-app', serviceName: 'my-app' }, { slos: [new AvailabilitySlo({ name: 'availability', objectivePercent: 0.999, requestCounters: ['http_requests_total'], errorCounter: 'http_requests_total{code=~"5.."}' })] }),
-    message: '[monitoring/stack/Slos-my-app] slos[availability].objectivePercent: 0.999 is read as 0.999%, an error budget of 99.001% that never burns: give a percentage (99.9 for 0.999), or set lowObjective: true if 0.999% is meant',
+    message: '[monitoring/stack/Monitoring-my-app/Slos] slos[availability].objectivePercent: 0.999 is read as 0.999%, an error budget of 99.001% that never burns: give a percentage (99.9 for 0.999), or set lowObjective: true if 0.999% is meant',
   },
   {
     case: 'a histogram named with its _bucket suffix (queries ..._bucket_bucket)',
     customize: (stack) => stack.monitorApplication({ name: 'my-app', serviceName: 'my-app' }, { slos: [new LatencySlo({ name: 'latency', objectivePercent: 99, histogram: 'http_request_duration_seconds_bucket', thresholdSeconds: 0.5 })] }),
-    message: '[monitoring/stack/Slos-my-app] slos[latency].histogram: "http_request_duration_seconds_bucket" ends with _bucket: give the histogram\'s base name ("http_request_duration_seconds"), to which the queries add _bucket and _count',
+    message: '[monitoring/stack/Monitoring-my-app/Slos] slos[latency].histogram: "http_request_duration_seconds_bucket" ends with _bucket: give the histogram\'s base name ("http_request_duration_seconds"), to which the queries add _bucket and _count',
   },
   {
     case: 'the Iris API\'s request-duration histogram with its _bucket suffix',
@@ -235,7 +235,7 @@ const CASES: { case: string; props?: MonitoringStackProps; customize?: (stack: M
   {
     case: 'a latency threshold in milliseconds (250)',
     customize: (stack) => stack.monitorApplication({ name: 'my-app', serviceName: 'my-app' }, { slos: [new LatencySlo({ name: 'latency', objectivePercent: 99, thresholdSeconds: 250 })] }),
-    message: '[monitoring/stack/Slos-my-app] slos[latency].thresholdSeconds: 250 seconds is longer than any HTTP request lasts behind a proxy (at most 60): the threshold is in seconds, a bucket bound of the histogram (250ms is 0.25)',
+    message: '[monitoring/stack/Monitoring-my-app/Slos] slos[latency].thresholdSeconds: 250 seconds is longer than any HTTP request lasts behind a proxy (at most 60): the threshold is in seconds, a bucket bound of the histogram (250ms is 0.25)',
   },
   {
     case: 'the Iris API latency alert threshold in milliseconds',

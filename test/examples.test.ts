@@ -12,6 +12,7 @@ import { alertRouterAlone, grafanaAlone } from '../examples/05-one-construct-alo
 import { tenFileLayout } from '../examples/06-ten-file-layout';
 import { slosForAnotherApplication } from '../examples/07-slos-for-another-application';
 import { highAvailability, shardedStack } from '../examples/08-high-availability';
+import { kubePrometheusStack } from '../examples/09-kube-prometheus-stack';
 import { amtoolRoutesTest } from './support/alertmanager';
 import { checkRules, expectSuccess } from './support/promtool';
 import { tempDir } from './support/tools';
@@ -310,4 +311,21 @@ test('8. highly available: Prometheus replicas, an Alertmanager cluster, remote 
   });
   expect(shardsWith((config) => config.scrape_configs.some((j: any) => j.job_name === 'iris-api'))).toEqual([iris]);
   expect(shardsWith((_, rules) => rules.some((r) => r.includes('alert: IrisAPIDown')))).toEqual([iris]);
+});
+
+test('9. the Iris API added to an existing kube-prometheus-stack: selected by its release label, rules promtool accepts', () => {
+  const delivery = kubePrometheusStack(Testing.app());
+  const objects = Testing.synth(delivery.node.scope as any) as K8sObject[];
+  expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+    'ServiceMonitor/iris/iris-api', 'PrometheusRule/iris/iris-api',
+    'ConfigMap/iris/iris-api-dashboard-iris-api-overview', 'ConfigMap/iris/iris-api-dashboard-iris-api-slos',
+    'AlertmanagerConfig/iris/iris-api',
+  ]);
+  for (const kind of ['ServiceMonitor', 'PrometheusRule']) expect(get(objects, kind, 'iris-api').metadata.labels!.release).toBe('kube-prometheus-stack');
+  const groups = get(objects, 'PrometheusRule', 'iris-api').spec.groups;
+  expectSuccess(checkRules({ 'iris-api.yml': JSON.stringify({ groups }) }), 'promtool check rules');
+  const config = get(objects, 'AlertmanagerConfig', 'iris-api').spec;
+  expect(config.route.routes).toEqual([{ receiver: 'ml-oncall', matchers: [{ name: 'severity', value: 'critical', matchType: '=' }] }]);
+  expect(config.receivers[1].webhookConfigs[0].urlSecret).toEqual({ name: 'iris-api-alertmanager-receivers', key: 'ml-oncall-url' });
+  expect(delivery.namespaceMatcher).toBe('namespace="iris"');
 });

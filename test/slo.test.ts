@@ -415,7 +415,7 @@ describe('bad SLOs fail at synth, naming the construct path and the field', () =
   const availability = (overrides: Partial<ConstructorParameters<typeof AvailabilitySlo>[0]>): ServiceLevelObjective => new AvailabilitySlo({
     name: 'availability', objectivePercent: 99.5, requestCounters: ['http_requests_total'], errorCounter: 'http_errors_total', ...overrides,
   });
-  const at = '[monitoring/stack/Slos-iris-api]';
+  const at = '[monitoring/stack/Monitoring-iris-api/Slos]';
   const objective = (value: number) => `${at} slos[availability].objectivePercent: ${value} must be a percentage strictly between 0 and 100 (e.g. 99.5)`;
   const CASES: [string, ServiceLevelObjective[], string][] = [
     ['objective 0', [availability({ objectivePercent: 0 })], objective(0)],

@@ -533,7 +533,7 @@ const SEVERITY_ROUTES = ['critical', 'warning'];
  * `job` and `namespace`. `job=~".+"` keeps alerts about no job (the infrastructure's) from muting each
  * other, since Alertmanager treats two absent labels as equal.
  */
-const DEFAULT_INHIBIT_RULES: InhibitRule[] = [{
+export const DEFAULT_INHIBIT_RULES: InhibitRule[] = [{
   sourceMatchers: [{ label: 'severity', value: 'critical' }, { label: 'job', operator: MatchOperator.REGEX, value: '.+' }],
   targetMatchers: [{ label: 'severity', operator: MatchOperator.REGEX, value: 'warning|info' }],
   equal: ['namespace', 'job'],

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsTargetPort } from '../../imports/monitoring.coreos.com';
 import { MONITORING_COMPONENT, PART_OF } from '../common/labels';
-import { validateDnsLabel } from '../common/validation';
+import { validateDnsLabel, validateKubernetesLabels } from '../common/validation';
 import { MonitoredApplication, validateApplication } from './monitored-application';
 import { checkUniqueObjects } from '../common/unique-objects';
 
@@ -15,6 +15,12 @@ export interface ApplicationServiceMonitorProps {
    * @default - the application's namespace, else the chart's, else 'mlops'
    */
   readonly namespace?: string;
+  /**
+   * Labels of the ServiceMonitor, in place of the default ones (what a Prometheus's `serviceMonitorSelector`
+   * must find, such as kube-prometheus-stack's `release: <name>`).
+   * @default - app, component and the app.kubernetes.io labels
+   */
+  readonly labels?: Record<string, string>;
 }
 
 /**
@@ -33,7 +39,9 @@ export class ApplicationServiceMonitor extends Construct {
     const appNamespace = app.namespace ?? Chart.of(this).namespace ?? 'mlops';
     const namespace = validateDnsLabel(this, 'namespace', props.namespace ?? appNamespace);
     const serviceLabels = app.serviceLabels ?? { app: app.name };
-    const labels = {
+    const jobFromLabel = serviceLabels.app === app.name;
+    if (props.labels !== undefined) validateKubernetesLabels(this, 'labels', props.labels, { nonEmpty: true });
+    const labels = props.labels ?? {
       'app': app.name,
       'component': MONITORING_COMPONENT,
       'app.kubernetes.io/name': app.name,
@@ -44,14 +52,17 @@ export class ApplicationServiceMonitor extends Construct {
     this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
       metadata: { name: app.name, namespace, labels },
       spec: {
-        // The Operator names the job after this Service label: `job="<name>"`, like the plain scrape job.
-        jobLabel: Object.keys(serviceLabels).includes('app') ? 'app' : undefined,
+        // The job must be the application's name, like the plain scrape job's, which the rules select by. The
+        // Operator names it after the Service label `jobLabel` names, else after the Service: when no label
+        // holds the name, a relabeling sets it.
+        jobLabel: jobFromLabel ? 'app' : undefined,
         selector: { matchLabels: serviceLabels },
         namespaceSelector: { matchNames: [appNamespace] },
         endpoints: [{
           ...(app.port !== undefined ? { targetPort: ServiceMonitorSpecEndpointsTargetPort.fromNumber(app.port) } : { port: app.portName ?? 'http' }),
           path: app.metricsPath ?? '/metrics',
           ...(app.scrapeInterval ? { interval: app.scrapeInterval } : {}),
+          ...(jobFromLabel ? {} : { relabelings: [{ targetLabel: 'job', replacement: app.name }] }),
         }],
       },
     });

@@ -6,6 +6,7 @@ import {
   AlertmanagerSpecStorageEmptyDirSizeLimit, AlertmanagerSpecStorageVolumeClaimTemplateSpecResourcesRequests,
 } from '../../imports/alertmanagers-monitoring.coreos.com';
 import { ALERTMANAGER_CLUSTER_PORT } from '../alertmanager/cluster';
+import { AlertmanagerConfigMatcherStrategy } from '../delivery/operator/operator-target';
 import { IAlertmanagerEndpoint, NetworkPeer } from '../common/endpoints';
 import { fail } from '../common/errors';
 import { imageVersion, programLabels, selectorLabels } from '../common/labels';
@@ -16,22 +17,6 @@ import { Versions } from '../common/versions';
 import { checkUniqueObjects } from '../common/unique-objects';
 import { OperatorSelection, renderSelection } from './operator-selection';
 import { addAllowedClients, addNetworkClient, exposeOperatorPods, operatorResources, operatorStorage, restrictedPodSecurityContext } from './operator-pod';
-
-/**
- * Which routes of an AlertmanagerConfig the Operator adds a `namespace` matcher to (the Alertmanager's
- * `alertmanagerConfigMatcherStrategy`): with one, a config only routes the alerts of its own namespace.
- */
-export enum AlertmanagerConfigMatcherStrategy {
-  /** Every AlertmanagerConfig's routes match `namespace="<its namespace>"` (the Operator's default). */
-  ON_NAMESPACE = 'OnNamespace',
-  /**
-   * As ON_NAMESPACE, except the AlertmanagerConfigs in the Alertmanager's own namespace, whose routes see every
-   * namespace's alerts (for a team's catch-all routes kept beside the Alertmanager).
-   */
-  ON_NAMESPACE_EXCEPT_FOR_ALERTMANAGER_NAMESPACE = 'OnNamespaceExceptForAlertmanagerNamespace',
-  /** No matcher is added: any AlertmanagerConfig can route any namespace's alerts. */
-  NONE = 'None',
-}
 
 /** Props of {@link OperatorAlertmanager}. */
 export interface OperatorAlertmanagerProps {

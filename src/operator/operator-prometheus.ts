@@ -11,7 +11,7 @@ import { addressFrom, IPrometheusEndpoint, NetworkDestination, NetworkPeer } fro
 import { fail } from '../common/errors';
 import { imageVersion, programLabels, selectorLabels } from '../common/labels';
 import { ResourceSpec } from '../common/resources';
-import { validateScrapeJob } from '../common/scrape-job';
+import { validateScrapeJob } from '../prometheus/scrape-job-validation';
 import { sortedMap, toYaml } from '../common/serialize';
 import { PersistenceOptions, validatePersistence } from '../common/storage';
 import { checkUniqueObjects } from '../common/unique-objects';

@@ -10,7 +10,7 @@ import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards, OnDemandConfigMapShards } from '../common/config-map-shards';
 import { sortedMap, toYaml } from '../common/serialize';
 import { PersistenceOptions, validatePersistence } from '../common/storage';
-import { validateScrapeJob } from '../common/scrape-job';
+import { validateScrapeJob } from './scrape-job-validation';
 import { claimUnique, describeValue, expectOptional, expectType, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
 import { RemoteWrite, RemoteWriteConfig } from './remote-write';
 import { ShardBy, Sharding, ShardRuleEvaluation } from './sharding';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { fail } from '../common/errors';
-import { validateRelabelConfigs } from '../common/scrape-job';
+import { validateRelabelConfigs } from './scrape-job-validation';
 import { durationSeconds, expectOptional, expectType, validateDuration, validateInteger, validateUrlWithoutCredentials } from '../common/validation';
 import { AuthorizationConfig, RelabelConfig } from './config-model';
 

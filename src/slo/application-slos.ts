@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../common/errors';
 import { claimUnique, describeValue, expectType, validateDnsLabel } from '../common/validation';
@@ -17,13 +18,17 @@ export interface ApplicationSlosProps {
   /**
    * The application's namespace: the `namespace` label of its SLO alerts, which Alertmanager's inhibition
    * compares.
-   * @default - the Prometheus server's namespace
+   * @default - the Prometheus server's namespace, else the chart's
    */
   readonly namespace?: string;
   /** Its SLOs, with unique names. */
   readonly slos: ServiceLevelObjective[];
-  /** The Prometheus server that records and alerts. */
-  readonly prometheus: PrometheusServer;
+  /**
+   * The Prometheus server that records and alerts: the rule groups are added to it, and its retention must keep
+   * every SLO's window.
+   * @default - none: the rule groups are only built (`ruleGroups`), for a delivery to write out
+   */
+  readonly prometheus?: PrometheusServer;
   /**
    * Grafana, to show the SLO dashboard.
    * @default - no dashboard (it is still available as `dashboard`)
@@ -59,7 +64,7 @@ export class ApplicationSlos extends Construct {
     super(scope, id);
     expectType(this, 'props', props, 'object');
     const job = validateDnsLabel(this, 'application', props.application);
-    const namespace = validateDnsLabel(this, 'namespace', props.namespace ?? props.prometheus.namespace);
+    const namespace = validateDnsLabel(this, 'namespace', props.namespace ?? props.prometheus?.namespace ?? Chart.of(this).namespace ?? 'mlops');
     expectType(this, 'slos', props.slos, 'array');
     if (props.slos.length === 0) fail(this, 'slos', 'at least one SLO is needed');
     const names = new Set<string>();
@@ -68,13 +73,22 @@ export class ApplicationSlos extends Construct {
       slo.validate(this, `slos[${typeof slo.name === 'string' ? slo.name : i}]`);
       claimUnique(this, 'slos', names, slo.name, 'SLO name');
     });
-    // The alerts read up to 3d, and each SLO counts its budget over its whole window: Prometheus must keep both.
-    props.prometheus._requireRetention(LONGEST_ALERT_WINDOW, `the burn-rate alerts of ${job}`, false);
-    props.slos.forEach((slo) => props.prometheus._requireRetention(slo.window, `SLO "${slo.name}" of ${job}`, true));
     this.ruleGroups = sloRuleGroups({ job, namespace, runbookBaseUrl: props.runbookBaseUrl }, props.slos);
-    const ruleFile = props.ruleFile ?? `${job}-slos.yml`;
-    this.ruleGroups.forEach((group) => props.prometheus.addRuleGroup(group, ruleFile));
     this.dashboard = sloDashboard({ job, slos: props.slos });
+    if (props.prometheus) {
+      requireSloRetention(props.prometheus, job, props.slos);
+      const ruleFile = props.ruleFile ?? `${job}-slos.yml`;
+      this.ruleGroups.forEach((group) => props.prometheus!.addRuleGroup(group, ruleFile));
+    }
     props.grafana?.addDashboard(this.dashboard);
   }
+}
+
+/**
+ * Makes `prometheus` keep what SLOs read: the burn-rate alerts read up to 3d, and each SLO counts its budget over
+ * its whole window.
+ */
+export function requireSloRetention(prometheus: PrometheusServer, job: string, slos: ServiceLevelObjective[]): void {
+  prometheus._requireRetention(LONGEST_ALERT_WINDOW, `the burn-rate alerts of ${job}`, false);
+  slos.forEach((slo) => prometheus._requireRetention(slo.window, `SLO "${slo.name}" of ${job}`, true));
 }

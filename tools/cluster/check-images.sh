@@ -85,6 +85,9 @@ expect "$IMAGE_PROMETHEUS" '^65534 /prometheus.*nobody.*prometheus\.yml' /bin/sh
 expect "$IMAGE_ALERTMANAGER" 'alertmanager, version 0\.' /bin/alertmanager --version
 expect "$IMAGE_ALERTMANAGER" 'amtool, version 0\.' /bin/amtool --version
 expect "$IMAGE_CONFIG_RELOADER" 'prometheus-config-reloader, version 0\.' /bin/prometheus-config-reloader --version
+# The Operator's own reloader, at its version (the one above is the stack's, older): the tag's version.
+expect "$IMAGE_PROMETHEUS_OPERATOR" "prometheus-operator, version ${IMAGE_PROMETHEUS_OPERATOR##*:v}" /bin/operator --version
+expect "$IMAGE_OPERATOR_CONFIG_RELOADER" "prometheus-config-reloader, version ${IMAGE_OPERATOR_CONFIG_RELOADER##*:v}" /bin/prometheus-config-reloader --version
 expect "$IMAGE_KUBE_STATE_METRICS" 'kube-state-metrics, version v2\.' /kube-state-metrics version
 expect "$IMAGE_COREDNS" 'CoreDNS-1\.' /coredns -version
 expect "$IMAGE_COREDNS" 'kubernetes' /coredns -plugins

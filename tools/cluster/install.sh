@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds every program and container image of the test cluster from source (no registry is reachable):
-#   - CoreDNS, kube-state-metrics, prometheus-config-reloader and kube-router (its NetworkPolicy firewall
-#     only), each from one wrapper Go module under tools/cluster/<program>/ whose go.mod holds its version;
+#   - CoreDNS, kube-state-metrics, prometheus-config-reloader, kube-router (its NetworkPolicy firewall
+#     only) and the Prometheus Operator (with its own config reloader and po-lint), each from one wrapper Go
+#     module under tools/cluster/<program>/ whose go.mod holds its version;
 #   - our own programs (tools/cluster/testbed): pause, the Iris API stand-in, the Alertmanager webhook
 #     receiver, and the docker-archive image builder;
 #   - the images the pods run, as `docker save` tarballs for `ctr -n k8s.io images import`, tagged as the
@@ -14,7 +15,7 @@
 # stdout: shell-sourceable KEY=VALUE lines only (binaries, IMAGES_DIR, and each image's tag); progress goes
 # to stderr. Needs Go >= 1.26, Node (to compare go.mod directives), Debian's busybox-static (for the
 # images) and ipset (for kube-router; both installed when run as root), and the Go module proxy for a cold
-# build. Cold: ~18 min on 2 busy cores (tools/cluster/README.md).
+# build. Cold: ~18 min on 2 busy cores, and ~4 min more for the Operator (tools/cluster/README.md).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -63,8 +64,9 @@ check_directives() {
     die "tools/cluster/$wrapper/go.mod lacks the directives above of $module's go.mod"
 }
 
-# build NAME VERSION BINARY WRAPPER PACKAGE LDFLAGS_FUNCTION [MODULE]: `go build` PACKAGE of the wrapper
-# module into $out/NAME-VERSION/bin/ unless BINARY is already there. LDFLAGS_FUNCTION prints the flags (it
+# build NAME VERSION BINARY WRAPPER PACKAGES LDFLAGS_FUNCTION [MODULE]: `go build` PACKAGES (one or more,
+# space-separated: one build, one shared cache) of the wrapper module into $out/NAME-VERSION/bin/ unless
+# BINARY is already there. LDFLAGS_FUNCTION prints the flags (it
 # may ask `go list`, so it runs only for a build); MODULE is the upstream module whose directives the
 # wrapper must mirror. Sets `bin` to the folder.
 build() {
@@ -76,7 +78,8 @@ build() {
   log "building $name $version with $(go env GOVERSION)"
   mkdir -p "$out"
   work="$(mktemp -d "$out/.build-XXXXXX")"
-  (cd "$here/$wrapper" && go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$work/bin/" "$package")
+  # shellcheck disable=SC2086 # PACKAGES is a list
+  (cd "$here/$wrapper" && go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$work/bin/" $package)
   [ -x "$work/bin/$binary" ] || die "go build made no $binary in $work/bin"
   # Only a complete build is moved into place: an interrupted one leaves nothing that looks installed.
   rm -rf "${bin%/bin}"
@@ -95,6 +98,11 @@ coredns_version="$(required "$here/coredns/go.mod" $COREDNS_MODULE)"
 ksm_version="$(required "$here/kube-state-metrics/go.mod" $KSM_MODULE)"
 reloader_version="$(required "$here/config-reloader/go.mod" $OPERATOR_MODULE)"
 kube_router_version="$(required "$here/netpol/go.mod" $KUBE_ROUTER_MODULE)"
+operator_version="$(required "$here/prometheus-operator/go.mod" $OPERATOR_MODULE)"
+# The Operator runs against the CRDs the cluster applies: those of the version cdk8s.yaml imports.
+crd_version="$(sed -n 's|.*prometheus-operator/prometheus-operator/\(v[0-9.]*\)/.*|\1|p' "$repo/cdk8s.yaml" | head -1)"
+[ "$operator_version" = "$crd_version" ] ||
+  die "tools/cluster/prometheus-operator/go.mod requires $operator_version, cdk8s.yaml imports the CRDs of ${crd_version:-no version}"
 
 # Each stamps what upstream's Makefile stamps into a release build (`--version`, *_build_info), but the git
 # commit, which the module proxy does not tell. CoreDNS stamps only that commit.
@@ -104,10 +112,13 @@ ldflags_ksm() {
   echo "-s -w -X $p.Version=$ksm_version -X $p.BuildDate=$(module_time kube-state-metrics $KSM_MODULE '%Y-%m-%dT%H:%M:%SZ')" \
     "-X $KSM_MODULE/pkg/app.ClientGoVersion=$(required "$here/kube-state-metrics/go.mod" k8s.io/client-go)"
 }
-ldflags_reloader() {
+# prometheus-operator's Makefile (GO_BUILD_LDFLAGS) stamps the same for each of its commands: WRAPPER VERSION.
+ldflags_prometheus_operator() {
   local p=github.com/prometheus/common/version
-  echo "-s -X $p.Version=${reloader_version#v} -X $p.BuildDate=$(module_time config-reloader $OPERATOR_MODULE '%Y%m%d-%H:%M:%S')"
+  echo "-s -X $p.Version=${2#v} -X $p.BuildDate=$(module_time "$1" $OPERATOR_MODULE '%Y%m%d-%H:%M:%S')"
 }
+ldflags_reloader() { ldflags_prometheus_operator config-reloader "$reloader_version"; }
+ldflags_operator() { ldflags_prometheus_operator prometheus-operator "$operator_version"; }
 ldflags_kube_router() {
   local p=$KUBE_ROUTER_MODULE/pkg/version
   echo "-X $p.Version=$kube_router_version -X $p.BuildDate=$(module_time netpol $KUBE_ROUTER_MODULE '%Y-%m-%dT%H:%M:%S%z')"
@@ -122,11 +133,25 @@ build prometheus-config-reloader "${reloader_version#v}" prometheus-config-reloa
 CONFIG_RELOADER="$bin/prometheus-config-reloader"
 build kube-router "${kube_router_version#v}" kube-router netpol $KUBE_ROUTER_MODULE/cmd/kube-router ldflags_kube_router $KUBE_ROUTER_MODULE
 NETPOL="$bin/kube-router"
+# The Operator, its own config reloader (the sidecar it injects) and po-lint (ours: upstream removed its own,
+# see tools/cluster/prometheus-operator/cmd/po-lint), in one build. The folder also names a digest of the
+# wrapper's sources (po-lint is ours, as testbed below): an edit rebuilds, and only the current one is kept.
+source_digest() {
+  (cd "$here/$1" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) ! -name '*_test.go' -print0 |
+    LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
+}
+operator_build="${operator_version#v}-$(source_digest prometheus-operator)"
+build prometheus-operator "$operator_build" operator prometheus-operator \
+  "$OPERATOR_MODULE/cmd/operator $OPERATOR_MODULE/cmd/prometheus-config-reloader ./cmd/po-lint" ldflags_operator $OPERATOR_MODULE
+for old in "$out"/prometheus-operator-*; do [ "$old" = "${bin%/bin}" ] || rm -rf "$old"; done
+PROMETHEUS_OPERATOR="$bin/operator"
+OPERATOR_CONFIG_RELOADER="$bin/prometheus-config-reloader"
+PO_LINT="$bin/po-lint"
+for p in "$OPERATOR_CONFIG_RELOADER" "$PO_LINT"; do [ -x "$p" ] || die "$p is missing: remove ${bin%/bin} and run again"; done
 
 # --- Our programs (tools/cluster/testbed), versioned by a digest of their sources ---
 
-testbed_version="$(cd "$here/testbed" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) ! -name '*_test.go' -print0 |
-  LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
+testbed_version="$(source_digest testbed)"
 ldflags_testbed() { echo "-s -w -X cdk8s-mlops-monitoring/tools/cluster/testbed/internal/buildinfo.Version=$testbed_version"; }
 # One `go build` for our commands; `image-archive`, built with them, stands for the set.
 build testbed "$testbed_version" image-archive testbed ./cmd/... ldflags_testbed
@@ -160,6 +185,8 @@ IMAGE_ALERTMANAGER="$(image_of ALERTMANAGER_IMAGE)"
 IMAGE_CONFIG_RELOADER="$(image_of CONFIG_RELOADER_IMAGE)"
 [ "$(version_of CONFIG_RELOADER)" = "${reloader_version#v}" ] ||
   die "tools/cluster/config-reloader/go.mod requires $reloader_version, src/common/versions.ts deploys $(version_of CONFIG_RELOADER)"
+IMAGE_PROMETHEUS_OPERATOR="quay.io/prometheus-operator/prometheus-operator:$operator_version"
+IMAGE_OPERATOR_CONFIG_RELOADER="quay.io/prometheus-operator/prometheus-config-reloader:$operator_version"
 IMAGE_KUBE_STATE_METRICS="registry.k8s.io/kube-state-metrics/kube-state-metrics:$ksm_version"
 IMAGE_COREDNS="registry.k8s.io/coredns/coredns:$coredns_version"
 # The sandbox image: containerd's `sandbox_image` must name this tag, or it pulls its own default.
@@ -168,11 +195,13 @@ IMAGE_IRIS_API="localhost/iris-api-standin:test"
 IMAGE_WEBHOOK="localhost/alert-webhook:test"
 IMAGE_HTTP_PROBE="localhost/http-probe:test"
 
-# The manifests under tools/cluster/manifests name these tags: one set of versions, checked here.
-tags=" $IMAGE_PROMETHEUS $IMAGE_ALERTMANAGER $IMAGE_CONFIG_RELOADER $IMAGE_KUBE_STATE_METRICS $IMAGE_COREDNS $IMAGE_PAUSE $IMAGE_IRIS_API $IMAGE_WEBHOOK $IMAGE_HTTP_PROBE "
+# The manifests under tools/cluster/manifests and tools/cluster/operator name these tags (the Operator's
+# `--prometheus-config-reloader=` argument too): one set of versions, checked here.
+tags=" $IMAGE_PROMETHEUS $IMAGE_ALERTMANAGER $IMAGE_CONFIG_RELOADER $IMAGE_PROMETHEUS_OPERATOR $IMAGE_OPERATOR_CONFIG_RELOADER $IMAGE_KUBE_STATE_METRICS $IMAGE_COREDNS $IMAGE_PAUSE $IMAGE_IRIS_API $IMAGE_WEBHOOK $IMAGE_HTTP_PROBE "
 while read -r file image; do
   [[ $tags == *" $image "* ]] || die "${file#"$repo"/}: image $image is not one this script builds"
-done < <(awk '$1 == "image:" { print FILENAME, $2 }' "$here"/manifests/*.yaml)
+done < <(awk '$1 == "image:" { print FILENAME, $2 } $1 == "-" && $2 ~ /^--prometheus-config-reloader=/ { sub(/^[^=]*=/, "", $2); print FILENAME, $2 }' \
+  "$here"/manifests/*.yaml "$here"/operator/*.yaml)
 
 # Prometheus and Alertmanager as tools/install.sh built them (it is not run from here: it may be building).
 prometheus_bin="$cache/tools/prometheus-$(version_of PROMETHEUS)/bin"
@@ -246,6 +275,12 @@ image alertmanager "${busybox_base[@]}" --tag="$IMAGE_ALERTMANAGER" \
 image prometheus-config-reloader "${busybox_base[@]}" --tag="$IMAGE_CONFIG_RELOADER" \
   --file="$CONFIG_RELOADER=/bin/prometheus-config-reloader:0755" \
   --user=nobody --entrypoint='["/bin/prometheus-config-reloader"]'
+# The Operator's images, as its Dockerfiles make them: busybox base, one program in /bin, user nobody.
+image prometheus-operator "${busybox_base[@]}" --tag="$IMAGE_PROMETHEUS_OPERATOR" \
+  --file="$PROMETHEUS_OPERATOR=/bin/operator:0755" --user=65534 --entrypoint='["/bin/operator"]'
+image operator-config-reloader "${busybox_base[@]}" --tag="$IMAGE_OPERATOR_CONFIG_RELOADER" \
+  --file="$OPERATOR_CONFIG_RELOADER=/bin/prometheus-config-reloader:0755" \
+  --user=nobody --entrypoint='["/bin/prometheus-config-reloader"]'
 image kube-state-metrics "${base[@]}" --tag="$IMAGE_KUBE_STATE_METRICS" \
   --file="$KUBE_STATE_METRICS=/kube-state-metrics:0755" --user=65534 --expose=8080 --expose=8081 \
   --entrypoint='["/kube-state-metrics","--port=8080","--telemetry-port=8081"]'
@@ -260,10 +295,10 @@ image alert-webhook "${base[@]}" --tag="$IMAGE_WEBHOOK" \
 image http-probe "${base[@]}" --tag="$IMAGE_HTTP_PROBE" \
   --file="$PAUSE=/pause:0755" --file="$HTTP_PROBE=/http-probe:0755" --user=65534:65534 --entrypoint='["/pause"]'
 
-for key in COREDNS KUBE_STATE_METRICS CONFIG_RELOADER NETPOL PAUSE IRIS_API WEBHOOK HTTP_PROBE IMAGE_BUILDER; do
+for key in COREDNS KUBE_STATE_METRICS CONFIG_RELOADER NETPOL PROMETHEUS_OPERATOR OPERATOR_CONFIG_RELOADER PO_LINT PAUSE IRIS_API WEBHOOK HTTP_PROBE IMAGE_BUILDER; do
   printf '%s=%q\n' "$key" "${!key}"
 done
 printf 'IMAGES_DIR=%q\n' "$images"
-for key in IMAGE_PROMETHEUS IMAGE_ALERTMANAGER IMAGE_CONFIG_RELOADER IMAGE_KUBE_STATE_METRICS IMAGE_COREDNS IMAGE_PAUSE IMAGE_IRIS_API IMAGE_WEBHOOK IMAGE_HTTP_PROBE; do
+for key in IMAGE_PROMETHEUS IMAGE_ALERTMANAGER IMAGE_CONFIG_RELOADER IMAGE_PROMETHEUS_OPERATOR IMAGE_OPERATOR_CONFIG_RELOADER IMAGE_KUBE_STATE_METRICS IMAGE_COREDNS IMAGE_PAUSE IMAGE_IRIS_API IMAGE_WEBHOOK IMAGE_HTTP_PROBE; do
   printf '%s=%q\n' "$key" "${!key}"
 done

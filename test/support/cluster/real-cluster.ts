@@ -1,4 +1,6 @@
 import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { waitFor } from '../e2e/loopback';
 
@@ -9,6 +11,46 @@ export const KEEP = process.env.CLUSTER_KEEP === '1';
 export const IRIS_API_MANIFEST = path.join(ROOT, 'tools', 'cluster', 'apps', 'iris-api.yaml');
 /** Starts and stops the single-node cluster (see the script's header). */
 export const CLUSTER_SCRIPT = path.join(ROOT, 'tools', 'cluster', 'cluster.sh');
+
+/**
+ * Held by the test process that owns the cluster, from before `up` to after `down`: the cluster has one fixed
+ * network namespace and state folder, so two suites (two Jest workers) must not start it at once. A folder
+ * (created by an atomic rename) holding the owner's pid; a dead owner's lock is taken over.
+ */
+const LOCK = path.join(os.tmpdir(), 'cdk8s-mlops-monitoring-cluster.lock');
+
+function tryLock(): boolean {
+  const mine = fs.mkdtempSync(`${LOCK}.`);
+  fs.writeFileSync(path.join(mine, 'pid'), String(process.pid));
+  try {
+    fs.renameSync(mine, LOCK); // fails while LOCK holds a pid file
+    return true;
+  } catch (error: any) {
+    fs.rmSync(mine, { recursive: true, force: true });
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+  }
+  const owner = lockOwner();
+  if (owner && !isAlive(owner)) fs.rmSync(LOCK, { recursive: true, force: true });
+  return false;
+}
+
+/** The pid holding the lock, 0 if none (it may be released while we look). */
+function lockOwner(): number {
+  try {
+    return Number(fs.readFileSync(path.join(LOCK, 'pid'), 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: any) {
+    return error.code === 'EPERM';
+  }
+}
 
 /** What a command printed, and how it ended. */
 export interface CommandResult {
@@ -47,13 +89,22 @@ export function run(command: string, args: string[], options: { input?: string; 
 export class RealCluster {
   /**
    * Starts the cluster (stopping a previous one first). With CLUSTER_KEEP=1 a running cluster is reused and left
-   * running at the end, for working on the suite (`tools/cluster/cluster.sh down` stops it).
+   * running at the end, for working on the suite (`tools/cluster/cluster.sh down` stops it). Another suite's
+   * cluster is waited for (at most `waitMs`) until that suite has stopped it, as {@link stop} does.
    */
-  public static async start(): Promise<RealCluster> {
+  public static async start(waitMs = 0): Promise<RealCluster> {
+    await waitFor('the test cluster, held by another suite, to be stopped', () => (tryLock() ? true : undefined), {
+      timeoutMs: waitMs,
+      intervalMs: 5_000,
+      diagnostics: async () => `${LOCK} holds pid ${lockOwner()}`,
+    });
     const reuse = KEEP && (await run('bash', [CLUSTER_SCRIPT, 'status'])).status === 0;
     if (!reuse) {
       const up = await run('bash', [CLUSTER_SCRIPT, 'up'], { timeoutMs: 30 * 60_000 });
-      if (up.status !== 0) throw new Error(`${CLUSTER_SCRIPT} up failed (exit ${up.status}):\n${tail(up.stderr, 80)}`);
+      if (up.status !== 0) {
+        fs.rmSync(LOCK, { recursive: true, force: true });
+        throw new Error(`${CLUSTER_SCRIPT} up failed (exit ${up.status}):\n${tail(up.stderr, 80)}`);
+      }
     }
     const env = await run('bash', [CLUSTER_SCRIPT, 'env']);
     return new RealCluster(Object.fromEntries(env.stdout.trim().split('\n').map((line) => {
@@ -106,11 +157,15 @@ export class RealCluster {
     return `http://${ip}:${port}`;
   }
 
-  /** Stops the cluster and removes its state (unless CLUSTER_KEEP=1). */
+  /** Stops the cluster and removes its state (unless CLUSTER_KEEP=1), then lets another suite start it. */
   public async stop(): Promise<void> {
-    if (KEEP) return;
-    const down = await run('bash', [CLUSTER_SCRIPT, 'down'], { timeoutMs: 5 * 60_000 });
-    if (down.status !== 0) throw new Error(`${CLUSTER_SCRIPT} down failed:\n${down.stderr}`);
+    try {
+      if (KEEP) return;
+      const down = await run('bash', [CLUSTER_SCRIPT, 'down'], { timeoutMs: 5 * 60_000 });
+      if (down.status !== 0) throw new Error(`${CLUSTER_SCRIPT} down failed:\n${down.stderr}`);
+    } finally {
+      fs.rmSync(LOCK, { recursive: true, force: true });
+    }
   }
 
   /** The tail of a component's log (kubelet, kube-apiserver, containerd, ...), for failure messages. */

@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
-import { RelabelAction, RelabelConfig, ScrapeConfig } from '../prometheus/config-model';
-import { KNOWN_FIELDS } from '../prometheus/config-render';
-import { fail } from './errors';
-import { validateRe2 } from './re2';
-import { durationSeconds, expectOptional, expectType, validateDuration, validateHttpPath } from './validation';
+import { RelabelAction, RelabelConfig, ScrapeConfig } from './config-model';
+import { KNOWN_FIELDS } from './config-render';
+import { fail } from '../common/errors';
+import { validateRe2 } from '../common/re2';
+import { durationSeconds, expectOptional, expectType, validateDuration, validateHttpPath } from '../common/validation';
 
 /** What Prometheus's relabel actions accept (model/relabel). */
 const ACTIONS: string[] = Object.values(RelabelAction);

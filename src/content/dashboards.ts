@@ -1,8 +1,8 @@
 import { factoryOptions } from '../common/validation';
 import { inferenceApiDashboard, InferenceApiDashboardOptions } from '../iris/inference-api-dashboard';
 import { sloDashboard, SloDashboardOptions } from '../slo/slo-dashboard';
-import { Dashboard } from './dashboard';
-import { kubernetesInfrastructureDashboard, KubernetesInfrastructureDashboardOptions } from './dashboards/kubernetes-infrastructure';
+import { Dashboard } from '../grafana/dashboard';
+import { kubernetesInfrastructureDashboard, KubernetesInfrastructureDashboardOptions } from '../grafana/dashboards/kubernetes-infrastructure';
 
 /**
  * The built-in dashboards. Each has a datasource variable and label drop-downs, and passes Grafana's
