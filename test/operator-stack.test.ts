@@ -11,8 +11,8 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import {
-  AlertmanagerConfigMatcherStrategy, OperatorAlertmanager, OperatorAlertmanagerProps, OperatorPrometheus, OperatorPrometheusProps, RemoteWrite,
-  ScrapeJobs, Versions,
+  AlertmanagerConfigMatcherStrategy, IrisApiMonitoring, OperatorAlertmanager, OperatorAlertmanagerProps, OperatorPrometheus, OperatorPrometheusProps, RemoteWrite,
+  PrometheusOperatorDelivery, ScrapeJobs, Versions,
 } from '../src';
 import { MonitoringValidationError } from '../src/common/errors';
 import { KubeBinaries, requireKubeBinaries } from './support/kube/binaries';
@@ -211,6 +211,33 @@ describe('synthesized', () => {
     expect(build({ networkPolicy: false }, { networkPolicy: false }).objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 
+  test('operatorTarget(): what PrometheusOperatorDelivery delivers for it, this Prometheus and Alertmanager select; what they would not read, it refuses', () => {
+    const app = Testing.app();
+    const monitoringChart = new Chart(app, 'operator-stack', { namespace: NAMESPACE });
+    const alertmanager = new OperatorAlertmanager(monitoringChart, 'Alertmanager', { alertmanagerConfigs: { matchLabels: { alertmanager: 'main' }, allNamespaces: true } });
+    const prometheus = new OperatorPrometheus(monitoringChart, 'Prometheus', {
+      serviceMonitors: { matchLabels: { release: 'ml' }, namespaces: [APPS, 'iris'] },
+      podMonitors: { matchLabels: { release: 'ml', team: 'ml' }, namespaces: [APPS] },
+      rules: { matchLabels: { role: 'alert-rules' }, namespaces: [APPS, NAMESPACE] },
+      alertmanagers: [alertmanager],
+    });
+    const target = prometheus.operatorTarget(alertmanager);
+    expect([target.monitorSelector, target.ruleSelector, target.alertmanagerConfigSelector, target.namespaces])
+      .toEqual([{ release: 'ml', team: 'ml' }, { 'role': 'alert-rules' }, { alertmanager: 'main' }, [APPS]]);
+    const appChart = new Chart(app, 'iris-api', { namespace: APPS });
+    new PrometheusOperatorDelivery(appChart, 'Delivery', { monitoring: new IrisApiMonitoring(appChart, 'IrisApi'), target });
+    const delivered = Testing.synth(appChart) as Manifest[];
+    const spec = find(Testing.synth(monitoringChart) as Manifest[], 'Prometheus', 'prometheus').spec;
+    const selects = (selector: { matchLabels: Record<string, string> }, namespaceSelector: any, object: Manifest) =>
+      Object.entries(selector.matchLabels).every(([k, v]) => object.metadata.labels?.[k] === v) && namespaceSelector.matchExpressions[0].values.includes(object.metadata.namespace);
+    const monitor = delivered.find((o) => o.kind === 'ServiceMonitor')!;
+    const rule = delivered.find((o) => o.kind === 'PrometheusRule')!;
+    expect([selects(spec.serviceMonitorSelector, spec.serviceMonitorNamespaceSelector, monitor), selects(spec.ruleSelector, spec.ruleNamespaceSelector, rule)]).toEqual([true, true]);
+    // The same application in a namespace the rules selector does not read: the delivery refuses it at synth.
+    const elsewhere = new Chart(app, 'iris-elsewhere', { namespace: 'iris' });
+    expect(() => new PrometheusOperatorDelivery(elsewhere, 'Delivery', { monitoring: new IrisApiMonitoring(elsewhere, 'IrisApi'), target })).toThrow('[iris-elsewhere/Delivery] monitoring.namespace: "iris" is not among the namespaces the target reads (mlops)');
+  });
+
   test('restricted pod security context, token-less Alertmanager, EndpointSlice discovery', () => {
     const { objects } = build({}, {});
     const restricted = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } };
@@ -256,6 +283,8 @@ describe('bad input: one error naming the construct path and the field', () => {
     ['Alertmanager: a retention that is no duration', () => refusal(undefined, { retention: '5 days' }), A, 'retention', /not a Prometheus duration/],
     ['Alertmanager: a retention in days, which Alertmanager does not parse (found by the property test)', () => refusal(undefined, { retention: '5d' }), A, 'retention', /"5d" has days, weeks or years, which Alertmanager does not take: give hours \(e.g. 120h\)/],
     ['a client whose empty pod labels would admit every pod', () => refusal({ allowedClients: [{ podLabels: {} }] }), P, 'allowedClients[0].podLabels', /an empty label selector selects every object/],
+    ['operatorTarget: monitor selectors that disagree', () => refusal({ serviceMonitors: { matchLabels: { release: 'a' } }, podMonitors: { matchLabels: { release: 'b' } } }, undefined, (p) => p.operatorTarget()), P, 'podMonitors.matchLabels', /"release" is "b" here and "a" for serviceMonitors/],
+    ['operatorTarget: no namespace read by every selector', () => refusal({ serviceMonitors: { namespaces: [APPS] }, rules: { namespaces: [NAMESPACE] } }, undefined, (p) => p.operatorTarget()), P, 'rules.namespaces', /no namespace is read for monitors, rules alike/],
     ['Alertmanager: persistence of no size', () => refusal(undefined, { persistence: { size: 'big' } }), A, 'persistence.size', /not a Kubernetes quantity/],
     ['Alertmanager: replicas as a string (from Python or JavaScript)', () => refusal(undefined, { replicas: '3' as any }), A, 'replicas', /must be a number/],
   ];

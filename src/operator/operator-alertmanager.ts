@@ -15,7 +15,7 @@ import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/
 import { describeValue, durationSeconds, expectOptional, expectType, validateDnsLabel, validateDnsSubdomain, validateDuration, validateImage, validateInteger } from '../common/validation';
 import { Versions } from '../common/versions';
 import { checkUniqueObjects } from '../common/unique-objects';
-import { OperatorSelection, renderSelection } from './operator-selection';
+import { OperatorSelection, RenderedSelection, renderSelection } from './operator-selection';
 import { addAllowedClients, addNetworkClient, exposeOperatorPods, operatorResources, operatorStorage, restrictedPodSecurityContext } from './operator-pod';
 
 /** Props of {@link OperatorAlertmanager}. */
@@ -122,6 +122,14 @@ export class OperatorAlertmanager extends Construct implements IAlertmanagerEndp
   /** The Alertmanager custom resource. */
   public readonly resource: ApiObject;
 
+  /** The namespace matcher the Operator adds to the selected AlertmanagerConfigs' routes. */
+  public readonly matcherStrategy: AlertmanagerConfigMatcherStrategy;
+  /**
+   * The AlertmanagerConfigs it selects, as rendered.
+   * @internal
+   */
+  public readonly _configSelection: RenderedSelection;
+
   private readonly clients: NetworkPeer[] = [];
 
   /**
@@ -153,7 +161,9 @@ export class OperatorAlertmanager extends Construct implements IAlertmanagerEndp
     if (!Object.values(AlertmanagerConfigMatcherStrategy).includes(strategy)) {
       fail(this, 'matcherStrategy', `${describeValue(strategy)} is not an AlertmanagerConfigMatcherStrategy (${Object.keys(AlertmanagerConfigMatcherStrategy).join(', ')})`);
     }
+    this.matcherStrategy = strategy;
     const configs = renderSelection(this, 'alertmanagerConfigs', props.alertmanagerConfigs, this.namespace);
+    this._configSelection = configs;
     const labels = programLabels(this.name, 'alertmanager', imageVersion(image));
     // The Operator's own pod labels (pkg/alertmanager makeSelectorLabels): what its StatefulSet selects.
     this.podSelector = { 'alertmanager': this.name, 'app.kubernetes.io/name': 'alertmanager' };

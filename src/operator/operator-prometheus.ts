@@ -28,7 +28,8 @@ import { RemoteWrite } from '../prometheus/remote-write';
 import { Retention, retentionSizeFor } from '../prometheus/retention';
 import { OperatorAlertmanager } from './operator-alertmanager';
 import { addAllowedClients, addNetworkClient, exposeOperatorPods, operatorResources, operatorStorage, restrictedPodSecurityContext } from './operator-pod';
-import { OperatorSelection, renderSelection } from './operator-selection';
+import { OperatorSelection, RenderedSelection, renderSelection } from './operator-selection';
+import { OperatorTarget } from '../delivery/operator/operator-target';
 
 /** Props of {@link OperatorPrometheus}. */
 export interface OperatorPrometheusProps {
@@ -193,6 +194,8 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
   private readonly scrapeInterval: string;
   private readonly labels: Record<string, string>;
   private readonly clients: NetworkPeer[] = [];
+  /** The ServiceMonitors, PodMonitors and PrometheusRules it selects, as rendered. */
+  private readonly selections: Record<'serviceMonitors' | 'podMonitors' | 'rules', RenderedSelection>;
 
   /**
    * @param scope the parent construct
@@ -233,6 +236,7 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
     const serviceMonitors = renderSelection(this, 'serviceMonitors', props.serviceMonitors, this.namespace);
     const podMonitors = renderSelection(this, 'podMonitors', props.podMonitors, this.namespace);
     const rules = renderSelection(this, 'rules', props.rules, this.namespace);
+    this.selections = { serviceMonitors, podMonitors, rules };
     // The Operator's own pod labels (pkg/prometheus/server makeSelectorLabels): what its StatefulSet selects.
     this.podSelector = { 'app.kubernetes.io/name': 'prometheus', 'prometheus': this.name };
 
@@ -310,6 +314,42 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
     alertmanager.allowAccessFrom(this.podSelector, this.namespace);
     this.rbac.addScrapeJob(discoveryJob(`alertmanager-${alertmanager.namespace}`, KubernetesSdRole.ENDPOINTSLICE, [alertmanager.namespace]));
     return this;
+  }
+
+  /**
+   * The {@link OperatorTarget} of this Prometheus (and of `alertmanager`) for a {@link PrometheusOperatorDelivery}:
+   * its monitors carry the labels both monitor selectors match, its rules those of the rule selector, its
+   * AlertmanagerConfig those of the Alertmanager's; and the namespaces are those every one of them reads, so that
+   * whatever the delivery accepts, this Prometheus and Alertmanager select.
+   * @param alertmanager the Alertmanager that merges the applications' AlertmanagerConfigs
+   */
+  public operatorTarget(alertmanager?: OperatorAlertmanager): OperatorTarget {
+    if (alertmanager !== undefined && !(alertmanager instanceof OperatorAlertmanager)) fail(this, 'alertmanager', `must be an OperatorAlertmanager, got ${describeValue(alertmanager)}`);
+    const { serviceMonitors, podMonitors, rules } = this.selections;
+    // One delivery labels its monitor one way: the labels of both selectors, which must not disagree.
+    const monitorSelector = { ...serviceMonitors.selector.matchLabels };
+    for (const [key, value] of Object.entries(podMonitors.selector.matchLabels)) {
+      if (key in monitorSelector && monitorSelector[key] !== value) {
+        fail(this, 'podMonitors.matchLabels', `"${key}" is "${value}" here and "${monitorSelector[key]}" for serviceMonitors: a delivery labels its monitor once, so both selectors must agree`);
+      }
+      monitorSelector[key] = value;
+    }
+    const read = [serviceMonitors, podMonitors, rules, ...(alertmanager ? [alertmanager._configSelection] : [])].map((s) => s.namespaces);
+    const listed = read.filter((names): names is string[] => names !== undefined);
+    const namespaces = listed.length ? listed.reduce((common, names) => common.filter((ns) => names.includes(ns))) : undefined;
+    if (namespaces?.length === 0) {
+      fail(this, 'rules.namespaces', `no namespace is read for monitors, rules${alertmanager ? ' and AlertmanagerConfigs' : ''} alike (${listed.map((names) => `[${names.join(', ')}]`).join(' ∩ ')}): an application delivered anywhere would be partly ignored`);
+    }
+    return OperatorTarget.custom({
+      monitorSelector: sortedMap(monitorSelector),
+      ruleSelector: rules.selector.matchLabels,
+      ...(namespaces ? { namespaces } : {}),
+      ...(alertmanager ? {
+        alertmanagerConfigSelector: alertmanager._configSelection.selector.matchLabels,
+        matcherStrategy: alertmanager.matcherStrategy,
+        alertmanagerNamespace: alertmanager.namespace,
+      } : {}),
+    });
   }
 
   /**
