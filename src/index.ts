@@ -100,6 +100,11 @@ export {
 } from './model-servers/model-servers';
 export { GpuMonitoring, type DcgmExporterOptions } from './model-servers/dcgm';
 
+// The stack's own Prometheus and Alertmanager run by the Prometheus Operator (its custom resources).
+export { OperatorPrometheus, type OperatorPrometheusProps } from './operator/operator-prometheus';
+export { OperatorAlertmanager, type OperatorAlertmanagerProps } from './operator/operator-alertmanager';
+export { type OperatorSelection } from './operator/operator-selection';
+
 // Service level objectives: multi-window, multi-burn-rate alerts and dashboards for any application.
 export { ServiceLevelObjective, type ServiceLevelObjectiveOptions } from './slo/service-level-objective';
 export { AvailabilitySlo, type AvailabilitySloProps } from './slo/availability-slo';

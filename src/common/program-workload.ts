@@ -6,7 +6,7 @@ import { DnsEgress, NetworkDestination, NetworkPeer } from './endpoints';
 import { DEFAULT_INGRESS_CONTROLLER_NAMESPACE, IngressOptions, ProgramIngress, validateIngress } from './exposure';
 import { imageVersion, programLabels, selectorLabels } from './labels';
 import { ProgramNetworkPolicy } from './network-policy';
-import { canonicalResources, ResourceSpec, toContainerResources } from './resources';
+import { canonicalResources, ResourceSpec, toContainerResources, validateResources } from './resources';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { canonicalQuantity } from './quantity';
 import { mebibytesOf, PersistenceOptions, ProgramDataClaim, sizeLimitOf, validatePersistence } from './storage';
@@ -450,19 +450,4 @@ const MAX_STARTUP_SECONDS = 3600;
 /** Failures in a row after which the kubelet restarts a starting container: the last one comes at `maxSeconds`. */
 function startupFailureThreshold(startup: ProgramStartup): number {
   return Math.ceil((startup.maxSeconds - startup.firstProbeSeconds) / STARTUP_PROBE_PERIOD_SECONDS) + 1;
-}
-
-/**
- * A million cores and 8Pi of memory: beyond any node. The API server refuses more memory (its milli-value overflows
- * an int64: "fractional byte value 1Ei is invalid"), and larger numbers print with an exponent.
- */
-const MAX_CPU_MILLIS = 1_000_000_000;
-const MAX_MEMORY_MEBIBYTES = 2 ** 33;
-
-function validateResources(scope: Construct, spec: ResourceSpec): void {
-  expectType(scope, 'resources', spec, 'object');
-  validateInteger(scope, 'resources.cpuRequestMillis', spec.cpuRequestMillis, 1, MAX_CPU_MILLIS);
-  validateInteger(scope, 'resources.cpuLimitMillis', spec.cpuLimitMillis, spec.cpuRequestMillis, MAX_CPU_MILLIS);
-  validateInteger(scope, 'resources.memoryRequestMebibytes', spec.memoryRequestMebibytes, 1, MAX_MEMORY_MEBIBYTES);
-  validateInteger(scope, 'resources.memoryLimitMebibytes', spec.memoryLimitMebibytes, spec.memoryRequestMebibytes, MAX_MEMORY_MEBIBYTES);
 }

@@ -1,7 +1,9 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { canonicalQuantity } from './quantity';
+import { expectType, validateInteger } from './validation';
 
 /** CPU in millicores and memory in mebibytes, for a container's requests and limits. */
 export interface ResourceSpec {
@@ -35,4 +37,20 @@ export function canonicalResources(spec: ResourceSpec): k8s.ResourceRequirements
     requests: { cpu: cpu(spec.cpuRequestMillis), memory: memory(spec.memoryRequestMebibytes) },
     limits: { cpu: cpu(spec.cpuLimitMillis), memory: memory(spec.memoryLimitMebibytes) },
   };
+}
+
+/**
+ * A million cores and 8Pi of memory: beyond any node. The API server refuses more memory (its milli-value overflows
+ * an int64: "fractional byte value 1Ei is invalid"), and larger numbers print with an exponent.
+ */
+const MAX_CPU_MILLIS = 1_000_000_000;
+const MAX_MEMORY_MEBIBYTES = 2 ** 33;
+
+/** Checks a {@link ResourceSpec} given as `resources`: positive, each limit at least its request, within any node. */
+export function validateResources(scope: Construct, spec: ResourceSpec): void {
+  expectType(scope, 'resources', spec, 'object');
+  validateInteger(scope, 'resources.cpuRequestMillis', spec.cpuRequestMillis, 1, MAX_CPU_MILLIS);
+  validateInteger(scope, 'resources.cpuLimitMillis', spec.cpuLimitMillis, spec.cpuRequestMillis, MAX_CPU_MILLIS);
+  validateInteger(scope, 'resources.memoryRequestMebibytes', spec.memoryRequestMebibytes, 1, MAX_MEMORY_MEBIBYTES);
+  validateInteger(scope, 'resources.memoryLimitMebibytes', spec.memoryLimitMebibytes, spec.memoryRequestMebibytes, MAX_MEMORY_MEBIBYTES);
 }

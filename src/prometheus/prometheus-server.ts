@@ -9,9 +9,9 @@ import { ProgramWorkload } from '../common/program-workload';
 import { ResourceSpec } from '../common/resources';
 import { ConfigMapShards, OnDemandConfigMapShards } from '../common/config-map-shards';
 import { sortedMap, toYaml } from '../common/serialize';
-import { mebibytesOf, PersistenceOptions, validatePersistence } from '../common/storage';
+import { PersistenceOptions, validatePersistence } from '../common/storage';
 import { validateScrapeJob } from './scrape-job-validation';
-import { claimUnique, describeValue, durationSeconds, expectOptional, expectType, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
+import { claimUnique, describeValue, expectOptional, expectType, validateDnsLabel, validateDuration, validateHttpUrl, validateInteger, validateLabelName, validateNumber, validateScrapeInterval } from '../common/validation';
 import { RemoteWrite, RemoteWriteConfig } from './remote-write';
 import { ShardBy, Sharding, ShardRuleEvaluation } from './sharding';
 import { ScrapeJobFiles } from './scrape-job-files';
@@ -24,6 +24,7 @@ import { PrometheusConfigFile, RelabelAction, ScrapeConfig } from './config-mode
 import { renderPrometheusConfig } from './config-render';
 import { InfrastructureAlertOptions, InfrastructureAlerts } from './infrastructure-rules';
 import { PrometheusRbac } from './prometheus-rbac';
+import { Retention, retentionSizeFor } from './retention';
 import { AlertRule, RecordingRule, RuleGroup, ruleFileYaml, ruleGroupYaml, RuleNames, validateRuleFileName, validateRuleGroup } from './rules';
 import { ScrapeJobs } from './scrape-jobs';
 import { SelfMonitoringAlerts } from './self-monitoring-rules';
@@ -235,12 +236,6 @@ const SHARD_LABEL = 'shard';
 const shardConfigFile = (i: number) => `prometheus-shard-${i}.yml`;
 /** How often Prometheus checks its configuration and rule files for changes. */
 const RELOAD_INTERVAL = '30s';
-/** The smallest data volume: see the error where it is checked. */
-const MIN_VOLUME_MEBIBYTES = 512;
-/** Retention of a server whose rules need no longer window. */
-const DEFAULT_RETENTION = '15d';
-/** Share of the data volume the TSDB's blocks may fill: the WAL, head chunks and compactions need the rest. */
-const RETENTION_SHARE = 0.85;
 /** Rule file of the groups given without a file name. */
 const CUSTOM_RULES_FILE = 'custom-rules.yml';
 /** Rule file of the alerts on the monitoring itself. */
@@ -331,8 +326,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
   private readonly dataSizeLimit: string;
   /** `storage.tsdb.retention.size`: a share of the data volume. */
   private readonly retentionSize: string;
-  /** The longest window a rule of this server needs kept (an SLO's), in seconds, with its duration. */
-  private longestRequiredWindow?: { readonly seconds: number; readonly duration: string };
+  /** The retention, grown to the longest window a rule of this server needs kept (an SLO's). */
+  private readonly retention: Retention;
   private readonly scrapeConfigs: ScrapeConfig[] = [];
   private readonly jobNames = new Set<string>();
   private readonly ruleFiles = new Map<string, RuleGroup[]>();
@@ -361,15 +356,9 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
     this.runbookBaseUrl = props.runbookBaseUrl === undefined ? undefined : validateHttpUrl(this, 'runbookBaseUrl', props.runbookBaseUrl);
     this.dataSizeLimit = props.dataSizeLimit ?? '10Gi';
     if (props.persistence) validatePersistence(this, props.persistence);
-    // Prometheus's MB are MiB.
-    const sizeField = props.persistence ? 'persistence.size' : 'dataSizeLimit';
-    const volumeMebibytes = mebibytesOf(this, sizeField, props.persistence?.size ?? this.dataSizeLimit);
-    if (volumeMebibytes < MIN_VOLUME_MEBIBYTES) {
-      fail(this, sizeField, `"${props.persistence?.size ?? this.dataSizeLimit}" is smaller than ${MIN_VOLUME_MEBIBYTES}Mi: the write-ahead log alone (segments of up to 128MiB, which size-based retention does not delete) would fill it`);
-    }
-    this.retentionSize = `${Math.floor(volumeMebibytes * RETENTION_SHARE)}MB`;
+    this.retentionSize = retentionSizeFor(this, props.persistence ? 'persistence.size' : 'dataSizeLimit', props.persistence?.size ?? this.dataSizeLimit);
     validateDuration(this, 'evaluationInterval', props.evaluationInterval ?? '15s');
-    if (props.retention !== undefined) validateDuration(this, 'retention', props.retention);
+    this.retention = new Retention(this, props.retention, props.acceptShortRetention);
     for (const key of ['scrapeJobs', 'ruleGroups', 'remoteWrite', 'allowedClients', 'kubeStateMetricsNamespaces'] as const) expectOptional(this, key, props[key], 'array');
     expectOptional(this, 'externalLabels', props.externalLabels, 'map');
     Object.entries(props.externalLabels ?? {}).forEach(([label, value]) => {
@@ -619,23 +608,8 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
    */
   public _requireRetention(window: string, what: string, budgetOnly: boolean): void {
     if (!this.loadsRuleFiles) return;
-    const seconds = durationSeconds(window);
-    const retention = this.props.retention;
-    if (retention !== undefined && durationSeconds(retention) < seconds) {
-      if (!budgetOnly) fail(this, 'retention', `"${retention}" is shorter than ${window}, the longest window of ${what}: set it to at least ${window}`);
-      if (!this.props.acceptShortRetention) {
-        fail(this, 'retention', `"${retention}" is shorter than the ${window} window of ${what}, whose error budget would be counted over ${retention} only: `
-          + `set it to at least ${window}, or acceptShortRetention: true to accept that`);
-      }
-    }
-    if (seconds > (this.longestRequiredWindow?.seconds ?? 0)) this.longestRequiredWindow = { seconds, duration: window };
+    this.retention.require(window, what, budgetOnly);
     this.rendered = undefined;
-  }
-
-  /** `storage.tsdb.retention.time`: the given one, else 15d or the longest window the rules need. */
-  private get retentionTime(): string {
-    const required = this.longestRequiredWindow;
-    return this.props.retention ?? (required && required.seconds > durationSeconds(DEFAULT_RETENTION) ? required.duration : DEFAULT_RETENTION);
   }
 
   /** {@link url} from this namespace, {@link clusterUrl} from any other. */
@@ -723,7 +697,7 @@ export class PrometheusServer extends Construct implements IPrometheusEndpoint {
       // Each shard scrapes itself, and its share of the other jobs.
       scrapeConfigs: jobFiles?.jobs ?? [...this.scrapeConfigs],
       ...(this.remoteWriteConfigs.length ? { remoteWrite: [...this.remoteWriteConfigs] } : {}),
-      storage: { tsdb: { retention: { time: this.retentionTime, size: this.retentionSize } } },
+      storage: { tsdb: { retention: { time: this.retention.time, size: this.retentionSize } } },
     };
   }
 
