@@ -123,7 +123,7 @@ describe('the delivery follows the target', () => {
     const podMonitor = byKind(deliver({ monitorKind: MonitorKind.POD_MONITOR, podLabels: { 'app.kubernetes.io/name': 'iris' } }), 'PodMonitor')[0];
     expect(podMonitor.metadata.labels!.release).toBe('kps');
     expect(podMonitor.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'iris' } });
-    expect(podMonitor.spec.podMetricsEndpoints[0]).toMatchObject({ port: 'http', path: '/metrics', relabelings: [{ targetLabel: 'job', replacement: 'iris-api' }] });
+    expect(podMonitor.spec.podMetricsEndpoints[0]).toMatchObject({ port: 'http', path: '/metrics', relabelings: [{ action: 'replace', targetLabel: 'job', replacement: 'iris-api' }] });
   });
 
   test('no receivers and no routes: no AlertmanagerConfig; the namespace matcher the Operator adds is stated', () => {
@@ -237,5 +237,5 @@ test('a Service whose `app` label is not the application\'s name: the job is sti
   new PrometheusOperatorDelivery(chart, 'Kps', { monitoring, target: OperatorTarget.kubePrometheusStack('kps') });
   const monitor = parse(app.synthYaml()).spec;
   expect(monitor.jobLabel).toBeUndefined();
-  expect(monitor.endpoints[0].relabelings).toEqual([{ targetLabel: 'job', replacement: 'recommender' }]);
+  expect(monitor.endpoints[0].relabelings).toEqual([{ action: 'replace', targetLabel: 'job', replacement: 'recommender' }]);
 });

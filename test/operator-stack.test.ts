@@ -233,6 +233,8 @@ describe('synthesized', () => {
     const monitor = delivered.find((o) => o.kind === 'ServiceMonitor')!;
     const rule = delivered.find((o) => o.kind === 'PrometheusRule')!;
     expect([selects(spec.serviceMonitorSelector, spec.serviceMonitorNamespaceSelector, monitor), selects(spec.ruleSelector, spec.ruleNamespaceSelector, rule)]).toEqual([true, true]);
+    // The Iris API's SLOs count their budget over 28d: this Prometheus keeps that long (its default is 15d).
+    expect(spec.retention).toBe('28d');
     // The same application in a namespace the rules selector does not read: the delivery refuses it at synth.
     const elsewhere = new Chart(app, 'iris-elsewhere', { namespace: 'iris' });
     expect(() => new PrometheusOperatorDelivery(elsewhere, 'Delivery', { monitoring: new IrisApiMonitoring(elsewhere, 'IrisApi'), target })).toThrow('[iris-elsewhere/Delivery] monitoring.namespace: "iris" is not among the namespaces the target reads (mlops)');
@@ -345,7 +347,7 @@ const replicas = optional(careless(fc.integer({ min: 1, max: 5 }), 0, -1, 1.5, '
 const remoteWrite = optional(fc.array(fc.record({
   url: careless(fc.constantFrom('http://mimir-distributor.mimir.svc:8080/api/v1/push', 'https://mimir.example.com/api/v1/push'), 'mimir:8080', 'http://u:p@mimir/api/v1/push', 'http://mimir/push?token=x'),
   tenant: optional(careless(fc.constantFrom('ml-platform', 'team_a'), 'a b', '')),
-  auth: careless(fc.constantFrom('none', 'basic', 'bearer'), 'both', 'half'),
+  auth: careless(fc.constantFrom<string>('none', 'basic', 'bearer'), 'both', 'half'),
 }).map(({ url, tenant, auth }) => RemoteWrite.mimir({
   url, tenant,
   ...(auth === 'basic' || auth === 'both' ? { basicAuthUsername: 'prometheus', passwordSecretKey: 'password' } : {}),

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsTargetPort } from '../../imports/monitoring.coreos.com';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsTargetPort } from '../../imports/monitoring.coreos.com';
 import { MONITORING_COMPONENT, PART_OF } from '../common/labels';
 import { validateDnsLabel, validateKubernetesLabels } from '../common/validation';
 import { MonitoredApplication, validateApplication } from './monitored-application';
@@ -62,7 +62,9 @@ export class ApplicationServiceMonitor extends Construct {
           ...(app.port !== undefined ? { targetPort: ServiceMonitorSpecEndpointsTargetPort.fromNumber(app.port) } : { port: app.portName ?? 'http' }),
           path: app.metricsPath ?? '/metrics',
           ...(app.scrapeInterval ? { interval: app.scrapeInterval } : {}),
-          ...(jobFromLabel ? {} : { relabelings: [{ targetLabel: 'job', replacement: app.name }] }),
+          // The CRD's default action is written out: a defaulted field in a list makes every later client-side
+          // `kubectl apply` report the object `configured`.
+          ...(jobFromLabel ? {} : { relabelings: [{ action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: app.name }] }),
         }],
       },
     });

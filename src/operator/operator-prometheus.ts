@@ -340,7 +340,7 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
     if (namespaces?.length === 0) {
       fail(this, 'rules.namespaces', `no namespace is read for monitors, rules${alertmanager ? ' and AlertmanagerConfigs' : ''} alike (${listed.map((names) => `[${names.join(', ')}]`).join(' ∩ ')}): an application delivered anywhere would be partly ignored`);
     }
-    return OperatorTarget.custom({
+    const target = OperatorTarget.custom({
       monitorSelector: sortedMap(monitorSelector),
       ruleSelector: rules.selector.matchLabels,
       ...(namespaces ? { namespaces } : {}),
@@ -350,6 +350,8 @@ export class OperatorPrometheus extends Construct implements IPrometheusEndpoint
         alertmanagerNamespace: alertmanager.namespace,
       } : {}),
     });
+    target._retentionOwner = this;
+    return target;
   }
 
   /**

@@ -88,7 +88,12 @@ export class ApplicationSlos extends Construct {
  * Makes `prometheus` keep what SLOs read: the burn-rate alerts read up to 3d, and each SLO counts its budget over
  * its whole window.
  */
-export function requireSloRetention(prometheus: PrometheusServer, job: string, slos: ServiceLevelObjective[]): void {
+export function requireSloRetention(prometheus: RetentionOwner, job: string, slos: ServiceLevelObjective[]): void {
   prometheus._requireRetention(LONGEST_ALERT_WINDOW, `the burn-rate alerts of ${job}`, false);
   slos.forEach((slo) => prometheus._requireRetention(slo.window, `SLO "${slo.name}" of ${job}`, true));
+}
+
+/** A Prometheus whose retention grows to what its rules read: the stack's, or one the Operator runs. */
+export interface RetentionOwner {
+  _requireRetention(window: string, what: string, budgetOnly: boolean): void;
 }

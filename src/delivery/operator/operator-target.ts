@@ -3,6 +3,7 @@ import { fail } from '../../common/errors';
 import { sortedMap } from '../../common/serialize';
 import { expectOptional, expectType, validateDnsLabel, validateKubernetesLabels, validateLabelKey } from '../../common/validation';
 import { PROMETHEUS_DATASOURCE_UID } from '../../grafana/dashboard';
+import { RetentionOwner } from '../../slo/application-slos';
 
 /**
  * How the Prometheus Operator scopes an AlertmanagerConfig's routes and inhibit rules (the Alertmanager's
@@ -113,6 +114,12 @@ export class OperatorTarget {
   public readonly dashboardFolderAnnotation: string;
   /** uid of the Prometheus datasource. */
   public readonly datasourceUid: string;
+  /**
+   * The Prometheus of this setup when the library makes it too ({@link OperatorPrometheus.operatorTarget}): its
+   * retention grows to the SLO windows of the applications delivered to it.
+   * @internal
+   */
+  public _retentionOwner?: RetentionOwner;
 
   private constructor(props: OperatorTargetProps) {
     const where = 'OperatorTarget';

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertmanagerConfig } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com';
-import { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme } from '../../../imports/podmonitors-monitoring.coreos.com';
+import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PodMonitorSpecPodMetricsEndpointsScheme } from '../../../imports/podmonitors-monitoring.coreos.com';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com';
 import { DEFAULT_INHIBIT_RULES, InhibitRule } from '../../alertmanager/alert-router';
 import { MatchOperator, toMatchers, validateMatchers } from '../../alertmanager/matchers';
@@ -18,6 +18,7 @@ import {
 import { ApplicationMonitoring } from '../../content/application-monitoring';
 import { IDashboard } from '../../grafana/dashboard';
 import { renderRuleGroups } from '../../prometheus/rules';
+import { requireSloRetention } from '../../slo/application-slos';
 import { alertmanagerConfigSpec, UNROUTED_RECEIVER } from './alertmanager-config-spec';
 import { checkSelected, OperatorTarget } from './operator-target';
 
@@ -148,12 +149,16 @@ export class PrometheusOperatorDelivery extends Construct {
             scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
             ...(app.scrapeInterval ? { interval: app.scrapeInterval } : {}),
             // The job is the application's name, as with the stack's scrape job, whatever the pods' labels.
-            relabelings: [{ targetLabel: 'job', replacement: app.name }],
+            // The action is the CRD's default, written out: a defaulted field in a list makes every later
+            // client-side `kubectl apply` report the object `configured`.
+            relabelings: [{ action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: app.name }],
           }],
         },
       });
     }
 
+    // A Prometheus the library makes keeps what the SLOs read; another one's retention is its owner's business.
+    if (target._retentionOwner && monitoring.slos.length) requireSloRetention(target._retentionOwner, app.name, monitoring.slos);
     const groups = monitoring._ruleFiles.flatMap((file) => file.groups);
     if (groups.length) {
       const names = new Set<string>();
