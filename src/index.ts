@@ -46,7 +46,7 @@ export { type KubernetesInfrastructureDashboardOptions } from './grafana/dashboa
 // What is monitored of an application, built once (content/), and written out by a delivery: the stack's own
 // programs (MonitoringStack.addApplication) or the Prometheus Operator's objects (delivery/operator/).
 export {
-  ApplicationMonitoring, type ApplicationMonitoringProps, type ApplicationMonitoringOptions,
+  ApplicationMonitoring, type ApplicationMonitoringProps, type ApplicationMonitoringOptions, type ApplicationModelHealthOptions,
 } from './content/application-monitoring';
 export { IrisApiMonitoring, type IrisApiMonitoringProps } from './content/iris-api-monitoring';
 export { PrometheusOperatorDelivery, type PrometheusOperatorDeliveryProps, MonitorKind } from './delivery/operator/prometheus-operator-delivery';

@@ -142,6 +142,17 @@ describe('model-health options', () => {
     expect(() => ModelHealth.rules({ job: 'x', alertPrefix: 'fraud-' })).toThrow('[ModelHealth.rules] options.alertPrefix:');
   });
 
+  test('any application\'s content takes them (`modelHealth`): the same group as ModelHealth.rules, in both deliveries; bad input named at the content', () => {
+    const rules = synthesizedRuleFiles(synthStack({}, (stack) => stack.monitorApplication({ name: 'fraud-api', serviceName: 'fraud-api' }, {
+      modelHealth: { alertPrefix: 'Fraud', maxClassShift: 0.3 },
+    })).objects);
+    expect(rules['fraud-api-alerts.yml']).toBe(ruleFileYaml([ruleGroupYaml(ModelHealth.rules({ job: 'fraud-api', namespace: 'mlops', alertPrefix: 'Fraud', maxClassShift: 0.3 }))]));
+    expect(() => synthStack({}, (stack) => stack.monitorApplication({ name: 'fraud-api', serviceName: 'fraud-api' }, { modelHealth: { alertPrefix: 'fraud-' } })))
+      .toThrow('[monitoring/stack/Monitoring-fraud-api] modelHealth.alertPrefix: "fraud-" must start an alert name: letters, digits and _');
+    expect(() => synthStack({}, (stack) => stack.monitorApplication({ name: 'fraud-api', serviceName: 'fraud-api' }, { modelHealth: { maxClassShift: 30 } })))
+      .toThrow('[monitoring/stack/Monitoring-fraud-api] modelHealth.maxClassShift:');
+  });
+
   test('bad metric names and a missing job are one clear error', () => {
     expect(() => ModelHealth.rules({ job: 'x', metrics: { confidence: 'model_confidence_bucket' } })).toThrow('[ModelHealth.rules] options.metrics.confidence:');
     expect(() => ModelHealth.rules({ job: 'x', metrics: { classLabel: '__class' } })).toThrow('[ModelHealth.rules] options.metrics.classLabel:');

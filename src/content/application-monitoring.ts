@@ -5,6 +5,9 @@ import { Receiver } from '../alertmanager/receivers';
 import { MonitoredApplication, validateApplication } from '../application/monitored-application';
 import { expectOptional, expectType, validateDnsLabel } from '../common/validation';
 import { IDashboard, validateDashboard } from '../grafana/dashboard';
+import {
+  ModelHealth, ModelHealthMetrics, ModelHealthThresholds, validateAlertPrefix, validateModelHealthMetrics, validateModelHealthThresholds,
+} from '../model-health/model-health-rules';
 import { RuleGroup, RuleNames, validateRuleFileName, validateRuleGroup } from '../prometheus/rules';
 import { ApplicationSlos } from '../slo/application-slos';
 import { ServiceLevelObjective } from '../slo/service-level-objective';
@@ -45,10 +48,31 @@ export interface ApplicationMonitoringOptions {
    */
   readonly routes?: Route[];
   /**
+   * Watch the model's own health from its prediction counter (by class) and confidence histogram: class
+   * distribution shift and confidence collapse against a 7-day baseline (`ModelHealth.rules`), added to its alerts.
+   * The way to have them from Python, where a group mixing recording and alerting rules cannot be read back.
+   * @default - none
+   */
+  readonly modelHealth?: ApplicationModelHealthOptions;
+  /**
    * Create a ServiceMonitor for it beside the stack's own scrape job (the stack delivery only).
    * @default - the stack's `serviceMonitors` setting
    */
   readonly serviceMonitor?: boolean;
+}
+
+/** The model-health rules of an application: {@link ModelHealthOptions} but for what the application gives. */
+export interface ApplicationModelHealthOptions extends ModelHealthThresholds {
+  /**
+   * Names of the metrics read.
+   * @default - the Iris API's
+   */
+  readonly metrics?: ModelHealthMetrics;
+  /**
+   * Prefix of the alert names (`<prefix>PredictionDistributionShift`), unique per model in one Prometheus.
+   * @default - none
+   */
+  readonly alertPrefix?: string;
 }
 
 /** Props of {@link ApplicationMonitoring}. */
@@ -111,6 +135,14 @@ export class ApplicationMonitoring extends Construct {
     this.application = { ...application, namespace: this.namespace };
     this.alertsFile = validateRuleFileName(this, props.alertsFile ?? `${application.name}-alerts.yml`);
     this.alerts = [...(props.alerts ?? [])];
+    expectOptional(this, 'modelHealth', props.modelHealth, 'object');
+    if (props.modelHealth) {
+      const { metrics, alertPrefix, ...thresholds } = props.modelHealth;
+      validateModelHealthThresholds(this, 'modelHealth', thresholds);
+      if (metrics !== undefined) validateModelHealthMetrics(this, 'modelHealth.metrics', metrics);
+      if (alertPrefix !== undefined) validateAlertPrefix(this, 'modelHealth.alertPrefix', alertPrefix);
+      this.alerts.push(ModelHealth.rules({ ...props.modelHealth, job: application.name, namespace: this.namespace, runbookBaseUrl: props.runbookBaseUrl }));
+    }
     const names: RuleNames = { groups: new Set(), alerts: new Set() };
     this.alerts.forEach((group) => validateRuleGroup(this, group, names));
     this.slos = [...(props.slos ?? [])];

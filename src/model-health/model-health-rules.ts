@@ -131,6 +131,11 @@ export function modelHealthSeries(metrics: ModelHealthMetrics = {}): ModelHealth
   };
 }
 
+/** Checks the prefix of alert names: the start of an alert name. */
+export function validateAlertPrefix(scope: ErrorScope, field: string, prefix: string): void {
+  if (typeof prefix !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(prefix)) fail(scope, field, `"${prefix}" must start an alert name: letters, digits and _`);
+}
+
 /** Checks thresholds that PromQL compares against; `field` prefixes the error fields. */
 export function validateModelHealthThresholds(scope: ErrorScope, field: string, options: ModelHealthThresholds): void {
   const ratio = { min: 0, max: 1, minExclusive: true, maxExclusive: true };
@@ -169,9 +174,7 @@ export class ModelHealth {
     const checked = factoryOptions('ModelHealth.rules', options, { job: 'string' });
     validateModelHealthThresholds('ModelHealth.rules', 'options', checked);
     if (checked.metrics !== undefined) validateModelHealthMetrics('ModelHealth.rules', 'options.metrics', checked.metrics);
-    if (checked.alertPrefix !== undefined && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(checked.alertPrefix)) {
-      fail('ModelHealth.rules', 'options.alertPrefix', `"${checked.alertPrefix}" must start an alert name: letters, digits and _`);
-    }
+    if (checked.alertPrefix !== undefined) validateAlertPrefix('ModelHealth.rules', 'options.alertPrefix', checked.alertPrefix);
     return modelHealthRules(checked);
   }
 
