@@ -14,10 +14,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import {
   AlertSeverity, ApplicationMonitoring, IrisApiMonitoring, MonitorKind, OperatorAlertmanager, OperatorPrometheus, OperatorTarget, PrometheusOperatorDelivery,
 } from '../src';
+import { durationSeconds } from '../src/common/validation';
 import { eventually, IRIS_API_MANIFEST, RealCluster } from './support/cluster/real-cluster';
 import { OPERATOR_MANIFESTS, PrometheusOperatorStack, poLint, startPrometheusOperator } from './support/cluster/prometheus-operator';
 import { note } from './support/notes';
@@ -288,7 +289,7 @@ describe('the library\'s Operator delivery, applied as synthesized, on the real 
   });
 
   test('every rule group of both PrometheusRules is loaded and evaluates without error (with the extra target labels a ServiceMonitor adds)', async () => {
-    const expected = manifest.split(/^---$/m).filter((doc) => doc.includes('kind: PrometheusRule')).flatMap((doc) => [...doc.matchAll(/^\s+- name: (\S+)$/gm)].map((m) => m[1])).sort();
+    const expected = manifest.split(/^---$/m).map((doc) => parse(doc)).filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec.groups.map((g: any) => g.name)).sort();
     expect(expected).toEqual(expect.arrayContaining(['iris-api-alerts', 'iris-api-slos', 'recommender-alerts']));
     const groups = await eventually('the rule groups loaded and evaluated', 5 * MINUTE, async () => {
       const ours = (await kps.ruleGroups()).filter((g: any) => g.file.includes(`/${IRIS_NS}-`) || g.file.includes(`/${RECO_NS}-`));
@@ -375,7 +376,8 @@ describe('the library\'s own Prometheus and Alertmanager run by the real Operato
     });
     expect(groups.map((g: any) => g.name)).toEqual(expect.arrayContaining(['iris-api-alerts', 'iris-api-slos']));
     const flags = (await own('prometheus-service', 9090, '/api/v1/status/flags')).data;
-    expect(flags['storage.tsdb.retention.time']).toBe('28d');
+    // Prometheus prints its retention in its own units: 28d is 4w.
+    expect(durationSeconds(flags['storage.tsdb.retention.time'])).toBe(durationSeconds('28d'));
     const kpsTargets = (await kps.activeTargets()).filter((t: any) => t.labels.namespace === OWN_APP_NS);
     expect(kpsTargets).toEqual([]);
   });
