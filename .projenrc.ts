@@ -98,7 +98,7 @@ const project = new cdk.JsiiProject({
       testTimeout: 60_000,
       reporters: [new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js')],
       // Two workers on these two cores: the real-cluster suite, first, mostly waits while the others run; the
-      // Operator's cluster suite runs last, after it (test/support/sequencer.js).
+      // Operator's cluster suite runs last, on the same cluster (test/support/sequencer.js).
       maxWorkers: 2,
       testSequencer: '<rootDir>/test/support/sequencer.js',
     },

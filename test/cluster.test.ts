@@ -154,7 +154,7 @@ function output(result: CommandResult): string {
 
 beforeAll(async () => {
   const start = Date.now();
-  cluster = await RealCluster.start(15 * MINUTE); // the Operator suite may hold the cluster (it runs last)
+  cluster = await RealCluster.start(); // shared with the Operator suite, which attaches to it
   timings.push(`cluster up in ${seconds(start)} s`);
   // A reused cluster (CLUSTER_KEEP=1) still has the previous run's namespaces.
   await cluster.kubectlOk(['delete', 'namespace', '--ignore-not-found', '--wait=true', 'mlops', 'incidents', 'ha', 'intruder'], undefined, 5 * MINUTE);

@@ -6,9 +6,9 @@
  * rule group Prometheus loaded; the same objects labelled `release: other` are ignored, as the chart's
  * selectors ignore them. po-lint judges the objects.
  *
- * This suite and test/cluster.test.ts use the one cluster of tools/cluster/cluster.sh (a fixed network
- * namespace), one after the other: the sequencer runs this one last, and RealCluster.start waits for the
- * other suite's cluster to be stopped.
+ * This suite and test/cluster.test.ts share the one cluster of tools/cluster/cluster.sh (a fixed network
+ * namespace), each in namespaces of its own: the sequencer runs this one last, so that it attaches to the cluster
+ * while the other suite watches its stack for false alarms, and the last of the two to finish stops it.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -117,6 +117,7 @@ function libraryDelivery(): string {
         rules: [{
           alert: 'RecommenderServing', expr: 'sum by (job) (up{job="recommender"}) > 0', severity: AlertSeverity.WARNING, component: 'recommender',
           summary: 'The recommender is up', description: 'A test alert that fires while the recommender serves.', labels: { namespace: RECO_NS },
+          runbookUrl: 'https://runbooks.example.com/RecommenderServing.md',
         }],
       }],
       receivers: [{ name: 'reco-team', webhook: [{ urlSecretKey: 'reco-url' }] }],
@@ -151,10 +152,13 @@ function ownStackDelivery(): string {
   return app.synthYaml();
 }
 
-/** The notifications the webhook sink received on `/<receiverPath>`, each with its alerts' names. */
-async function notifications(receiverPath: string): Promise<{ alertnames: string[]; namespaces: string[] }[]> {
+/**
+ * The notifications the webhook sink received on `/<receiverPath>` since `since` (a reused cluster's sink still
+ * holds earlier runs'), each with its alerts' names.
+ */
+async function notifications(receiverPath: string, since: number): Promise<{ alertnames: string[]; namespaces: string[] }[]> {
   const all = JSON.parse(await cluster.http(`${await cluster.serviceUrl('alert-sink', 'alert-webhook', 8080)}/notifications`));
-  return (all as any[]).filter((n) => n.path === `/${receiverPath}`).map((n) => ({
+  return (all as any[]).filter((n) => n.path === `/${receiverPath}` && Date.parse(n.receivedAt) >= since).map((n) => ({
     alertnames: (n.body.alerts as any[]).map((a) => a.labels.alertname),
     namespaces: (n.body.alerts as any[]).map((a) => a.labels.namespace),
   }));
@@ -165,8 +169,7 @@ const ignored = irisApiObjects('iris-api-other', 'other');
 
 beforeAll(async () => {
   const start = Date.now();
-  // test/cluster.test.ts may hold the cluster for its whole run (~40 min with its soak).
-  cluster = await RealCluster.start(90 * MINUTE);
+  cluster = await RealCluster.start();
   timings.push(`cluster up ${Math.round((Date.now() - start) / 1000)} s after asking`);
   await cluster.kubectlOk(['delete', 'namespace', '--ignore-not-found', '--wait=true', NS, IRIS_NS, RECO_NS, OWN_NS, OWN_APP_NS, 'monitoring'], undefined, 5 * MINUTE);
   kps = await startPrometheusOperator(cluster);
@@ -321,14 +324,14 @@ describe('the library\'s Operator delivery, applied as synthesized, on the real 
     const start = Date.now();
     await cluster.http(`${await cluster.serviceUrl(IRIS_NS, 'iris-api-service', 8000)}/admin/incident?model_loaded=0`, { post: true });
     const delivered = await eventually('ModelNotLoaded at ml-oncall', 6 * MINUTE, async () => {
-      const received = await notifications('operator-ml-oncall');
+      const received = await notifications('operator-ml-oncall', start);
       return received.some((n) => n.alertnames.includes('ModelNotLoaded')) ? received : undefined;
     }, 5_000);
     timings.push(`library delivery: ModelNotLoaded delivered ${Math.round((Date.now() - start) / 1000)} s after the model unloaded`);
     // Only critical alerts of the Iris API's namespace reach ml-oncall; the recommender's go to its own team.
     for (const n of delivered) expect(new Set(n.namespaces)).toEqual(new Set([IRIS_NS]));
     const reco = await eventually('the recommender\'s alert at reco-team', 5 * MINUTE, async () => {
-      const received = await notifications('operator-reco-team');
+      const received = await notifications('operator-reco-team', applied);
       return received.length ? received : undefined;
     }, 5_000);
     for (const n of reco) expect(new Set(n.namespaces)).toEqual(new Set([RECO_NS]));
@@ -386,7 +389,7 @@ describe('the library\'s own Prometheus and Alertmanager run by the real Operato
     const start = Date.now();
     await cluster.http(`${await cluster.serviceUrl(OWN_APP_NS, 'iris-api-service', 8000)}/admin/incident?model_loaded=0`, { post: true });
     const delivered = await eventually('ModelNotLoaded at own-oncall', 6 * MINUTE, async () => {
-      const received = await notifications('own-oncall');
+      const received = await notifications('own-oncall', start);
       return received.some((n) => n.alertnames.includes('ModelNotLoaded')) ? received : undefined;
     }, 5_000);
     timings.push(`own stack: ModelNotLoaded delivered ${Math.round((Date.now() - start) / 1000)} s after the model unloaded`);

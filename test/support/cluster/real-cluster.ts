@@ -13,11 +13,13 @@ export const IRIS_API_MANIFEST = path.join(ROOT, 'tools', 'cluster', 'apps', 'ir
 export const CLUSTER_SCRIPT = path.join(ROOT, 'tools', 'cluster', 'cluster.sh');
 
 /**
- * Held by the test process that owns the cluster, from before `up` to after `down`: the cluster has one fixed
- * network namespace and state folder, so two suites (two Jest workers) must not start it at once. A folder
- * (created by an atomic rename) holding the owner's pid; a dead owner's lock is taken over.
+ * The cluster has one fixed network namespace and state folder, so the suites that use it (two Jest workers) share
+ * one: LOCK is held while one of them starts or stops it (a folder, created by an atomic rename, holding the
+ * holder's pid; a dead holder's lock is taken over), and USERS holds a file per test process using it. The first
+ * user starts the cluster, the others attach to it, and the last one to finish stops it.
  */
 const LOCK = path.join(os.tmpdir(), 'cdk8s-mlops-monitoring-cluster.lock');
+const USERS = path.join(os.tmpdir(), 'cdk8s-mlops-monitoring-cluster.users');
 
 function tryLock(): boolean {
   const mine = fs.mkdtempSync(`${LOCK}.`);
@@ -32,6 +34,30 @@ function tryLock(): boolean {
   const owner = lockOwner();
   if (owner && !isAlive(owner)) fs.rmSync(LOCK, { recursive: true, force: true });
   return false;
+}
+
+async function withLock<T>(waitMs: number, fn: () => Promise<T>): Promise<T> {
+  await waitFor('the test cluster, being started or stopped by another suite', () => (tryLock() ? true : undefined), {
+    timeoutMs: waitMs,
+    intervalMs: 2_000,
+    diagnostics: async () => `${LOCK} holds pid ${lockOwner()}`,
+  });
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** The other live test processes using the cluster (a dead one's file is removed). */
+function otherUsers(): number[] {
+  fs.mkdirSync(USERS, { recursive: true });
+  return fs.readdirSync(USERS).map(Number).filter((pid) => {
+    if (pid === process.pid) return false;
+    if (isAlive(pid)) return true;
+    fs.rmSync(path.join(USERS, String(pid)), { force: true });
+    return false;
+  });
 }
 
 /** The pid holding the lock, 0 if none (it may be released while we look). */
@@ -88,24 +114,21 @@ export function run(command: string, args: string[], options: { input?: string; 
  */
 export class RealCluster {
   /**
-   * Starts the cluster (stopping a previous one first). With CLUSTER_KEEP=1 a running cluster is reused and left
-   * running at the end, for working on the suite (`tools/cluster/cluster.sh down` stops it). Another suite's
-   * cluster is waited for (at most `waitMs`) until that suite has stopped it, as {@link stop} does.
+   * Starts the cluster (stopping a previous one first), or attaches to the one another suite is using. With
+   * CLUSTER_KEEP=1 a running cluster is reused and left running at the end, for working on a suite
+   * (`tools/cluster/cluster.sh down` stops it). `waitMs`: how long another suite may hold the start.
    */
-  public static async start(waitMs = 0): Promise<RealCluster> {
-    await waitFor('the test cluster, held by another suite, to be stopped', () => (tryLock() ? true : undefined), {
-      timeoutMs: waitMs,
-      intervalMs: 5_000,
-      diagnostics: async () => `${LOCK} holds pid ${lockOwner()}`,
-    });
-    const reuse = KEEP && (await run('bash', [CLUSTER_SCRIPT, 'status'])).status === 0;
-    if (!reuse) {
-      const up = await run('bash', [CLUSTER_SCRIPT, 'up'], { timeoutMs: 30 * 60_000 });
-      if (up.status !== 0) {
-        fs.rmSync(LOCK, { recursive: true, force: true });
-        throw new Error(`${CLUSTER_SCRIPT} up failed (exit ${up.status}):\n${tail(up.stderr, 80)}`);
+  public static async start(waitMs = 45 * 60_000): Promise<RealCluster> {
+    await withLock(waitMs, async () => {
+      const running = (await run('bash', [CLUSTER_SCRIPT, 'status'])).status === 0;
+      const attach = running && (KEEP || otherUsers().length > 0);
+      if (!attach) {
+        const up = await run('bash', [CLUSTER_SCRIPT, 'up'], { timeoutMs: 30 * 60_000 });
+        if (up.status !== 0) throw new Error(`${CLUSTER_SCRIPT} up failed (exit ${up.status}):\n${tail(up.stderr, 80)}`);
       }
-    }
+      fs.mkdirSync(USERS, { recursive: true });
+      fs.writeFileSync(path.join(USERS, String(process.pid)), '');
+    });
     const env = await run('bash', [CLUSTER_SCRIPT, 'env']);
     return new RealCluster(Object.fromEntries(env.stdout.trim().split('\n').map((line) => {
       const at = line.indexOf('=');
@@ -157,15 +180,16 @@ export class RealCluster {
     return `http://${ip}:${port}`;
   }
 
-  /** Stops the cluster and removes its state (unless CLUSTER_KEEP=1), then lets another suite start it. */
+  /**
+   * Stops using the cluster; the last suite using it stops it and removes its state (unless CLUSTER_KEEP=1).
+   */
   public async stop(): Promise<void> {
-    try {
-      if (KEEP) return;
+    await withLock(10 * 60_000, async () => {
+      fs.rmSync(path.join(USERS, String(process.pid)), { force: true });
+      if (KEEP || otherUsers().length > 0) return;
       const down = await run('bash', [CLUSTER_SCRIPT, 'down'], { timeoutMs: 5 * 60_000 });
       if (down.status !== 0) throw new Error(`${CLUSTER_SCRIPT} down failed:\n${down.stderr}`);
-    } finally {
-      fs.rmSync(LOCK, { recursive: true, force: true });
-    }
+    });
   }
 
   /** The tail of a component's log (kubelet, kube-apiserver, containerd, ...), for failure messages. */
