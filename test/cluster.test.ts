@@ -25,7 +25,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { MonitoringStack, MonitoringStackLayout, MonitoringStackProps, Receiver } from '../src';
-import { CommandResult, eventually, IRIS_API_MANIFEST, RealCluster } from './support/cluster/real-cluster';
+import { CommandResult, eventually, IRIS_API_MANIFEST, KEEP, RealCluster } from './support/cluster/real-cluster';
 import { sleep } from './support/e2e/loopback';
 import { note } from './support/notes';
 
@@ -163,6 +163,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   note(`cluster timings: ${timings.join('; ')}`);
+  // The Operator suite may still be using the cluster: its pods need the CPU these stacks request on the node.
+  if (!KEEP) await cluster?.kubectl(['delete', 'namespace', '--ignore-not-found', '--wait=false', 'mlops', 'incidents', 'ha', 'intruder']);
   await cluster?.stop();
 }, 10 * MINUTE);
 
