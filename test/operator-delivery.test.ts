@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import {
-  AlertmanagerConfigMatcherStrategy, AlertSeverity, ApplicationMonitoring, Dashboard, IrisApiMonitoring, IrisApiMonitoringProps, MonitorKind,
+  AlertmanagerConfigMatcherStrategy, AlertSeverity, ApplicationMonitoring, Dashboard, IrisApiMonitoring, IrisApiMonitoringProps, ModelServers, MonitorKind,
   OperatorTarget, PrometheusOperatorDelivery, PrometheusOperatorDeliveryProps,
 } from '../src';
 import { carelessDelivery, synthDelivery } from './support/careless-operator-props';
@@ -238,4 +238,25 @@ test('a Service whose `app` label is not the application\'s name: the job is sti
   const monitor = parse(app.synthYaml()).spec;
   expect(monitor.jobLabel).toBeUndefined();
   expect(monitor.endpoints[0].relabelings).toEqual([{ action: 'replace', targetLabel: 'job', replacement: 'recommender' }]);
+});
+
+test.each([
+  ['vLLM', () => ModelServers.vllm({ name: 'llm-chat', namespace: 'llm' })],
+  ['Triton', () => ModelServers.triton({ name: 'triton', namespace: 'llm' })],
+  ['KServe', () => ModelServers.kserve({ name: 'sklearn-iris', namespace: 'llm' })],
+])('a model-server preset (%s) through the Operator delivery: the same rule groups as in the stack, accepted by promtool', (_name, preset) => {
+  const server = preset();
+  const app = new App();
+  const chart = new Chart(app, 'llm', { namespace: 'llm' });
+  new PrometheusOperatorDelivery(chart, 'Kps', {
+    monitoring: new ApplicationMonitoring(chart, 'Server', { application: server.application, ...server.monitoring }),
+    target: OperatorTarget.kubePrometheusStack('kps'),
+  });
+  const objects = app.synthYaml().split(/^---$/m).map((doc) => parse(doc) as Manifest);
+  const groups = byKind(objects, 'PrometheusRule')[0].spec.groups;
+  expectSuccess(checkRules({ 'server.yml': stringify({ groups }) }), 'promtool check rules');
+  const stackRules = configMapData(synthStack({ irisApi: { enabled: false } }, (stack) => stack.monitorApplication(server.application, server.monitoring)).objects, 'prometheus-rules');
+  const stackGroups = Object.entries(stackRules).filter(([file]) => file.startsWith(server.application.name)).flatMap(([, text]) => (parse(text) as RuleFile).groups);
+  expect(groups).toEqual(stackGroups);
+  expect(byKind(objects, 'ServiceMonitor')[0].metadata.labels!.release).toBe('kps');
 });
