@@ -309,21 +309,7 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       repeatInterval: heartbeat,
     };
     (props.routes ?? []).forEach((route) => this.addRoute(route));
-    this.inhibitRules = (props.inhibitRules ?? DEFAULT_INHIBIT_RULES).map((rule, i) => {
-      const field = `inhibitRules[${i}]`;
-      expectType(this, field, rule, 'object');
-      expectOptional(this, `${field}.sourceMatch`, rule.sourceMatch, 'map');
-      expectOptional(this, `${field}.targetMatch`, rule.targetMatch, 'map');
-      expectOptional(this, `${field}.sourceMatchers`, rule.sourceMatchers, 'array');
-      expectOptional(this, `${field}.targetMatchers`, rule.targetMatchers, 'array');
-      expectType(this, `${field}.equal`, rule.equal, 'array');
-      const source = toMatchers(rule.sourceMatch, rule.sourceMatchers);
-      const target = toMatchers(rule.targetMatch, rule.targetMatchers);
-      validateMatchers(this, `${field}.sourceMatchers`, source);
-      validateMatchers(this, `${field}.targetMatchers`, target);
-      rule.equal.forEach((label) => validateLabelName(this, `${field}.equal`, label));
-      return { sourceMatchers: source, targetMatchers: target, equal: rule.equal };
-    });
+    this.inhibitRules = resolveInhibitRules(this, props.inhibitRules ?? DEFAULT_INHIBIT_RULES);
     // Routes may name receivers added later, so references are checked when the app is synthesized.
     this.node.addValidation({ validate: () => this.unknownReceivers() });
 
@@ -523,6 +509,29 @@ export class AlertRouter extends Construct implements IAlertmanagerEndpoint {
       .filter((u) => !this.receiverNames.has(u.name))
       .map((u) => `${u.field}: route to unknown receiver "${u.name}" (known: ${[...this.receiverNames].join(', ')})${u.field === 'severityRoutes' ? '; add that receiver or set severityRoutes: false' : ''}`);
   }
+}
+
+/**
+ * Checks inhibit rules given as `inhibitRules` (shapes, matchers, the `equal` label names) and resolves their
+ * `match` maps and `matchers` into one list of matchers each.
+ */
+export function resolveInhibitRules(scope: Construct, rules: InhibitRule[]): ResolvedInhibitRule[] {
+  expectType(scope, 'inhibitRules', rules, 'array');
+  return rules.map((rule, i) => {
+    const field = `inhibitRules[${i}]`;
+    expectType(scope, field, rule, 'object');
+    expectOptional(scope, `${field}.sourceMatch`, rule.sourceMatch, 'map');
+    expectOptional(scope, `${field}.targetMatch`, rule.targetMatch, 'map');
+    expectOptional(scope, `${field}.sourceMatchers`, rule.sourceMatchers, 'array');
+    expectOptional(scope, `${field}.targetMatchers`, rule.targetMatchers, 'array');
+    expectType(scope, `${field}.equal`, rule.equal, 'array');
+    const source = toMatchers(rule.sourceMatch, rule.sourceMatchers);
+    const target = toMatchers(rule.targetMatch, rule.targetMatchers);
+    validateMatchers(scope, `${field}.sourceMatchers`, source);
+    validateMatchers(scope, `${field}.targetMatchers`, target);
+    rule.equal.forEach((label) => validateLabelName(scope, `${field}.equal`, label));
+    return { sourceMatchers: source, targetMatchers: target, equal: rule.equal };
+  });
 }
 
 /** Receivers of the built-in severity routes, named after the severity they receive. */

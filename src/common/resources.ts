@@ -31,8 +31,15 @@ export function toContainerResources(spec: ResourceSpec): kplus.ContainerResourc
  * `kubectl apply` would otherwise see a change.
  */
 export function canonicalResources(spec: ResourceSpec): k8s.ResourceRequirements {
-  const cpu = (millis: number) => k8s.Quantity.fromString(canonicalQuantity(`${millis}m`));
-  const memory = (mebibytes: number) => k8s.Quantity.fromString(canonicalQuantity(`${mebibytes}Mi`));
+  return canonicalResourcesAs(spec, (value) => k8s.Quantity.fromString(value));
+}
+
+/**
+ * {@link canonicalResources} in the quantity class `quantity` makes (each generated CRD type has its own).
+ */
+export function canonicalResourcesAs<Q>(spec: ResourceSpec, quantity: (value: string) => Q): { requests: { cpu: Q; memory: Q }; limits: { cpu: Q; memory: Q } } {
+  const cpu = (millis: number) => quantity(canonicalQuantity(`${millis}m`));
+  const memory = (mebibytes: number) => quantity(canonicalQuantity(`${mebibytes}Mi`));
   return {
     requests: { cpu: cpu(spec.cpuRequestMillis), memory: memory(spec.memoryRequestMebibytes) },
     limits: { cpu: cpu(spec.cpuLimitMillis), memory: memory(spec.memoryLimitMebibytes) },

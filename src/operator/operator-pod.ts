@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { NetworkPeer } from '../common/endpoints';
 import { ProgramNetworkPolicy } from '../common/network-policy';
 import { canonicalQuantity } from '../common/quantity';
-import { ResourceSpec, validateResources } from '../common/resources';
+import { canonicalResourcesAs, ResourceSpec, validateResources } from '../common/resources';
 import { PersistenceOptions } from '../common/storage';
 import { expectOptional, expectType, validateDnsLabel, validateKubernetesLabels } from '../common/validation';
 
@@ -35,12 +35,7 @@ export function restrictedPodSecurityContext() {
  */
 export function operatorResources<Q>(scope: Construct, spec: ResourceSpec, quantity: (value: string) => Q): { requests: { cpu: Q; memory: Q }; limits: { cpu: Q; memory: Q } } {
   validateResources(scope, spec);
-  const cpu = (millis: number) => quantity(canonicalQuantity(`${millis}m`));
-  const memory = (mebibytes: number) => quantity(canonicalQuantity(`${mebibytes}Mi`));
-  return {
-    requests: { cpu: cpu(spec.cpuRequestMillis), memory: memory(spec.memoryRequestMebibytes) },
-    limits: { cpu: cpu(spec.cpuLimitMillis), memory: memory(spec.memoryLimitMebibytes) },
-  };
+  return canonicalResourcesAs(spec, quantity);
 }
 
 /**

@@ -3,7 +3,8 @@ import {
   AlertmanagerConfigSpecReceivers,
   AlertmanagerConfigSpecRouteMatchersMatchType,
 } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com';
-import { InhibitRule, Route } from '../../alertmanager/alert-router';
+import { Route } from '../../alertmanager/alert-router';
+import { ResolvedInhibitRule } from '../../alertmanager/config-render';
 import { LabelMatcher, MatchOperator, toMatchers } from '../../alertmanager/matchers';
 import { DEFAULT_PAGERDUTY_SEVERITY, DEFAULT_SLACK_TEXT, DEFAULT_SLACK_TITLE, Receiver } from '../../alertmanager/receivers';
 
@@ -14,7 +15,7 @@ export const UNROUTED_RECEIVER = 'unrouted';
 export interface AlertmanagerConfigContent {
   readonly receivers: Receiver[];
   readonly routes: Route[];
-  readonly inhibitRules: InhibitRule[];
+  readonly inhibitRules: ResolvedInhibitRule[];
   /** Secret (in the AlertmanagerConfig's namespace) whose keys the receivers' `*SecretKey` fields name. */
   readonly secretName: string;
 }
@@ -65,8 +66,8 @@ export function alertmanagerConfigSpec(content: AlertmanagerConfigContent): Aler
     receivers,
     ...(content.inhibitRules.length ? {
       inhibitRules: content.inhibitRules.map((rule) => ({
-        sourceMatch: matchersOf(toMatchers(rule.sourceMatch, rule.sourceMatchers), AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType),
-        targetMatch: matchersOf(toMatchers(rule.targetMatch, rule.targetMatchers), AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType),
+        sourceMatch: matchersOf(rule.sourceMatchers, AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType),
+        targetMatch: matchersOf(rule.targetMatchers, AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType),
         equal: [...rule.equal],
       })),
     } : {}),

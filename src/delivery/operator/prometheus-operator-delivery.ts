@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AlertmanagerConfig } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PodMonitorSpecPodMetricsEndpointsScheme } from '../../../imports/podmonitors-monitoring.coreos.com';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com';
-import { DEFAULT_INHIBIT_RULES, InhibitRule } from '../../alertmanager/alert-router';
+import { DEFAULT_INHIBIT_RULES, InhibitRule, resolveInhibitRules } from '../../alertmanager/alert-router';
 import { MatchOperator, toMatchers, validateMatchers } from '../../alertmanager/matchers';
 import { validateReceiver, validateReceiverName } from '../../alertmanager/receivers';
 import { ApplicationServiceMonitor } from '../../application/application-service-monitor';
@@ -16,8 +16,8 @@ import {
   claimUnique, describeValue, expectOptional, expectType, validateDnsSubdomain, validateKubernetesLabels,
 } from '../../common/validation';
 import { ApplicationMonitoring } from '../../content/application-monitoring';
-import { IDashboard } from '../../grafana/dashboard';
-import { renderRuleGroups } from '../../prometheus/rules';
+import { IDashboard, PROMETHEUS_DATASOURCE_UID } from '../../grafana/dashboard';
+import { isAlertRule, renderRuleGroups } from '../../prometheus/rules';
 import { requireSloRetention } from '../../slo/application-slos';
 import { alertmanagerConfigSpec, UNROUTED_RECEIVER } from './alertmanager-config-spec';
 import { checkSelected, OperatorTarget } from './operator-target';
@@ -198,9 +198,8 @@ export class PrometheusOperatorDelivery extends Construct {
     this.namespaceMatcher = target.namespaceMatcherIn(namespace);
     if (monitoring.receivers.length || monitoring.routes.length) {
       const secretName = validateDnsSubdomain(this, 'receiversSecretName', props.receiversSecretName ?? `${app.name}-alertmanager-receivers`);
-      const inhibitRules = props.inhibitRules ?? DEFAULT_INHIBIT_RULES;
-      expectType(this, 'inhibitRules', inhibitRules, 'array');
-      this.checkAlertmanagerContent(monitoring, inhibitRules);
+      const inhibitRules = resolveInhibitRules(this, props.inhibitRules ?? DEFAULT_INHIBIT_RULES);
+      this.checkAlertmanagerContent(monitoring);
       this.alertmanagerConfig = new AlertmanagerConfig(this, 'AlertmanagerConfig', {
         metadata: { name: app.name, namespace, labels: objectLabels('alertmanager-config', target.alertmanagerConfigSelector, 'AlertmanagerConfig selector', 'AlertmanagerConfig') },
         spec: alertmanagerConfigSpec({ receivers: monitoring.receivers, routes: monitoring.routes, inhibitRules, secretName }),
@@ -212,7 +211,7 @@ export class PrometheusOperatorDelivery extends Construct {
    * Receivers and routes the Operator accepts (it refuses a route to an unknown receiver), and alerts that can
    * reach them past its namespace matcher.
    */
-  private checkAlertmanagerContent(monitoring: ApplicationMonitoring, inhibitRules: InhibitRule[]): void {
+  private checkAlertmanagerContent(monitoring: ApplicationMonitoring): void {
     const receivers = new Set<string>([UNROUTED_RECEIVER]);
     monitoring.receivers.forEach((receiver, i) => {
       expectType(this, `monitoring.receivers[${i}]`, receiver, 'object');
@@ -233,20 +232,13 @@ export class PrometheusOperatorDelivery extends Construct {
         fail(this, `${field}.matchers`, `matches namespace ${namespaceMatcher.operator ?? '='} "${namespaceMatcher.value}", but the Operator adds ${this.namespaceMatcher} to the AlertmanagerConfig's routes: this route could only see alerts of namespace "${monitoring.namespace}"`);
       }
     });
-    inhibitRules.forEach((rule, i) => {
-      expectType(this, `inhibitRules[${i}]`, rule, 'object');
-      validateMatchers(this, `inhibitRules[${i}].sourceMatchers`, toMatchers(rule.sourceMatch, rule.sourceMatchers));
-      validateMatchers(this, `inhibitRules[${i}].targetMatchers`, toMatchers(rule.targetMatch, rule.targetMatchers));
-      expectType(this, `inhibitRules[${i}].equal`, rule.equal, 'array');
-    });
     if (!scoped) return;
     // Alerts without the namespace label, or with another value, never pass the Operator's matcher.
     for (const group of monitoring._ruleFiles.flatMap((file) => file.groups)) {
-      for (const rule of group.rules) {
-        const alert = (rule as { alert?: string }).alert;
-        const value = (rule as { labels?: Record<string, string> }).labels?.namespace;
-        if (alert !== undefined && value !== undefined && value !== monitoring.namespace) {
-          fail(this, `monitoring.alerts[${group.name}].${alert}.labels.namespace`, `is "${value}", but the Operator adds ${this.namespaceMatcher} to the AlertmanagerConfig's routes: its notifications would never be routed here`);
+      for (const rule of group.rules.filter(isAlertRule)) {
+        const value = rule.labels?.namespace;
+        if (value !== undefined && value !== monitoring.namespace) {
+          fail(this, `monitoring.alerts[${group.name}].${rule.alert}.labels.namespace`, `is "${value}", but the Operator adds ${this.namespaceMatcher} to the AlertmanagerConfig's routes: its notifications would never be routed here`);
         }
       }
     }
@@ -255,7 +247,7 @@ export class PrometheusOperatorDelivery extends Construct {
 
 /** `<application>-dashboard-<uid>`, lower case: a ConfigMap name from a dashboard uid (letters, digits, '-' and '_'). */
 function dashboardConfigMapName(application: string, dashboard: IDashboard): string {
-  return `${application}-dashboard-${dashboard.uid.toLowerCase().replace(/_/g, '-').replace(/^-+|-+$/g, '')}`.replace(/-+$/, '');
+  return `${application}-dashboard-${dashboard.uid.toLowerCase().replace(/_/g, '-').replace(/^-+|-+$/g, '')}`;
 }
 
 /**
@@ -269,7 +261,7 @@ function forSidecar(model: Record<string, unknown>, datasourceUid: string): Reco
   const replace = (value: unknown, key?: string): unknown => {
     if (typeof value === 'string') {
       if (datasourceInputs.has(value)) return datasourceUid;
-      return key === 'uid' && value === DEFAULT_DATASOURCE_UID ? datasourceUid : value;
+      return key === 'uid' && value === PROMETHEUS_DATASOURCE_UID ? datasourceUid : value;
     }
     if (Array.isArray(value)) return value.map((v) => replace(v));
     if (value !== null && typeof value === 'object') {
@@ -281,9 +273,6 @@ function forSidecar(model: Record<string, unknown>, datasourceUid: string): Reco
   const { __inputs: _inputs, __requires: _requires, __elements: _elements, ...rest } = model;
   return replace(rest) as Record<string, unknown>;
 }
-
-/** The datasource uid the library's dashboards are made with. */
-const DEFAULT_DATASOURCE_UID = 'prometheus';
 
 /**
  * `kubectl apply` (client-side, as the README deploys) copies the whole object into its last-applied annotation,
